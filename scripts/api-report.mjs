@@ -16,7 +16,9 @@ for (const file of ['api-extractor.json', 'api-extractor.vpp-api.json']) {
           : '\n'),
     );
   } else {
-    process.stdout.write(`api-report: ${file}: ${result.apiReportChanged ? 'report updated' : 'unchanged'}\n`);
+    process.stdout.write(
+      `api-report: ${file}: ${result.apiReportChanged ? 'report updated' : 'unchanged'}\n`,
+    );
   }
 }
 process.exitCode = failed ? 1 : 0;

@@ -7,7 +7,13 @@ const specs = {
   check: { kind: 'boolean', default: false, description: 'check' },
   reflection: { kind: 'boolean', env: ['T_REFLECTION'], default: true, description: 'reflection' },
   interval: { kind: 'duration', env: ['T_INTERVAL'], default: 100, description: 'interval' },
-  server: { kind: 'strings', env: ['T_SERVERS', 'T_SERVER'], default: [], repeatable: true, description: 's' },
+  server: {
+    kind: 'strings',
+    env: ['T_SERVERS', 'T_SERVER'],
+    default: [],
+    repeatable: true,
+    description: 's',
+  },
   level: { kind: 'string', default: 'info', choices: ['debug', 'info'], description: 'level' },
   help: { kind: 'boolean', default: false, aliases: ['h'], description: 'help' },
 } as const;
