@@ -1,0 +1,183 @@
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import type { Config } from '../config/types.js';
+
+/**
+ * What operators changed at runtime and maglevd must not lose: paused and disabled backends and
+ * pool weight overrides. Kept in a JSON state file, written atomically after every change, and
+ * restored at start.
+ *
+ * Across a config reload: a pause survives while the backend exists; a runtime enable/disable
+ * survives while the backend exists with an unchanged health check (when its health check
+ * changes, the YAML `enabled` is authoritative, as in the Go original); a weight override
+ * survives while its frontend, pool and member exist and the member's configured weight is
+ * unchanged (an edited weight in the YAML is a newer decision than the override).
+ */
+export interface OperatorState {
+  readonly paused: readonly string[];
+  /** Runtime enabled flag of backends an operator enabled or disabled. */
+  readonly enabled: Readonly<Record<string, boolean>>;
+  /** frontend → pool → backend → weight (0-100). */
+  readonly weights: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, number>>>>>>;
+  /** Configured weight each override replaced, to notice a YAML edit on reload. */
+  readonly replaced: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, number>>>>>>;
+}
+
+export const emptyOperatorState: OperatorState = Object.freeze({
+  paused: [],
+  enabled: {},
+  weights: {},
+  replaced: {},
+});
+
+const weightMap = z.record(
+  z.string(),
+  z.record(z.string(), z.record(z.string(), z.number().int().min(0).max(100))),
+);
+const fileSchema = z.strictObject({
+  version: z.literal(1),
+  paused: z.array(z.string()).default([]),
+  enabled: z.record(z.string(), z.boolean()).default({}),
+  weights: weightMap.default({}),
+  replaced: weightMap.default({}),
+});
+
+export class StateFileError extends Error {
+  override readonly name = 'StateFileError';
+  constructor(
+    readonly path: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`state file ${path}: ${message}`, options);
+  }
+}
+
+/** Reads the state file; a missing file is an empty state. */
+export async function loadOperatorState(path: string): Promise<OperatorState> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return emptyOperatorState;
+    throw new StateFileError(path, (e as Error).message, { cause: e });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new StateFileError(path, `not JSON: ${(e as Error).message}`, { cause: e });
+  }
+  const parsed = fileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new StateFileError(path, `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+  }
+  const { version: _v, ...state } = parsed.data;
+  return state;
+}
+
+/** Writes the state file atomically: a temporary file, fsync, then rename over the old one. */
+export async function saveOperatorState(path: string, state: OperatorState): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  const body = `${JSON.stringify({ version: 1, ...state }, null, 2)}\n`;
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    const fh = await open(tmp, 'w', 0o640);
+    try {
+      await fh.writeFile(body);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw new StateFileError(path, (e as Error).message, { cause: e });
+  }
+}
+
+function configuredWeight(
+  config: Config,
+  frontend: string,
+  pool: string,
+  backend: string,
+): number | undefined {
+  return config.frontends
+    .get(frontend)
+    ?.pools.find((p) => p.name === pool)
+    ?.backends.find((b) => b.name === backend)?.weight;
+}
+
+/**
+ * The part of the state that still applies to a (new) config; see the rules above.
+ * `healthcheckChanged` names the backends whose health-check configuration changed.
+ */
+export function pruneOperatorState(
+  state: OperatorState,
+  config: Config,
+  healthcheckChanged: ReadonlySet<string> = new Set(),
+): OperatorState {
+  const weights: Record<string, Record<string, Record<string, number>>> = {};
+  const replaced: Record<string, Record<string, Record<string, number>>> = {};
+  for (const [fe, pools] of Object.entries(state.weights)) {
+    for (const [pool, members] of Object.entries(pools)) {
+      for (const [be, w] of Object.entries(members)) {
+        const now = configuredWeight(config, fe, pool, be);
+        const was = state.replaced[fe]?.[pool]?.[be];
+        if (now === undefined || (was !== undefined && was !== now)) continue;
+        ((weights[fe] ??= {})[pool] ??= {})[be] = w;
+        ((replaced[fe] ??= {})[pool] ??= {})[be] = was ?? now;
+      }
+    }
+  }
+  return {
+    paused: state.paused.filter((b) => config.backends.has(b)),
+    enabled: Object.fromEntries(
+      Object.entries(state.enabled).filter(([b]) => config.backends.has(b) && !healthcheckChanged.has(b)),
+    ),
+    weights,
+    replaced,
+  };
+}
+
+/** State with one weight override set (or cleared when it equals the configured weight). */
+export function withWeightOverride(
+  state: OperatorState,
+  config: Config,
+  frontend: string,
+  pool: string,
+  backend: string,
+  weight: number,
+): OperatorState {
+  const configured = configuredWeight(config, frontend, pool, backend);
+  const weights = structuredClone(state.weights) as Record<string, Record<string, Record<string, number>>>;
+  const replaced = structuredClone(state.replaced) as Record<string, Record<string, Record<string, number>>>;
+  if (configured === undefined || configured === weight) {
+    delete weights[frontend]?.[pool]?.[backend];
+    delete replaced[frontend]?.[pool]?.[backend];
+  } else {
+    ((weights[frontend] ??= {})[pool] ??= {})[backend] = weight;
+    ((replaced[frontend] ??= {})[pool] ??= {})[backend] = configured;
+  }
+  return { ...state, weights, replaced };
+}
+
+/** State with a backend's paused flag set. */
+export function withPaused(state: OperatorState, backend: string, paused: boolean): OperatorState {
+  const rest = state.paused.filter((b) => b !== backend);
+  return { ...state, paused: paused ? [...rest, backend].sort() : rest };
+}
+
+/** State with a backend's runtime enabled flag recorded (dropped when it equals the YAML's). */
+export function withEnabled(
+  state: OperatorState,
+  config: Config,
+  backend: string,
+  enabled: boolean,
+): OperatorState {
+  const { [backend]: _old, ...rest } = state.enabled;
+  const yaml = config.backends.get(backend)?.enabled;
+  return { ...state, enabled: yaml === enabled ? rest : { ...rest, [backend]: enabled } };
+}
