@@ -98,6 +98,16 @@ export async function saveOperatorState(path: string, state: OperatorState): Pro
   }
 }
 
+type WeightTree = Record<string, Record<string, Record<string, number>>>;
+
+function setNested(tree: WeightTree, a: string, b: string, c: string, v: number): void {
+  const pools = tree[a] ?? {};
+  tree[a] = pools;
+  const members = pools[b] ?? {};
+  pools[b] = members;
+  members[c] = v;
+}
+
 function configuredWeight(
   config: Config,
   frontend: string,
@@ -127,8 +137,8 @@ export function pruneOperatorState(
         const now = configuredWeight(config, fe, pool, be);
         const was = state.replaced[fe]?.[pool]?.[be];
         if (now === undefined || (was !== undefined && was !== now)) continue;
-        ((weights[fe] ??= {})[pool] ??= {})[be] = w;
-        ((replaced[fe] ??= {})[pool] ??= {})[be] = was ?? now;
+        setNested(weights, fe, pool, be, w);
+        setNested(replaced, fe, pool, be, was ?? now);
       }
     }
   }
@@ -158,8 +168,8 @@ export function withWeightOverride(
     delete weights[frontend]?.[pool]?.[backend];
     delete replaced[frontend]?.[pool]?.[backend];
   } else {
-    ((weights[frontend] ??= {})[pool] ??= {})[backend] = weight;
-    ((replaced[frontend] ??= {})[pool] ??= {})[backend] = configured;
+    setNested(weights, frontend, pool, backend, weight);
+    setNested(replaced, frontend, pool, backend, configured);
   }
   return { ...state, weights, replaced };
 }
