@@ -106,17 +106,12 @@ export function planFrontend(
   states: BackendStates,
   overrides: WeightOverrides = new Map(),
 ): FrontendPlan {
-  const members: {
-    pool: string;
-    poolIndex: number;
-    backend: string;
-    address: string;
-    state: BackendState;
-    weight: number;
-  }[] = [];
+  // Two passes over the pool members: the active pool needs every state first.
+  const members: Omit<PlannedPoolBackend, 'effectiveWeight' | 'flush'>[] = [];
   let activePool: number | null = null;
   let encapFamily: 4 | 6 | null = null;
-  fe.pools.forEach((pool, poolIndex) => {
+  for (let poolIndex = 0; poolIndex < fe.pools.length; poolIndex++) {
+    const pool = fe.pools[poolIndex]!;
     for (const pb of pool.backends) {
       const be = config.backends.get(pb.name);
       if (be === undefined) continue;
@@ -124,10 +119,13 @@ export function planFrontend(
       const state = stateOf(config, states, pb.name);
       if (state === 'removed') continue;
       if (state === 'up' && activePool === null) activePool = poolIndex;
-      const weight = overrides.get(weightOverrideKey(fe.name, pool.name, pb.name)) ?? pb.weight;
+      const weight =
+        overrides.size === 0
+          ? pb.weight
+          : (overrides.get(weightOverrideKey(fe.name, pool.name, pb.name)) ?? pb.weight);
       members.push({ pool: pool.name, poolIndex, backend: pb.name, address: be.address, state, weight });
     }
-  });
+  }
 
   const backends: PlannedPoolBackend[] = [];
   const byAddress = new Map<string, { key: string; weight: number; flush: boolean }>();
