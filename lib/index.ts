@@ -19,6 +19,8 @@ export {
   parseFlags,
   UsageError,
 } from './flags/flags.js';
+// Types the planner and reconciler signatures use (owned by health/ and vpp/).
+export type { BackendState } from './health/types.js';
 export { AddressParseError, compareIp, ipFamily, ipSortKey, sortIps } from './plan/ip.js';
 export {
   desiredLbConf,
@@ -73,3 +75,13 @@ export {
 } from './reconcile/transition.js';
 export { DurationParseError, formatDuration, parseDuration } from './util/duration.js';
 export { type BuildInfo, buildInfo, formatVersion } from './version.js';
+export {
+  type LbAs,
+  type LbConf,
+  type LbEncap,
+  type LbState,
+  type LbVip,
+  type VipKey,
+  type VipProtocol,
+  vipKeyString,
+} from './vpp/types.js';
