@@ -19,7 +19,7 @@ export {
   parseFlags,
   UsageError,
 } from './flags/flags.js';
-// Types the planner and reconciler signatures use (owned by health/ and vpp/).
+// Used by the planner's signatures.
 export type { BackendState } from './health/types.js';
 export { AddressParseError, compareIp, ipFamily, ipSortKey, sortIps } from './plan/ip.js';
 export {
@@ -75,6 +75,7 @@ export {
 } from './reconcile/transition.js';
 export { DurationParseError, formatDuration, parseDuration } from './util/duration.js';
 export { type BuildInfo, buildInfo, formatVersion } from './version.js';
+// The lb state model the reconciler diffs against.
 export {
   type LbAs,
   type LbConf,

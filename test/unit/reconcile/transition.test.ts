@@ -138,6 +138,12 @@ describe('planTransition examples', () => {
     ]);
   });
 
+  it('a removed backend still in the config cannot be deleted by weights: full sync', () => {
+    const t = fastPath(config, { a: 'up', b: 'up', c: 'up', x: 'up' }, { a: 'removed' });
+    expect(t.ops).toEqual([]);
+    expect(t.needsSync).toEqual(['web']);
+  });
+
   it('a backend no frontend references plans nothing', () => {
     const t = fastPath(config, { a: 'up', b: 'up', c: 'up', x: 'up' }, { nobody: 'down' });
     expect(t).toEqual({ ops: [], frontends: [], needsSync: [] });
