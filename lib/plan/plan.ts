@@ -107,7 +107,8 @@ export function planFrontend(
   overrides: WeightOverrides = new Map(),
 ): FrontendPlan {
   // Two passes over the pool members: the active pool needs every state first.
-  const members: Omit<PlannedPoolBackend, 'effectiveWeight' | 'flush'>[] = [];
+  type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+  const backends: Mutable<PlannedPoolBackend>[] = [];
   let activePool: number | null = null;
   let encapFamily: 4 | 6 | null = null;
   for (let poolIndex = 0; poolIndex < fe.pools.length; poolIndex++) {
@@ -123,23 +124,32 @@ export function planFrontend(
         overrides.size === 0
           ? pb.weight
           : (overrides.get(weightOverrideKey(fe.name, pool.name, pb.name)) ?? pb.weight);
-      members.push({ pool: pool.name, poolIndex, backend: pb.name, address: be.address, state, weight });
+      backends.push({
+        pool: pool.name,
+        poolIndex,
+        backend: pb.name,
+        address: be.address,
+        state,
+        weight,
+        effectiveWeight: 0,
+        flush: false,
+      });
     }
   }
 
-  const backends: PlannedPoolBackend[] = [];
   const byAddress = new Map<string, { key: string; weight: number; flush: boolean }>();
-  for (const m of members) {
+  for (const b of backends) {
     const ew = effectiveWeight(
-      m.state as Exclude<BackendState, 'removed'>,
-      m.poolIndex === activePool,
-      m.weight,
+      b.state as Exclude<BackendState, 'removed'>,
+      b.poolIndex === activePool,
+      b.weight,
       fe.flushOnDown,
     );
-    backends.push({ ...m, effectiveWeight: ew.weight, flush: ew.flush });
-    const prev = byAddress.get(m.address);
+    b.effectiveWeight = ew.weight;
+    b.flush = ew.flush;
+    const prev = byAddress.get(b.address);
     if (prev === undefined) {
-      byAddress.set(m.address, { key: ipSortKey(m.address), weight: ew.weight, flush: ew.flush });
+      byAddress.set(b.address, { key: ipSortKey(b.address), weight: ew.weight, flush: ew.flush });
     } else {
       prev.weight = Math.max(prev.weight, ew.weight);
       prev.flush ||= ew.flush;
@@ -149,13 +159,16 @@ export function planFrontend(
     .sort((a, b) => (a[1].key < b[1].key ? -1 : a[1].key > b[1].key ? 1 : 0))
     .map(([address, a]) => ({ address, weight: a.weight, flush: a.weight === 0 && a.flush }));
 
+  const key = frontendVipKey(fe);
   return {
     name: fe.name,
     state: frontendState(backends),
     activePool,
     backends,
     vip: {
-      ...frontendVipKey(fe),
+      prefix: key.prefix,
+      protocol: key.protocol,
+      port: key.port,
       frontend: fe.name,
       // A frontend without backends still gets a VIP; its own family picks the encap then.
       encap: (encapFamily ?? fe.family) === 4 ? 'gre4' : 'gre6',
