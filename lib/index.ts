@@ -19,5 +19,70 @@ export {
   parseFlags,
   UsageError,
 } from './flags/flags.js';
+// Used by the planner's signatures.
+export type { BackendState } from './health/types.js';
+export { AddressParseError, compareIp, ipFamily, ipSortKey, sortIps } from './plan/ip.js';
+export {
+  desiredLbConf,
+  type EffectiveWeight,
+  effectiveWeight,
+  frontendState,
+  plan,
+  planFrontend,
+  VIP_FLOW_TABLE_LENGTH,
+  weightOverrideKey,
+} from './plan/plan.js';
+export type {
+  BackendStates,
+  DesiredAs,
+  DesiredLbState,
+  DesiredVip,
+  FrontendPlan,
+  FrontendState,
+  GreEncap,
+  Plan,
+  PlannedPoolBackend,
+  WeightOverrides,
+} from './plan/types.js';
+export { compareVipKeys, frontendVipKey, vipProtocol, vipSortKey } from './plan/vip.js';
+export { applyOpsToCache, type CachedVip, type LbCache, lbCacheFromState } from './reconcile/cache.js';
+export {
+  DesiredStateError,
+  type DiffOptions,
+  diffLbState,
+  diffVip,
+  needsRecreate,
+  type SyncScope,
+} from './reconcile/diff.js';
+export {
+  applyOps,
+  countOps,
+  LB_SYNC_KINDS,
+  type LbOp,
+  LbOpError,
+  type LbOpKind,
+  type LbSyncCounts,
+  type LbSyncKind,
+  lbConfString,
+  lbSyncKind,
+} from './reconcile/ops.js';
+export {
+  type FrontendIndex,
+  indexFrontendsByBackend,
+  planTransition,
+  type TransitionInput,
+  type TransitionPlan,
+} from './reconcile/transition.js';
 export { DurationParseError, formatDuration, parseDuration } from './util/duration.js';
 export { type BuildInfo, buildInfo, formatVersion } from './version.js';
+// The lb state model the reconciler diffs against.
+export {
+  type LbAs,
+  type LbConf,
+  type LbEncap,
+  type LbState,
+  type LbVip,
+  type VipKey,
+  type VipProtocol,
+  vipKeyString,
+} from './vpp/types.js';
