@@ -23,7 +23,7 @@ import {
 import { runCli } from './cli.js';
 import type { SimClock } from './clock.js';
 import { SimInputError, SimulatedCrash, UnknownMessageError } from './errors.js';
-import { buildMaglevTable, MAGLEV_DROP, type MaglevBackend } from './maglev.js';
+import { buildMaglevTable, MAGLEV_DROP, type MaglevBackend, maglevBucketCounts } from './maglev.js';
 import {
   type Address,
   type AddressWithPrefix,
@@ -216,8 +216,15 @@ interface VipRecord {
   flags: number;
   lastGc: number;
   tableLength: number;
-  /** Global AS index per slot (0 = drop); null while every slot is drop. */
+  /**
+   * The new-flow table depends only on the length and the active weighted {address, weight}
+   * set, so it is built when first looked at after a change, not on every change: adding
+   * 1000 ASes one by one to a 65536-slot VIP would otherwise rebuild it 1000 times.
+   * Global AS index per slot (0 = drop); null until built.
+   */
   table: Uint32Array | null;
+  /** Slots per global AS index, by the closed form of LB-PLUGIN.md §4.3; null until computed. */
+  counts: Map<number, number> | null;
   /** The VIP's AS slots: indices into the global AS pool. */
   asSlots: Pool<number>;
   /** False for a NodePort VIP whose add failed after creation (no per-port filter entry). */
@@ -459,6 +466,7 @@ export class LbPluginSim {
       lastGc: 0,
       tableLength: 1,
       table: null,
+      counts: null,
       asSlots: new Pool<number>(),
       hasPortFilter: false,
     }));
@@ -764,6 +772,7 @@ export class LbPluginSim {
       lastGc: now,
       tableLength: length,
       table: null,
+      counts: null,
       asSlots: new Pool<number>(),
       hasPortFilter: false,
     }));
@@ -786,7 +795,7 @@ export class LbPluginSim {
     vip.flags = VIP_FLAG_USED | (srcIpSticky ? VIP_FLAG_SRC_IP_STICKY : 0);
     vip.asSlots = new Pool<number>();
     vip.tableLength = length;
-    vip.table = null;
+    this.#rebuild(vip);
     vip.hasPortFilter = false;
 
     if (nat && port !== 0 && srvType === SRV_TYPE_NODEPORT) {
@@ -913,35 +922,57 @@ export class LbPluginSim {
     });
   }
 
-  /** lb_vip_update_new_flow_table from the VIP's active ASes with weight > 0. */
+  /** lb_vip_update_new_flow_table: the table now follows the current AS set. */
   #rebuild(vip: VipRecord): void {
-    const members: number[] = [];
+    vip.table = null;
+    vip.counts = null;
+  }
+
+  /** The active ASes with weight > 0 as Maglev backends, with their global indices. */
+  #members(vip: VipRecord): { indices: number[]; backends: MaglevBackend[] } {
+    const indices: number[] = [];
     const backends: MaglevBackend[] = [];
     for (const [, asIndex] of vip.asSlots.entries()) {
       const as = this.#ass.items[asIndex] as AsRecord;
       if ((as.flags & AS_FLAG_USED) !== 0 && as.weight > 0) {
-        members.push(asIndex);
+        indices.push(asIndex);
         backends.push({ address: as.address, weight: as.weight });
       }
     }
-    if (backends.length === 0) {
-      vip.table = null;
-      return;
+    return { indices, backends };
+  }
+
+  #table(vip: VipRecord): Uint32Array {
+    if (vip.table === null) {
+      const { indices, backends } = this.#members(vip);
+      const built = buildMaglevTable(backends, vip.tableLength);
+      const table = new Uint32Array(vip.tableLength);
+      for (let i = 0; i < built.length; i++) {
+        const b = built[i] as number;
+        table[i] = b === MAGLEV_DROP ? 0 : (indices[b] as number);
+      }
+      vip.table = table;
     }
-    const built = buildMaglevTable(backends, vip.tableLength);
-    const table = new Uint32Array(vip.tableLength);
-    for (let i = 0; i < built.length; i++) {
-      const b = built[i] as number;
-      table[i] = b === MAGLEV_DROP ? 0 : (members[b] as number);
-    }
-    vip.table = table;
+    return vip.table;
   }
 
   #bucketCounts(vip: VipRecord): Map<number, number> {
-    const counts = new Map<number, number>();
-    if (vip.table === null) return counts;
-    for (const asIndex of vip.table) counts.set(asIndex, (counts.get(asIndex) ?? 0) + 1);
-    return counts;
+    if (vip.counts === null) {
+      const { indices, backends } = this.#members(vip);
+      const counts = maglevBucketCounts(backends, vip.tableLength);
+      vip.counts = new Map(indices.map((asIndex, i) => [asIndex, counts[i] as number]));
+    }
+    return vip.counts;
+  }
+
+  /**
+   * The VIP's new-flow table: the global AS index (SimAsState.asIndex) each slot sends new flows
+   * to, 0 for drop. Throws RangeError for an index that is not a VIP.
+   */
+  newFlowTable(vipIndex: number): Uint32Array {
+    const vip = vipIndex > 0 && this.#vips.free[vipIndex] === false ? this.#vips.items[vipIndex] : undefined;
+    if (vip === undefined) throw new RangeError(`newFlowTable: no VIP at pool index ${vipIndex}`);
+    return Uint32Array.from(this.#table(vip));
   }
 
   // ---- dumps ---------------------------------------------------------------------------------

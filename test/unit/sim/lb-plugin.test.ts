@@ -738,6 +738,40 @@ describe('dumps', () => {
   });
 });
 
+describe('newFlowTable', () => {
+  it('is the weighted Maglev table of the active ASes, whatever the insertion order', () => {
+    const { sim } = makeSim();
+    sim.request('lb_add_del_vip_v2', vipAdd(V, { new_flows_table_length: 16 }));
+    expect(Array.from(sim.newFlowTable(1))).toEqual(Array(16).fill(0));
+    sim.request('lb_add_del_as_v2', asAdd(V, '10.0.0.9', 100));
+    sim.request('lb_add_del_as_v2', asAdd(V, '10.0.0.3', 1));
+    sim.request('lb_add_del_as_v2', asAdd(V, '10.0.0.1', 100));
+    sim.request('lb_add_del_as_v2', asAdd(V, '10.0.0.2', 50));
+    sim.request('lb_add_del_as_v2', asDel(V, '10.0.0.9'));
+    const number = new Map(
+      sim.getState().vips[0]!.ases.map((a) => [a.asIndex, Number(a.address.split('.')[3])]),
+    );
+    expect(Array.from(sim.newFlowTable(1), (i) => number.get(i)).join('')).toBe('2121122122132111');
+    const counts = new Map<number, number>();
+    for (const i of sim.newFlowTable(1)) counts.set(i, (counts.get(i) ?? 0) + 1);
+    for (const a of sim.getState().vips[0]!.ases) expect(counts.get(a.asIndex) ?? 0).toBe(a.numBuckets);
+  });
+
+  it('follows weight changes and deletes, and refuses indices that are not VIPs', () => {
+    const { sim } = makeSim();
+    sim.request('lb_add_del_vip_v2', vipAdd(V, { new_flows_table_length: 8 }));
+    sim.request('lb_add_del_as_v2', asAdd(V, '10.0.0.1', 1));
+    expect(new Set(sim.newFlowTable(1))).toEqual(new Set([1]));
+    sim.request('lb_as_set_weight', setWeight(V, '10.0.0.1', 0));
+    expect(new Set(sim.newFlowTable(1))).toEqual(new Set([0]));
+    sim.request('lb_as_set_weight', setWeight(V, '10.0.0.1', 3));
+    sim.request('lb_add_del_vip_v2', vipDel(V));
+    expect(new Set(sim.newFlowTable(1))).toEqual(new Set([0]));
+    expect(() => sim.newFlowTable(0)).toThrow(RangeError);
+    expect(() => sim.newFlowTable(2)).toThrow(RangeError);
+  });
+});
+
 describe('stale fields and NAT byte order', () => {
   it("an AS in a reused pool slot reports the previous occupant's removal time", () => {
     const { sim, clock } = makeSim();
@@ -1017,6 +1051,9 @@ describe('invariants over random operation sequences', () => {
               v.flowTableLength,
             );
             expect(v.ases.map((a) => a.numBuckets)).toEqual(want);
+            const slots = new Map<number, number>();
+            for (const i of sim.newFlowTable(v.index)) slots.set(i, (slots.get(i) ?? 0) + 1);
+            expect(v.ases.map((a) => slots.get(a.asIndex) ?? 0)).toEqual(want);
           }
           expect(sim.dump('lb_as_v2_dump', ALL)).toHaveLength(
             state.vips.reduce((s, v) => s + v.ases.length, 0),
