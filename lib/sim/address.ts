@@ -64,15 +64,6 @@ export function ip46Equal(a: Ip46, b: Ip46): boolean {
   return true;
 }
 
-/** Unsigned byte order (memcmp), the order VPP sorts Maglev entries in. */
-export function compareIp46(a: Ip46, b: Ip46): number {
-  for (let i = 0; i < 16; i++) {
-    const d = (a[i] as number) - (b[i] as number);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
 export function formatIp4(b: Uint8Array, offset = 0): string {
   return `${b[offset]}.${b[offset + 1]}.${b[offset + 2]}.${b[offset + 3]}`;
 }
@@ -113,9 +104,4 @@ export function formatIp46(a: Ip46): string {
 /** The lb plugin's format_ip46_prefix with IP46_TYPE_ANY: IPv4 only when plen ≥ 96. */
 export function formatIp46Prefix(a: Ip46, plen: number): string {
   return isIp4Prefix(a, plen) ? `${formatIp4(a, 12)}/${plen - 96}` : `${formatIp6(a)}/${plen}`;
-}
-
-/** A map key for an ip46 value. */
-export function ip46Hex(a: Ip46): string {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
 }
