@@ -1,0 +1,38 @@
+/**
+ * Errors of the lb plugin simulator. A SimulatedCrash is not a bug of the simulator: it stands
+ * for an input that would bring VPP down (or into undefined behaviour), so the socket server
+ * drops the client's connection instead of replying.
+ */
+
+/** VPP would crash (or behave undefinedly) on this message; nothing was changed. */
+export class SimulatedCrash extends Error {
+  override readonly name = 'SimulatedCrash';
+  constructor(
+    /** The request's message name, e.g. "lb_add_del_vip_v2". */
+    readonly messageName: string,
+    /** Why VPP would go down, in a sentence. */
+    readonly reason: string,
+  ) {
+    super(`${messageName}: simulated VPP crash: ${reason}`);
+  }
+}
+
+/** A message name the simulator does not handle (VPP drops unknown ids silently). */
+export class UnknownMessageError extends Error {
+  override readonly name = 'UnknownMessageError';
+  constructor(readonly messageName: string) {
+    super(`unknown message ${JSON.stringify(messageName)}`);
+  }
+}
+
+/** A malformed request object (wrong field shape); the codec should never produce one. */
+export class SimInputError extends Error {
+  override readonly name = 'SimInputError';
+  constructor(
+    readonly messageName: string,
+    readonly field: string,
+    detail: string,
+  ) {
+    super(`${messageName}.${field}: ${detail}`);
+  }
+}
