@@ -1,0 +1,377 @@
+import type { Config } from '../config/types.js';
+import { type Logger, silentLogger } from '../events/logger.js';
+import { plan } from '../plan/plan.js';
+import type { BackendStates, DesiredLbState, WeightOverrides } from '../plan/types.js';
+import { type LbState, vipKeyString } from '../vpp/types.js';
+import { applyOpsToCache, type LbCache, lbCacheFromState } from './cache.js';
+import { diffLbState, type SyncScope } from './diff.js';
+import { countOps, type LbOp, type LbSyncCounts } from './ops.js';
+import { type FrontendIndex, indexFrontendsByBackend, planTransition } from './transition.js';
+import { WarmupTracker } from './warmup.js';
+
+/** What the reconciler needs of VPP: a full read and the execution of one op. */
+export interface LbDataplane {
+  getState(signal?: AbortSignal): Promise<LbState>;
+  /** Sends one op; resolves when VPP accepted it. Calls may be pipelined. */
+  execute(op: LbOp): Promise<void>;
+}
+
+/** The inputs of the plan, read fresh at every sync. */
+export interface ReconcilerInputs {
+  config(): Config;
+  states(): BackendStates;
+  overrides(): WeightOverrides;
+}
+
+/** Raised by syncs when VPP is disabled or not connected. */
+export class VppNotConnectedError extends Error {
+  override readonly name = 'VppNotConnectedError';
+  constructor() {
+    super('VPP is not connected');
+  }
+}
+
+/** syncVip for a frontend the config does not have. */
+export class FrontendNotFoundError extends Error {
+  override readonly name = 'FrontendNotFoundError';
+  constructor(readonly frontend: string) {
+    super(`frontend "${frontend}" not found in config`);
+  }
+}
+
+export interface SyncResult extends LbSyncCounts {
+  readonly scope: SyncScope;
+  /** Ops VPP refused or that failed. */
+  readonly errors: number;
+}
+
+export interface ReconcilerOptions {
+  readonly inputs: ReconcilerInputs;
+  readonly logger?: Logger;
+  /** Called after every sync and fast-path run with what changed (for metrics). */
+  readonly onSync?: (scope: SyncScope, counts: LbSyncCounts) => void;
+  /** Clock in unix milliseconds; injectable for tests. */
+  readonly now?: () => number;
+  /** When the warmup started (the daemon's start), unix ms. Default: now. */
+  readonly startedAt?: number;
+  /** Period of warmup release attempts. Default 250 ms, as the original. */
+  readonly warmupPollMs?: number;
+}
+
+const ZERO: LbSyncCounts = { vip_added: 0, vip_removed: 0, as_added: 0, as_removed: 0, as_weight_updated: 0 };
+
+function opFields(op: LbOp): Record<string, unknown> {
+  if (op.kind === 'conf-set') {
+    return {
+      ip4_src_address: op.conf.ip4SrcAddress,
+      ip6_src_address: op.conf.ip6SrcAddress,
+      sticky_buckets_per_core: op.conf.stickyBucketsPerCore,
+      flow_timeout: op.conf.flowTimeout,
+    };
+  }
+  const f: Record<string, unknown> = { prefix: op.vip.prefix, protocol: op.vip.protocol, port: op.vip.port };
+  if (op.kind === 'vip-add') Object.assign(f, { encap: op.encap, src_ip_sticky: op.srcIpSticky });
+  if ('address' in op) f.address = op.address;
+  if ('weight' in op) f.weight = op.weight;
+  if ('flush' in op) f.flush = op.flush;
+  return f;
+}
+
+const LOG_NAME: Record<LbOp['kind'], string> = {
+  'conf-set': 'vpp-lb-conf-set',
+  'vip-add': 'vpp-lbsync-vip-add',
+  'vip-del': 'vpp-lbsync-vip-del',
+  'as-add': 'vpp-lbsync-as-add',
+  'as-del': 'vpp-lbsync-as-del',
+  'as-weight': 'vpp-lbsync-as-weight',
+};
+
+/**
+ * Turns the plan into VPP state. Full syncs read VPP, diff and repair (periodic, on connect, on
+ * reload, on request); the fast path answers health transitions with just the set-weight calls
+ * they need, planned against a cache of VPP's state, with no dump. Everything that writes to VPP
+ * runs one at a time, so a sync planned before a transition can never overwrite the fast
+ * path's newer weights: the fast path runs after it.
+ */
+export class Reconciler {
+  readonly #inputs: ReconcilerInputs;
+  readonly #logger: Logger;
+  readonly #onSync: ReconcilerOptions['onSync'];
+  readonly #now: () => number;
+  readonly #warmup: WarmupTracker;
+  readonly #warmupPollMs: number;
+
+  #dataplane: LbDataplane | null = null;
+  #cache: LbCache | null = null;
+  #index: FrontendIndex;
+  #indexedConfig: Config;
+  #chain: Promise<unknown> = Promise.resolve();
+  #pending = new Set<string>();
+  #fastPathScheduled = false;
+  #syncTimer: NodeJS.Timeout | null = null;
+  #warmupTimer: NodeJS.Timeout | null = null;
+  #closed = false;
+
+  constructor(opts: ReconcilerOptions) {
+    this.#inputs = opts.inputs;
+    this.#logger = opts.logger ?? silentLogger;
+    this.#onSync = opts.onSync;
+    this.#now = opts.now ?? Date.now;
+    this.#warmupPollMs = opts.warmupPollMs ?? 250;
+    const config = opts.inputs.config();
+    this.#indexedConfig = config;
+    this.#index = indexFrontendsByBackend(config);
+    const lb = config.vpp.lb;
+    this.#warmup = new WarmupTracker(opts.startedAt ?? this.#now(), lb.startupMinDelay, lb.startupMaxDelay);
+  }
+
+  /** True once the warmup is over (or was disabled). */
+  get warmedUp(): boolean {
+    return this.#warmup.phase(this.#now()) === 'done' && this.#warmup.finished;
+  }
+
+  get connected(): boolean {
+    return this.#dataplane !== null;
+  }
+
+  /** VPP (re)connected: conf and a full sync, subject to the warmup; then the periodic sync. */
+  attach(dataplane: LbDataplane): void {
+    this.#dataplane = dataplane;
+    this.#cache = null;
+    this.#driveWarmup();
+    if (this.#warmup.finished) this.#runSync('connect');
+    this.#scheduleSyncLoop();
+  }
+
+  /** VPP went away: forget the cache; the next connect resyncs. */
+  detach(): void {
+    this.#dataplane = null;
+    this.#cache = null;
+    if (this.#syncTimer) clearTimeout(this.#syncTimer);
+    this.#syncTimer = null;
+  }
+
+  /** The config changed (reload): re-index, push conf and run a full sync. */
+  configChanged(): void {
+    const config = this.#inputs.config();
+    this.#indexedConfig = config;
+    this.#index = indexFrontendsByBackend(config);
+    this.#warmup.setDelays(config.vpp.lb.startupMinDelay, config.vpp.lb.startupMaxDelay);
+    if (this.#dataplane && this.#warmup.finished) this.#runSync('reload');
+    this.#scheduleSyncLoop();
+  }
+
+  /**
+   * Backends changed state. The fast path runs once per event-loop turn for every backend
+   * noted in it, so a burst of transitions becomes one batch of set-weight calls.
+   */
+  noteTransition(backend: string): void {
+    this.#pending.add(backend);
+    if (this.#fastPathScheduled) return;
+    this.#fastPathScheduled = true;
+    setImmediate(() => {
+      this.#fastPathScheduled = false;
+      const names = this.#pending;
+      this.#pending = new Set();
+      void this.#fastPath(names);
+    });
+  }
+
+  /** Full sync: create missing VIPs/ASes, remove stale ones, fix weights and conf. */
+  syncAll(signal?: AbortSignal): Promise<SyncResult> {
+    return this.#exclusive(() => this.#sync('all', null, signal));
+  }
+
+  /** Sync of one frontend's VIP; never removes VIPs. */
+  syncVip(frontend: string, signal?: AbortSignal): Promise<SyncResult> {
+    if (!this.#inputs.config().frontends.has(frontend))
+      return Promise.reject(new FrontendNotFoundError(frontend));
+    return this.#exclusive(() => this.#sync('vip', frontend, signal));
+  }
+
+  /** Stops timers and waits for work in flight. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#syncTimer) clearTimeout(this.#syncTimer);
+    if (this.#warmupTimer) clearTimeout(this.#warmupTimer);
+    this.#syncTimer = null;
+    this.#warmupTimer = null;
+    await this.#chain.catch(() => undefined);
+  }
+
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#chain.then(fn, fn);
+    this.#chain = run.catch(() => undefined);
+    return run;
+  }
+
+  #runSync(reason: string): void {
+    this.syncAll().catch((err: unknown) => {
+      this.#logger.warn('vpp-lbsync-error', { scope: 'all', reason, err: (err as Error).message });
+    });
+  }
+
+  #scheduleSyncLoop(): void {
+    if (this.#syncTimer) clearTimeout(this.#syncTimer);
+    this.#syncTimer = null;
+    if (this.#closed || !this.#dataplane) return;
+    const interval = this.#inputs.config().vpp.lb.syncInterval;
+    this.#syncTimer = setTimeout(() => {
+      this.#syncTimer = null;
+      if (this.#warmup.finished && this.#dataplane) this.#runSync('interval');
+      this.#scheduleSyncLoop();
+    }, interval);
+    this.#syncTimer.unref?.();
+  }
+
+  /** Advances the warmup: releases settled frontends, and ends it at startup-max-delay. */
+  #driveWarmup(): void {
+    if (this.#closed || this.#warmup.finished) return;
+    if (this.#warmupTimer) clearTimeout(this.#warmupTimer);
+    this.#warmupTimer = null;
+    const now = this.#now();
+    const phase = this.#warmup.phase(now);
+    if (phase === 'done') {
+      this.#warmup.finish();
+      this.#logger.info('vpp-warmup-done', {});
+      if (this.#dataplane) this.#runSync('warmup-done');
+      return;
+    }
+    if (phase === 'release' && this.#dataplane) this.#releaseSettled();
+    const wait = phase === 'hold' ? (this.#warmup.nextBoundaryIn(now) ?? 0) : this.#warmupPollMs;
+    this.#warmupTimer = setTimeout(
+      () => this.#driveWarmup(),
+      Math.max(1, Math.min(wait, this.#warmup.nextBoundaryIn(now) ?? wait)),
+    );
+    this.#warmupTimer.unref?.();
+  }
+
+  #releaseSettled(): void {
+    const config = this.#inputs.config();
+    const states = this.#inputs.states();
+    for (const fe of config.frontends.values()) {
+      if (this.#warmup.isReleased(fe.name)) continue;
+      const settled = fe.pools.every((p) =>
+        p.backends.every((b) => (states.get(b.name) ?? 'unknown') !== 'unknown'),
+      );
+      if (!settled) continue;
+      this.#warmup.release(fe.name);
+      this.#logger.info('vpp-warmup-release', { frontend: fe.name });
+      this.syncVip(fe.name).catch((err: unknown) => {
+        this.#logger.warn('vpp-lbsync-error', {
+          scope: 'vip',
+          frontend: fe.name,
+          err: (err as Error).message,
+        });
+      });
+    }
+  }
+
+  async #fastPath(backends: Set<string>): Promise<void> {
+    if (!this.#dataplane) return;
+    if (!this.#warmup.finished) {
+      if (this.#warmup.phase(this.#now()) === 'release') this.#releaseSettled();
+      // Released frontends still get the fast path; held ones wait for their release sync.
+    }
+    await this.#exclusive(async () => {
+      const dp = this.#dataplane;
+      const cache = this.#cache;
+      if (!dp || !cache) return;
+      const config = this.#inputs.config();
+      if (config !== this.#indexedConfig) {
+        this.#indexedConfig = config;
+        this.#index = indexFrontendsByBackend(config);
+      }
+      const t = planTransition(
+        {
+          config,
+          index: this.#index,
+          states: this.#inputs.states(),
+          overrides: this.#inputs.overrides(),
+          cache,
+        },
+        backends,
+      );
+      const released = new Set(
+        t.frontends.filter((f) => this.#warmup.isReleased(f.name)).map((f) => vipKeyString(f.vip)),
+      );
+      const ops = t.ops.filter((op) => op.kind === 'conf-set' || released.has(vipKeyString(op.vip)));
+      if (ops.length < t.ops.length) {
+        this.#logger.debug('vpp-lbsync-suppressed', { reason: 'warmup', ops: t.ops.length - ops.length });
+      }
+      const { done, failed } = await this.#execute(dp, ops, 'vip');
+      applyOpsToCache(cache, done);
+      const counts = countOps(done);
+      this.#onSync?.('vip', counts);
+      const resync = new Set(t.needsSync.filter((f) => this.#warmup.isReleased(f)));
+      for (const op of failed) {
+        if (op.kind === 'conf-set') continue;
+        const fe = t.frontends.find((f) => vipKeyString(f.vip) === vipKeyString(op.vip));
+        if (fe) resync.add(fe.name);
+      }
+      for (const fe of resync)
+        await this.#sync('vip', fe).catch((err: unknown) => {
+          this.#logger.warn('vpp-lbsync-error', { scope: 'vip', frontend: fe, err: (err as Error).message });
+        });
+    });
+  }
+
+  async #sync(scope: SyncScope, frontend: string | null, signal?: AbortSignal): Promise<SyncResult> {
+    const dp = this.#dataplane;
+    if (!dp) throw new VppNotConnectedError();
+    const started = this.#now();
+    this.#logger.info('vpp-lbsync-start', frontend ? { scope, frontend } : { scope });
+    const actual = await dp.getState(signal);
+    const full = plan(this.#inputs.config(), this.#inputs.states(), this.#inputs.overrides());
+    let desired: DesiredLbState = full;
+    if (frontend !== null) {
+      const fp = full.frontends.get(frontend);
+      if (!fp) throw new FrontendNotFoundError(frontend);
+      desired = { conf: full.conf, vips: [fp.vip] };
+    }
+    const ops = diffLbState(desired, actual, { scope });
+    const { done, failed } = await this.#execute(dp, ops, scope);
+    // Every sync reads all of VPP (its dump filters cannot be trusted), so the cache is rebuilt
+    // from that read and advanced by what was applied since.
+    const cache = lbCacheFromState(actual);
+    applyOpsToCache(cache, done);
+    this.#cache = cache;
+    const counts = countOps(done);
+    this.#onSync?.(scope, counts);
+    const result: SyncResult = { ...ZERO, ...counts, scope, errors: failed.length };
+    this.#logger.info('vpp-lbsync-done', {
+      ...(frontend ? { scope, frontend } : { scope }),
+      ...counts,
+      errors: failed.length,
+      duration_ms: this.#now() - started,
+    });
+    return result;
+  }
+
+  /** Sends ops pipelined, in order; VPP answers in order, so dependencies hold. */
+  async #execute(
+    dp: LbDataplane,
+    ops: readonly LbOp[],
+    scope: SyncScope,
+  ): Promise<{ done: LbOp[]; failed: LbOp[] }> {
+    const results = await Promise.allSettled(ops.map((op) => dp.execute(op)));
+    const done: LbOp[] = [];
+    const failed: LbOp[] = [];
+    results.forEach((r, i) => {
+      const op = ops[i] as LbOp;
+      if (r.status === 'fulfilled') {
+        done.push(op);
+        this.#logger.info(LOG_NAME[op.kind], { scope, ...opFields(op) });
+      } else {
+        failed.push(op);
+        this.#logger.warn('vpp-lbsync-error', {
+          scope,
+          op: op.kind,
+          ...opFields(op),
+          err: (r.reason as Error).message,
+        });
+      }
+    });
+    return { done, failed };
+  }
+}
