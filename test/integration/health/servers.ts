@@ -14,7 +14,7 @@ export interface Seen {
   userAgent?: string;
   method?: string;
   remoteAddress?: string;
-  servername?: string | false;
+  servername?: string | false | null;
 }
 
 export type Listening = { readonly port: number; close(): Promise<void> };
