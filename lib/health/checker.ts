@@ -394,13 +394,28 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
         startedAt: performance.now(),
       });
     }
-    const p = this.prober.probe(target, ac.signal).then(
+    const started = performance.now();
+    // A prober should never fail, but if one does the backend must not stall: count a failure.
+    const failed = (err: unknown): ProbeResult => ({
+      ok: false,
+      code: 'L4CON',
+      detail: `probe error: ${err instanceof Error ? err.message : String(err)}`,
+      durationMs: performance.now() - started,
+    });
+    let pending: Promise<ProbeResult>;
+    try {
+      pending = this.prober.probe(target, ac.signal);
+    } catch (err) {
+      pending = Promise.resolve(failed(err));
+    }
+    const p = pending.then(
       (result) => {
         this.inflight.delete(p);
         if (rt.generation === generation) this.onResult(rt, result);
       },
-      () => {
+      (err: unknown) => {
         this.inflight.delete(p);
+        if (rt.generation === generation) this.onResult(rt, failed(err));
       },
     );
     this.inflight.add(p);
