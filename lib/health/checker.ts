@@ -64,7 +64,10 @@ interface Runtime {
   lastResult: ProbeResult | null;
   lastProbeAt: number | null;
   timer: TimerHandle | null;
-  inflight: AbortController | null;
+  /** A probe is in flight. */
+  inflight: boolean;
+  /** Aborts the probe in flight when probing stops; one per run of probes, not per probe. */
+  abort: AbortController | null;
   /** Bumped whenever probing stops or restarts, so that late results are dropped. */
   generation: number;
 }
@@ -331,7 +334,8 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
       lastResult: null,
       lastProbeAt: null,
       timer: null,
-      inflight: null,
+      inflight: false,
+      abort: null,
       generation: 0,
     };
   }
@@ -374,16 +378,18 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
     rt.generation++;
     if (rt.timer) this.queue.cancel(rt.timer);
     rt.timer = null;
-    rt.inflight?.abort();
-    rt.inflight = null;
+    rt.abort?.abort();
+    rt.abort = null;
+    rt.inflight = false;
   }
 
   private runProbe(rt: Runtime, plannedAt: number): void {
     rt.timer = null;
     if (rt.inflight || !isProbing(rt.status.state)) return;
     const generation = rt.generation;
-    const ac = new AbortController();
-    rt.inflight = ac;
+    rt.abort ??= new AbortController();
+    const signal = rt.abort.signal;
+    rt.inflight = true;
     const target = rt.target;
     if (this.listenerCount('probe-start') > 0) {
       this.emit('probe-start', {
@@ -404,7 +410,7 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
     });
     let pending: Promise<ProbeResult>;
     try {
-      pending = this.prober.probe(target, ac.signal);
+      pending = this.prober.probe(target, signal);
     } catch (err) {
       pending = Promise.resolve(failed(err));
     }
@@ -422,7 +428,7 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
   }
 
   private onResult(rt: Runtime, result: ProbeResult): void {
-    rt.inflight = null;
+    rt.inflight = false;
     rt.lastResult = result;
     rt.lastProbeAt = Date.now();
     const from = rt.status;
@@ -493,7 +499,7 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
       history: [...rt.history],
       lastResult: rt.lastResult,
       lastProbeAt: rt.lastProbeAt,
-      probing: rt.inflight !== null,
+      probing: rt.inflight,
     };
   }
 }
