@@ -245,9 +245,15 @@ export class StatsSegmentWriter {
     return this.#newEntry(name, StatType.counterCombined, 0n).index;
   }
 
-  /** A per-thread log2 histogram. */
-  addHistogramLog2(name: string): number {
-    return this.#newEntry(name, StatType.histogramLog2, 0n).index;
+  /**
+   * A per-thread log2 histogram of `binCount` bins. As VPP does, every thread's vector starts
+   * with the lowest bin's exponent, followed by the bins.
+   */
+  addHistogramLog2(name: string, minExponent: number, binCount: number): number {
+    const e = this.#newEntry(name, StatType.histogramLog2, 0n);
+    this.#validate(e, binCount);
+    for (const v of e.perThread ?? []) this.store.write(v.data, u64(toU64(minExponent, name)));
+    return e.index;
   }
 
   /** Grows every thread's vector of a counter so that `index` exists (VPP's validate). */
@@ -305,16 +311,15 @@ export class StatsSegmentWriter {
       this.store.write(v.data + index * v.elementSize, Buffer.alloc(v.elementSize));
   }
 
-  /** Sets one thread's histogram: the lowest bin's exponent and the bin counts. */
-  setHistogram(name: string, thread: number, minExponent: number, bins: readonly CounterValue[]): void {
+  /** Sets one thread's histogram bins (not the exponent in front of them). */
+  setHistogram(name: string, thread: number, bins: readonly CounterValue[]): void {
     const e = this.#entry(name, [StatType.histogramLog2]);
     this.#checkThread(thread);
     this.#validate(e, bins.length);
     const v = e.perThread![thread]!;
-    const buf = Buffer.alloc((bins.length + 1) * 8);
-    buf.writeBigUInt64LE(toU64(minExponent, name), 0);
-    for (const [i, b] of bins.entries()) buf.writeBigUInt64LE(toU64(b, name), (i + 1) * 8);
-    this.store.write(v.data, buf);
+    const buf = Buffer.alloc(bins.length * 8);
+    for (const [i, b] of bins.entries()) buf.writeBigUInt64LE(toU64(b, name), i * 8);
+    this.store.write(v.data + 8, buf);
   }
 
   // ------------------------------------------------------------- name vectors
