@@ -327,6 +327,59 @@ function readSymlink(
   return { ...base, target: fresh.name, column: null };
 }
 
+/** Per-index sums over threads of a simple or combined counter. */
+export type CounterSums =
+  | { kind: 'simple'; values: bigint[] }
+  | { kind: 'combined'; values: CombinedCounter[] };
+
+/**
+ * Sums a counter over threads at `indexes` (every index when undefined), copying out of each
+ * thread's vector only the span the indexes cover: a FIB counter can have an index per route.
+ * Indexes past a thread's vector count as zero there. Null when `entry` is no counter.
+ */
+export function sumCounterColumns(
+  src: SegmentSource,
+  header: SharedHeader,
+  entry: DirectoryEntry,
+  indexes?: readonly number[],
+): CounterSums | null {
+  const combined = entry.type === StatType.counterCombined;
+  if (!combined && entry.type !== StatType.counterSimple) return null;
+  const size = combined ? COMBINED_COUNTER_SIZE : SIMPLE_COUNTER_SIZE;
+  const threads = readVector(src, header, entry.value, POINTER_SIZE, `entry "${entry.name}" thread vector`);
+  const refs: VectorRef[] = [];
+  for (let t = 0; t < threads.length; t++) {
+    const pointer = threads.buffer.readBigUInt64LE(t * POINTER_SIZE);
+    refs.push(locateVector(src, header, pointer, size, `entry "${entry.name}" thread ${t} counters`));
+  }
+  const wanted = indexes ?? Array.from({ length: Math.max(0, ...refs.map((r) => r.length)) }, (_, i) => i);
+  const packets = new Array<bigint>(wanted.length).fill(0n);
+  const bytes = new Array<bigint>(wanted.length).fill(0n);
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = -1;
+  for (const i of wanted) {
+    if (i < lo) lo = i;
+    if (i > hi) hi = i;
+  }
+  for (const [t, ref] of refs.entries()) {
+    const end = Math.min(hi + 1, ref.length);
+    if (lo >= end) continue;
+    const span = src.read(
+      ref.offset + lo * size,
+      (end - lo) * size,
+      `entry "${entry.name}" thread ${t} counters`,
+    );
+    for (const [k, i] of wanted.entries()) {
+      if (i >= end) continue;
+      const at = (i - lo) * size;
+      packets[k] = (packets[k] ?? 0n) + span.readBigUInt64LE(at);
+      if (combined) bytes[k] = (bytes[k] ?? 0n) + span.readBigUInt64LE(at + 8);
+    }
+  }
+  if (!combined) return { kind: 'simple', values: packets };
+  return { kind: 'combined', values: packets.map((p, k) => ({ packets: p, bytes: bytes[k] ?? 0n })) };
+}
+
 /**
  * Decodes one entry. `entry` must be a fresh read of its directory slot; `directory` is only
  * used to resolve symlinks. Returns null for empty and illegal slots.

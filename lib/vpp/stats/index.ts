@@ -1,6 +1,7 @@
 export type {
   CombinedCounter,
   CombinedStatsEntry,
+  CounterSums,
   GaugeStatsEntry,
   HistogramStatsEntry,
   NameVectorStatsEntry,
@@ -29,7 +30,6 @@ export {
   type LbVipCounters,
   ROUTE_TO_COUNTER_NAME,
   readLbVipCounters,
-  sumLbCounters,
 } from './lb-counters.js';
 export { findPackageRoot, loadNativeAddon, type NativeAddon, type NativeFdServer } from './native.js';
 export { StatsSegmentReader, type StatsSegmentReaderOptions, type StatsSegmentView } from './reader.js';

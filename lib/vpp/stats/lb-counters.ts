@@ -1,4 +1,4 @@
-import type { CombinedCounter, StatsEntry } from './decode.js';
+import type { CombinedCounter } from './decode.js';
 import type { StatsSegmentReader } from './reader.js';
 
 /**
@@ -48,71 +48,57 @@ export const LB_COUNTER_ENTRY_NAMES: readonly string[] = [
   ROUTE_TO_COUNTER_NAME,
 ];
 
-function sumSimple(values: readonly (readonly bigint[])[], index: number): bigint {
-  let sum = 0n;
-  for (const thread of values) sum += thread[index] ?? 0n;
-  return sum;
-}
-
-/** Sums already-decoded entries (keyed by name) per VIP and per route. Pure. */
-export function sumLbCounters(
-  entries: ReadonlyMap<string, StatsEntry>,
-  query: LbCountersQuery = {},
-): LbCountersSnapshot {
-  const missing: string[] = [];
-  const simple = new Map<LbVipCounterKind, bigint[][]>();
-  for (const kind of LB_KINDS) {
-    const e = entries.get(LB_VIP_COUNTER_NAMES[kind]);
-    if (e?.kind === 'simple') simple.set(kind, e.values);
-    else missing.push(LB_VIP_COUNTER_NAMES[kind]);
+function indexList(what: string, indexes: Iterable<number> | undefined): number[] | undefined {
+  if (indexes === undefined) return undefined;
+  const list = [...indexes];
+  for (const i of list) {
+    if (!Number.isInteger(i) || i < 0 || i > 0xffff_ffff)
+      throw new RangeError(`${what}: ${i} is not a counter index`);
   }
-  let vipIndexes: Iterable<number>;
-  if (query.vipIndexes !== undefined) {
-    vipIndexes = query.vipIndexes;
-  } else {
-    let width = 0;
-    for (const values of simple.values()) for (const thread of values) width = Math.max(width, thread.length);
-    vipIndexes = Array.from({ length: width }, (_, i) => i);
-  }
-  const vips = new Map<number, LbVipCounters>();
-  for (const index of vipIndexes) {
-    const c: LbVipCounters = { next: 0n, first: 0n, untracked: 0n, noServer: 0n };
-    for (const kind of LB_KINDS) {
-      const values = simple.get(kind);
-      if (values) c[kind] = sumSimple(values, index);
-    }
-    vips.set(index, c);
-  }
-
-  const routes = new Map<number, CombinedCounter>();
-  const route = entries.get(ROUTE_TO_COUNTER_NAME);
-  if (route?.kind !== 'combined') missing.push(ROUTE_TO_COUNTER_NAME);
-  for (const index of query.fibIndexes ?? []) {
-    let packets = 0n;
-    let bytes = 0n;
-    if (route?.kind === 'combined') {
-      for (const thread of route.values) {
-        const v = thread[index];
-        if (v) {
-          packets += v.packets;
-          bytes += v.bytes;
-        }
-      }
-    }
-    routes.set(index, { packets, bytes });
-  }
-  return { vips, routes, missing };
+  return list;
 }
 
 /**
  * Reads the lb plugin's four per-VIP counters and /net/route/to in one consistent pass over
- * the segment and sums them over threads.
+ * the segment and sums them over threads. Only the spans of the vectors that hold the asked-for
+ * indexes are copied out, so a large FIB costs nothing but the routes asked for.
  */
 export async function readLbVipCounters(
   reader: StatsSegmentReader,
   query: LbCountersQuery = {},
   signal?: AbortSignal,
 ): Promise<LbCountersSnapshot> {
-  const entries = await reader.dumpNames(LB_COUNTER_ENTRY_NAMES, signal);
-  return sumLbCounters(entries, query);
+  const vipIndexes = indexList('vipIndexes', query.vipIndexes);
+  const fibIndexes = indexList('fibIndexes', query.fibIndexes) ?? [];
+  return reader.read((view) => {
+    const missing: string[] = [];
+    const sums = new Map<LbVipCounterKind, bigint[]>();
+    let width = 0;
+    for (const kind of LB_KINDS) {
+      const s = view.sumCounters(LB_VIP_COUNTER_NAMES[kind], vipIndexes);
+      if (s?.kind === 'simple') {
+        sums.set(kind, s.values);
+        width = Math.max(width, s.values.length);
+      } else {
+        missing.push(LB_VIP_COUNTER_NAMES[kind]);
+      }
+    }
+    // Without a list, every index any vector has; the sums are then positional.
+    const indexes = vipIndexes ?? Array.from({ length: width }, (_, i) => i);
+    const vips = new Map<number, LbVipCounters>();
+    for (const [k, index] of indexes.entries()) {
+      const c: LbVipCounters = { next: 0n, first: 0n, untracked: 0n, noServer: 0n };
+      for (const kind of LB_KINDS) c[kind] = sums.get(kind)?.[k] ?? 0n;
+      vips.set(index, c);
+    }
+
+    const routes = new Map<number, CombinedCounter>();
+    const route = view.sumCounters(ROUTE_TO_COUNTER_NAME, fibIndexes);
+    if (route?.kind !== 'combined') missing.push(ROUTE_TO_COUNTER_NAME);
+    for (const [k, index] of fibIndexes.entries()) {
+      const v = route?.kind === 'combined' ? route.values[k] : undefined;
+      routes.set(index, v ?? { packets: 0n, bytes: 0n });
+    }
+    return { vips, routes, missing };
+  }, signal);
 }

@@ -1,6 +1,7 @@
 import { closeSync, fstatSync } from 'node:fs';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import {
+  type CounterSums,
   checkVersion,
   type DirectoryEntry,
   decodeEntry,
@@ -9,6 +10,7 @@ import {
   readHeader,
   type SharedHeader,
   type StatsEntry,
+  sumCounterColumns,
 } from './decode.js';
 import { StatsSegmentBusyError, StatsSegmentClosedError, StatsSegmentLayoutError } from './errors.js';
 import { HEADER, StatType } from './layout.js';
@@ -30,6 +32,13 @@ export interface StatsSegmentView {
   get(name: string): StatsEntry | null;
   /** Names of all entries (empty slots left out), in directory order. */
   names(): string[];
+  /** Decoded entries whose names pass `filter`, from one fresh copy of the directory. */
+  select(filter: (name: string) => boolean): StatsEntry[];
+  /**
+   * A simple or combined counter summed over threads at `indexes` (all when undefined),
+   * reading only the span of each vector they cover. Null when absent or not a counter.
+   */
+  sumCounters(name: string, indexes?: readonly number[]): CounterSums | null;
 }
 
 interface DirectoryCache {
@@ -175,15 +184,7 @@ export class StatsSegmentReader {
 
   /** Decoded entries matching any of `patterns` (all entries when none are given). */
   dump(patterns: readonly RegExp[] = [], signal?: AbortSignal): Promise<StatsEntry[]> {
-    return this.read((view) => {
-      const out: StatsEntry[] = [];
-      for (const name of view.names()) {
-        if (!matches(name, patterns)) continue;
-        const e = view.get(name);
-        if (e) out.push(e);
-      }
-      return out;
-    }, signal);
+    return this.read((view) => view.select((name) => matches(name, patterns)), signal);
   }
 
   /** Decoded entries by exact name; names not in the segment are absent from the map. */
@@ -252,6 +253,22 @@ export class StatsSegmentReader {
         return decodeEntry(src, header, entry, cache.entries);
       },
       names: () => cache.entries.filter(live).map((e) => e.name),
+      select: (filter) => {
+        const fresh = readDirectory(src, header);
+        const out: StatsEntry[] = [];
+        for (const e of fresh) {
+          if (!live(e) || !filter(e.name)) continue;
+          const decoded = decodeEntry(src, header, e, fresh);
+          if (decoded) out.push(decoded);
+        }
+        return out;
+      },
+      sumCounters: (name, indexes) => {
+        const index = cache.byName.get(name);
+        if (index === undefined) return null;
+        const entry = readDirectoryEntry(src, header, index);
+        return entry.name === name ? sumCounterColumns(src, header, entry, indexes) : null;
+      },
     };
   }
 }

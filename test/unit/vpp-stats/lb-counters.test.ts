@@ -6,15 +6,26 @@ import {
   type LbVipCounterKind,
   ROUTE_TO_COUNTER_NAME,
   readLbVipCounters,
-  type StatsEntry,
   StatsSegmentReader,
-  sumLbCounters,
 } from '../../../lib/vpp/stats/index.js';
 
-const simple = (name: string, values: bigint[][]): StatsEntry => ({ kind: 'simple', name, index: 0, values });
 const zero = { next: 0n, first: 0n, untracked: 0n, noServer: 0n };
+type Cell = [thread: number, index: number, value: bigint];
 
-describe('sumLbCounters', () => {
+/** A segment with the given simple counters set cell by cell, and a reader over it. */
+function segment(threads: number, counters: Record<string, Cell[]>, gauges: string[] = []) {
+  const w = StatsSegmentWriter.inBuffer({ threads, size: 256 * 1024 });
+  for (const [name, cells] of Object.entries(counters)) {
+    w.addSimpleCounter(name);
+    for (const [t, i, v] of cells) w.setSimple(name, t, i, v);
+  }
+  for (const name of gauges) w.addGauge(name, 3);
+  const reader = new StatsSegmentReader();
+  reader.open(w.store);
+  return { w, reader };
+}
+
+describe('readLbVipCounters', () => {
   it('names the lb counters exactly as the plugin registers them, without a leading slash', () => {
     expect(LB_VIP_COUNTER_NAMES).toEqual({
       next: 'packet from existing sessions',
@@ -25,10 +36,29 @@ describe('sumLbCounters', () => {
     expect(ROUTE_TO_COUNTER_NAME).toBe('/net/route/to');
   });
 
-  it.each([
+  interface Case {
+    what: string;
+    threads: number;
+    counters: Record<string, Cell[]>;
+    gauges: string[];
+    query: { vipIndexes?: number[] };
+    vips: [number, typeof zero][];
+    missing: string[];
+  }
+  it.each<Case>([
     {
       what: 'sums over threads, per VIP index',
-      entries: [simple('packet from existing sessions', [[1n, 2n], [10n, 20n], [100n]])],
+      threads: 3,
+      counters: {
+        'packet from existing sessions': [
+          [0, 0, 1n],
+          [0, 1, 2n],
+          [1, 0, 10n],
+          [1, 1, 20n],
+          [2, 0, 100n],
+        ],
+      },
+      gauges: [],
       query: { vipIndexes: [0, 1] },
       vips: [
         [0, { ...zero, next: 111n }],
@@ -38,7 +68,12 @@ describe('sumLbCounters', () => {
     },
     {
       what: 'reports every index of the widest vector when no indexes are asked for',
-      entries: [simple('first session packet', [[0n], [0n, 0n, 4n]]), simple('untracked packet', [[1n]])],
+      threads: 2,
+      counters: {
+        'first session packet': [[1, 2, 4n]],
+        'untracked packet': [[0, 0, 1n]],
+      },
+      gauges: [],
       query: {},
       vips: [
         [0, { ...zero, untracked: 1n }],
@@ -49,45 +84,80 @@ describe('sumLbCounters', () => {
     },
     {
       what: 'reads an index past every vector as zero',
-      entries: [simple('no server configured', [[5n]])],
-      query: { vipIndexes: [7] },
-      vips: [[7, zero]],
+      threads: 1,
+      counters: { 'no server configured': [[0, 0, 5n]] },
+      gauges: [],
+      query: { vipIndexes: [7, 0] },
+      vips: [
+        [7, zero],
+        [0, { ...zero, noServer: 5n }],
+      ],
       missing: ['packet from existing sessions', 'first session packet', 'untracked packet', '/net/route/to'],
     },
     {
       what: 'treats an entry of the wrong type as missing',
-      entries: [{ kind: 'gauge', name: 'untracked packet', index: 0, value: 3n } satisfies StatsEntry],
+      threads: 1,
+      counters: {},
+      gauges: ['untracked packet'],
       query: { vipIndexes: [0] },
       vips: [[0, zero]],
       missing: [...Object.values(LB_VIP_COUNTER_NAMES), '/net/route/to'],
     },
-  ])('$what', ({ entries, query, vips, missing }) => {
-    const got = sumLbCounters(new Map(entries.map((e) => [e.name, e])), query);
+  ])('$what', async ({ threads, counters, gauges, query, vips, missing }) => {
+    const { reader } = segment(threads, counters, gauges);
+    const got = await readLbVipCounters(reader, query);
     expect([...got.vips]).toEqual(vips);
     expect(got.missing).toEqual(missing);
     expect(got.routes.size).toBe(0);
   });
 
-  it('sums /net/route/to packets and bytes over threads for the FIB indexes asked for only', () => {
-    const route: StatsEntry = {
-      kind: 'combined',
-      name: '/net/route/to',
-      index: 9,
-      values: [
-        [
-          { packets: 1n, bytes: 100n },
-          { packets: 2n, bytes: 200n },
-        ],
-        [{ packets: 10n, bytes: 1000n }],
+  it("counts an index past one thread's vector as zero on that thread only", async () => {
+    const { w, reader } = segment(2, {
+      'first session packet': [
+        [0, 3, 1n],
+        [1, 3, 2n],
       ],
-    };
-    const got = sumLbCounters(new Map([['/net/route/to', route]]), { vipIndexes: [], fibIndexes: [0, 1, 5] });
+    });
+    // Shorten thread 1's vector to 2 elements, as a thread VPP has not validated that far.
+    const dir = Number(w.store.read(32, 8, 'dir').readBigUInt64LE(0) - w.baseAddress);
+    const slot = w.entryIndex('first session packet')!;
+    const threads = Number(w.store.read(dir + slot * 144 + 8, 8, 'e').readBigUInt64LE(0) - w.baseAddress);
+    const thread1 = Number(w.store.read(threads + 8, 8, 't1').readBigUInt64LE(0) - w.baseAddress);
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(2);
+    w.store.write(thread1 - 8, len);
+    const got = await readLbVipCounters(reader, { vipIndexes: [3, 1] });
+    expect(got.vips.get(3)).toEqual({ ...zero, first: 1n });
+    expect(got.vips.get(1)).toEqual(zero);
+  });
+
+  it('sums /net/route/to packets and bytes over threads for the FIB indexes asked for only', async () => {
+    const w = StatsSegmentWriter.inBuffer({ threads: 2, size: 4 * 1024 * 1024 });
+    w.addCombinedCounter('/net/route/to');
+    w.setCombined('/net/route/to', 0, 0, { packets: 1, bytes: 100 });
+    w.setCombined('/net/route/to', 0, 1, { packets: 2, bytes: 200 });
+    w.setCombined('/net/route/to', 1, 0, { packets: 10, bytes: 1000 });
+    w.setCombined('/net/route/to', 1, 40_000, { packets: 9, bytes: 9 });
+    const reader = new StatsSegmentReader();
+    reader.open(w.store);
+    const got = await readLbVipCounters(reader, { vipIndexes: [], fibIndexes: [0, 1, 5, 50_000] });
     expect([...got.routes]).toEqual([
       [0, { packets: 11n, bytes: 1100n }],
       [1, { packets: 2n, bytes: 200n }],
       [5, { packets: 0n, bytes: 0n }],
+      [50_000, { packets: 0n, bytes: 0n }],
     ]);
-    expect(sumLbCounters(new Map([['/net/route/to', route]])).routes.size).toBe(0);
+    expect((await readLbVipCounters(reader)).routes.size).toBe(0);
+  });
+
+  it('rejects an index that cannot be a counter index', async () => {
+    const { reader } = segment(1, {});
+    await expect(readLbVipCounters(reader, { vipIndexes: [-1] })).rejects.toThrow(
+      'vipIndexes: -1 is not a counter index',
+    );
+    await expect(readLbVipCounters(reader, { fibIndexes: [1.5] })).rejects.toThrow(
+      'fibIndexes: 1.5 is not a counter index',
+    );
   });
 });
 
