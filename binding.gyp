@@ -1,0 +1,9 @@
+{
+  "targets": [
+    {
+      "target_name": "vpp_maglev_native",
+      "sources": ["native/vpp_maglev_native.c"],
+      "cflags_c": ["-std=gnu11", "-Wall", "-Wextra", "-Werror=implicit-function-declaration"]
+    }
+  ]
+}
