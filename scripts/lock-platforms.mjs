@@ -11,9 +11,18 @@ const pkgs = lock.packages;
 
 function platformOf(name) {
   const n = name.split('/').pop();
-  const os = ['android', 'darwin', 'win32', 'freebsd', 'openbsd', 'openharmony', 'linux', 'netbsd', 'sunos', 'aix'].find((o) =>
-    n.includes(o),
-  );
+  const os = [
+    'android',
+    'darwin',
+    'win32',
+    'freebsd',
+    'openbsd',
+    'openharmony',
+    'linux',
+    'netbsd',
+    'sunos',
+    'aix',
+  ].find((o) => n.includes(o));
   const cpus = [
     ['arm64', 'arm64'],
     ['aarch64', 'arm64'],
@@ -51,6 +60,8 @@ for (const [where, meta] of Object.entries(pkgs)) {
     added++;
   }
 }
-lock.packages = Object.fromEntries(Object.entries(pkgs).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : a > b ? 1 : 0)));
+lock.packages = Object.fromEntries(
+  Object.entries(pkgs).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : a > b ? 1 : 0)),
+);
 writeFileSync(path, `${JSON.stringify(lock, null, 2)}\n`);
 process.stdout.write(`lock-platforms: added ${added} platform package entries\n`);
