@@ -16,7 +16,7 @@ export interface CheckResult {
   readonly semanticError: string;
 }
 
-export interface ParseOptions {
+export interface ConfigParseOptions {
   /** The name problems are reported under; default "<input>". */
   readonly filename?: string;
 }
@@ -29,7 +29,7 @@ export interface ParseOptions {
  */
 export class ConfigLoader {
   /** Parses and validates YAML text. */
-  parse(text: string, options: ParseOptions = {}): Config {
+  parse(text: string, options: ConfigParseOptions = {}): Config {
     const src = new YamlSource(options.filename ?? '<input>', text);
     const parsed = parseStage(src);
     if (!parsed.ok) throw new ConfigParseError(parsed.problems);

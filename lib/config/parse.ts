@@ -93,7 +93,7 @@ function checkParams(
         () => candidates,
         (key) => {
           if (type === 'tcp' || type === 'icmp') {
-            return `unknown key ${JSON.stringify(key)}: a ${type} check takes no params`;
+            return `unknown key ${JSON.stringify(key)}: ${type} checks take no params`;
           }
           if (type === 'http' && HTTPS_ONLY.includes(key)) {
             return `unknown key ${JSON.stringify(key)}: ${key} applies to https checks only`;

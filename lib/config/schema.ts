@@ -171,7 +171,7 @@ export const maglevShape = {
 
 export const rootShape = {
   maglev: z.preprocess(
-    (v) => v ?? {},
+    (v) => (v === null ? {} : v),
     z.strictObject(maglevShape, {
       error: (iss) =>
         iss.input === undefined

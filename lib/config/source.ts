@@ -50,15 +50,22 @@ export class YamlSource {
     });
   }
 
-  /** Syntax errors and duplicate keys, in file order. */
+  /**
+   * Duplicate keys, and the first syntax error: what follows a syntax error is mostly the
+   * parser's confusion about it.
+   */
   yamlProblems(): ConfigProblem[] {
-    return this.doc.errors.map((e) => {
+    const firstSyntax = this.doc.errors.find((e) => e.code !== 'DUPLICATE_KEY');
+    const errors = this.doc.errors.filter((e) => e.code === 'DUPLICATE_KEY' || e === firstSyntax);
+    return errors.map((e) => {
       const path = this.pathAt(e.pos[0]);
       const message =
         e.code === 'DUPLICATE_KEY'
           ? `duplicate key ${JSON.stringify(path[path.length - 1] ?? '')}: each key may appear once in a map`
           : `YAML syntax error: ${e.message.replace(/\s*at line \d+, column \d+.*$/s, '')}`;
-      return this.problemAtOffset(e.pos[0], path, message);
+      // An unclosed quote is noticed where the file ends; the quote itself is the useful place.
+      const start = e.code === 'MISSING_CHAR' ? this.startOf(this.nodeAt(path)) : undefined;
+      return this.problemAtOffset(start ?? e.pos[0], path, message);
     });
   }
 

@@ -212,7 +212,7 @@ class Validator {
     let port: number | null = null;
     if (type !== 'icmp') {
       if (hc.port == null) {
-        if (type !== null) bad('port', `port is required for a ${type} check`);
+        if (type !== null) bad('port', `port is required for ${type} checks`);
       } else if (hc.port < 1 || hc.port > 65535) {
         bad('port', `port must be 1-65535, got ${hc.port}`);
       } else {
