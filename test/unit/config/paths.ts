@@ -6,15 +6,21 @@ export function repoRoot(): string {
   return fileURLToPath(new URL('../../../', import.meta.url));
 }
 
+/** Where the shared sample config is, relative to the repository: CI clones shared/ beside it. */
+export const SHARED_SAMPLE = '../shared/examples/maglev.yaml';
+
 /**
- * The shared sample config, which lives beside the repository: CI clones it to ../shared, a
- * worktree two levels down finds it at ../../shared. A missing sample throws, failing the test.
+ * The shared sample, relative to the repository root. A worktree sits one level deeper, where it
+ * is ../../shared. A missing sample throws, failing the test.
  */
+export function sharedSampleRelative(): string {
+  for (const rel of [SHARED_SAMPLE, `../${SHARED_SAMPLE}`]) {
+    if (existsSync(join(repoRoot(), rel))) return rel;
+  }
+  throw new Error(`the shared sample is not at ${SHARED_SAMPLE} (relative to ${repoRoot()})`);
+}
+
+/** The shared sample's absolute path. */
 export function sharedSample(): string {
-  const candidates = ['../shared/examples/maglev.yaml', '../../shared/examples/maglev.yaml'].map((p) =>
-    join(repoRoot(), p),
-  );
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`the shared sample is at neither ${candidates.join(' nor ')}`);
-  return found;
+  return join(repoRoot(), sharedSampleRelative());
 }
