@@ -13,7 +13,9 @@ export interface NamedDiff {
 
 /** What a reload changes. */
 export interface ConfigDiff {
+  /** A check counts as changed when any of its fields (defaults included) changed. */
   readonly healthchecks: NamedDiff;
+  /** A backend counts as changed when any of its fields changed. */
   readonly backends: NamedDiff & {
     /**
      * Backends present in both whose health check differs: it points at another check, or the
@@ -22,6 +24,7 @@ export interface ConfigDiff {
      */
     readonly healthcheckChanged: readonly string[];
   };
+  /** A frontend counts as changed when any field, pool, member or weight changed. */
   readonly frontends: NamedDiff;
   /** The healthchecker section (transition-history, netns) changed. */
   readonly healthchecker: boolean;

@@ -24,10 +24,15 @@ export function formatProblem(p: ConfigProblem): string {
  */
 export class ConfigError extends Error {
   override readonly name: string = 'ConfigError';
+  /** The file, as given to the loader. */
   readonly file: string;
+  /** YAML path of the first problem. */
   readonly path: string;
+  /** Line of the first problem (1-based; 0 for a whole-file problem). */
   readonly line: number;
+  /** Column of the first problem (1-based; 0 for a whole-file problem). */
   readonly column: number;
+  /** Every problem found, in the order they are reported. */
   readonly problems: readonly ConfigProblem[];
 
   constructor(problems: readonly ConfigProblem[]) {

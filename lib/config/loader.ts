@@ -11,8 +11,11 @@ import { validateStage } from './validate.js';
  * of its stage, one per line.
  */
 export interface CheckResult {
+  /** The configuration can be used. */
   readonly ok: boolean;
+  /** The parse-stage problems (`maglevd --check` exit 1), or "". */
   readonly parseError: string;
+  /** The semantic-stage problems (`maglevd --check` exit 2), or "". */
   readonly semanticError: string;
 }
 

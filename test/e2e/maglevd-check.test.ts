@@ -27,7 +27,7 @@ async function mapLimited<T, R>(
   return out;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('maglevd --check', () => {
   let dir = '';
@@ -73,7 +73,7 @@ describe('maglevd --check', () => {
     const r = await runBin('maglevd', ['--check', '--config', missing]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(new RegExp(`^${escape(missing)}: cannot read the configuration file: ENOENT`));
+    expect(r.stderr).toMatch(new RegExp(`^${escapeRe(missing)}: cannot read the configuration file: ENOENT`));
   });
 
   async function runCase(c: RuleCase, i: number) {
@@ -93,7 +93,9 @@ describe('maglevd --check', () => {
       expect(r.code, `${c.rule}: ${r.stderr}`).toBe(1);
       expect(r.stdout).toBe('');
       const prefix =
-        c.path === '' ? `${escape(file)}:\\d+:\\d+: ` : `${escape(file)}:\\d+:\\d+: ${escape(c.path)}: `;
+        c.path === ''
+          ? `${escapeRe(file)}:\\d+:\\d+: `
+          : `${escapeRe(file)}:\\d+:\\d+: ${escapeRe(c.path)}: `;
       const line = r.stderr.split('\n').find((l) => new RegExp(`^${prefix}`).test(l) && c.message.test(l));
       expect(line, `${c.rule}: ${r.stderr}`).toBeDefined();
     }
@@ -111,7 +113,7 @@ describe('maglevd --check', () => {
       const line = r.stderr
         .split('\n')
         .find((l) => l.startsWith(`${file}:`) && l.includes(`: ${c.path}: `) && c.message.test(l));
-      expect(line, `${c.rule}: ${r.stderr}`).toMatch(new RegExp(`^${escape(file)}:\\d+:\\d+: `));
+      expect(line, `${c.rule}: ${r.stderr}`).toMatch(new RegExp(`^${escapeRe(file)}:\\d+:\\d+: `));
     }
   }, 300_000);
 
