@@ -110,7 +110,14 @@ function checkParams(
 export function parseStage(src: YamlSource): ParseStageResult {
   const yamlProblems = src.yamlProblems();
   if (yamlProblems.length > 0) return { ok: false, problems: yamlProblems.sort(byPosition) };
-  const value = src.value();
+  let value: unknown;
+  try {
+    value = src.value();
+  } catch (e) {
+    // The YAML library refuses documents whose aliases expand too far (a "billion laughs").
+    const reason = e instanceof Error ? e.message : String(e);
+    return { ok: false, problems: [src.problem([], `the document cannot be expanded: ${reason}`)] };
+  }
   if (value === null || value === undefined) {
     return {
       ok: false,

@@ -42,11 +42,14 @@ export class YamlSource {
     text: string,
   ) {
     // merge: Go's yaml.v3 honours "<<" merge keys, so configs written for it may use them.
+    // resolveKnownTags off: !!binary, !!set and the like would become Buffers and Sets, which
+    // no field takes; left unresolved they are plain scalars and maps, checked like any other.
     this.doc = parseDocument(text, {
       lineCounter: this.lines,
       uniqueKeys: true,
       prettyErrors: false,
       merge: true,
+      resolveKnownTags: false,
     });
   }
 

@@ -388,6 +388,29 @@ describe('problem reports', () => {
   });
 });
 
+describe('hostile or odd YAML', () => {
+  it.each([
+    ['several documents', 'maglev: {}\n---\nmaglev: {}\n', /multiple documents/],
+    ['tabs as indentation', 'maglev:\n\thealthchecks: {}\n', /Tabs are not allowed/],
+    ['a list at the top', '- maglev\n', /must be a map with a "maglev:" key, not a list/],
+    ['an undefined alias', 'maglev:\n  backends: { x: { address: *nope } }\n', /alias/],
+    [
+      'aliases that expand without bound',
+      'a: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n',
+      /cannot be expanded: Excessive alias count/,
+    ],
+    [
+      'a YAML 1.1 type tag',
+      'maglev:\n  healthchecks:\n    x: !!binary aGVsbG8=\n',
+      /healthcheck must be a map, not the string/,
+    ],
+  ])('%s is a parse error', (_name, text, message) => {
+    const { error } = problemsOf(text);
+    expect(error).toBeInstanceOf(ConfigParseError);
+    expect(error.message).toMatch(message);
+  });
+});
+
 describe('load and check', () => {
   let dir = '';
   beforeAll(async () => {
