@@ -406,7 +406,7 @@ class Validator {
     const seenBackend = new Map<string, string>();
     const seenAddress = new Map<string, { backend: string; pool: string }>();
     let familyRef: { family: AddressFamily; backend: string; pool: string } | null = null;
-    rawPools.forEach((pool, i) => {
+    for (const [i, pool] of rawPools.entries()) {
       const pbase = [...base, 'pools', i];
       const poolName = pool.name ?? '';
       if (poolName === '') bad([...pbase, 'name'], 'every pool needs a name');
@@ -465,8 +465,8 @@ class Validator {
         }
       }
       pools.push({ name: poolName, backends: out });
-    });
-    if (familyRef !== null) backendFamily.set(name, (familyRef as { family: AddressFamily }).family);
+    }
+    if (familyRef !== null) backendFamily.set(name, familyRef.family);
 
     if (!ok || vip === null || protocol === null) return null;
     return {
