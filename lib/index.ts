@@ -3,6 +3,15 @@
  *
  * @packageDocumentation
  */
+export { type ConfigDiff, diffConfig, type NamedDiff } from './config/diff.js';
+export {
+  ConfigError,
+  ConfigParseError,
+  type ConfigProblem,
+  ConfigSemanticError,
+} from './config/errors.js';
+export { type CheckResult, ConfigLoader, type ConfigParseOptions } from './config/loader.js';
+export { stringifyConfig } from './config/stringify.js';
 export type * from './config/types.js';
 export {
   editDistance,

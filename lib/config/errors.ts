@@ -1,0 +1,64 @@
+/** One thing wrong with a configuration file, and where. */
+export interface ConfigProblem {
+  /** What is wrong, in words an operator can act on. */
+  readonly message: string;
+  /** The YAML path, such as `maglev.frontends.web.pools[0].name`; empty for the file as a whole. */
+  readonly path: string;
+  /** 1-based line; 0 when the problem concerns the whole file (for example: it cannot be read). */
+  readonly line: number;
+  /** 1-based column; 0 together with line 0. */
+  readonly column: number;
+  /** The file name as it was given to the loader. */
+  readonly file: string;
+}
+
+/** `<file>:<line>:<col>: <path>: <message>`, leaving out what a problem does not have. */
+export function formatProblem(p: ConfigProblem): string {
+  const where = p.line > 0 ? `${p.file}:${p.line}:${p.column}` : p.file;
+  return p.path === '' ? `${where}: ${p.message}` : `${where}: ${p.path}: ${p.message}`;
+}
+
+/**
+ * A configuration that cannot be used. The message lists every problem, one per line; path, line
+ * and column are those of the first.
+ */
+export class ConfigError extends Error {
+  override readonly name: string = 'ConfigError';
+  /** The file, as given to the loader. */
+  readonly file: string;
+  /** YAML path of the first problem. */
+  readonly path: string;
+  /** Line of the first problem (1-based; 0 for a whole-file problem). */
+  readonly line: number;
+  /** Column of the first problem (1-based; 0 for a whole-file problem). */
+  readonly column: number;
+  /** Every problem found, in the order they are reported. */
+  readonly problems: readonly ConfigProblem[];
+
+  constructor(problems: readonly ConfigProblem[]) {
+    if (problems.length === 0) throw new TypeError('a ConfigError needs at least one problem');
+    super(problems.map(formatProblem).join('\n'));
+    const first = problems[0] as ConfigProblem;
+    this.file = first.file;
+    this.path = first.path;
+    this.line = first.line;
+    this.column = first.column;
+    this.problems = Object.freeze([...problems]);
+  }
+}
+
+/**
+ * The file could not be read or is not a well-formed configuration: YAML syntax, duplicate or
+ * unknown keys, wrong value types, durations that do not parse. `maglevd --check` exits 1.
+ */
+export class ConfigParseError extends ConfigError {
+  override readonly name = 'ConfigParseError';
+}
+
+/**
+ * The file is well-formed but its content is inconsistent or not something VPP can do: unknown
+ * references, values out of range, conflicting frontends. `maglevd --check` exits 2.
+ */
+export class ConfigSemanticError extends ConfigError {
+  override readonly name = 'ConfigSemanticError';
+}
