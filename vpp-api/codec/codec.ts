@@ -13,9 +13,17 @@ function asBuffer(p: Uint8Array): Buffer {
   return Buffer.isBuffer(p) ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength);
 }
 
-function checkU(path: string, v: number, max: number): void {
-  if (!Number.isInteger(v) || v < 0 || v > max)
-    throw new VppEncodeError(path, `expected an integer 0..${max}, got ${v}`);
+function putU32(b: Buffer, o: number, v: number): void {
+  b[o] = v >>> 24;
+  b[o + 1] = v >>> 16;
+  b[o + 2] = v >>> 8;
+  b[o + 3] = v;
+}
+
+function checkU(message: string, field: string, v: number, max: number): void {
+  if (!Number.isInteger(v) || v < 0 || v > max) {
+    throw new VppEncodeError(`${message}.${field}`, `expected an integer 0..${max}, got ${v}`);
+  }
 }
 
 /**
@@ -66,19 +74,18 @@ export class VppMessageCodec<T = unknown, I = unknown> {
    * take their `[default=]` or zero. Throws VppEncodeError naming the field for a bad value.
    */
   encodeFrame(msg: I, msgId: number, context = 0, clientIndex = 0): Buffer {
-    checkU(`${this.name}._vl_msg_id`, msgId, 0xffff);
-    checkU(`${this.name}.context`, context, 0xffffffff);
-    checkU(`${this.name}.client_index`, clientIndex, 0xffffffff);
+    checkU(this.name, '_vl_msg_id', msgId, 0xffff);
+    checkU(this.name, 'context', context, 0xffffffff);
+    checkU(this.name, 'client_index', clientIndex, 0xffffffff);
     const size = this.fixedSize ?? this.headerBytes + this.body.size(msg, undefined);
     const b = Buffer.allocUnsafe(FRAME_HEADER_BYTES + size);
-    b.fill(0, 0, 8);
-    b.writeUInt32BE(size, 8);
-    b.fill(0, 12, 16);
+    for (let i = 0; i < 8; i++) b[i] = 0;
+    putU32(b, 8, size);
+    putU32(b, 12, 0);
     b[16] = msgId >>> 8;
     b[17] = msgId;
-    if (this.clientIndexOffset >= 0)
-      b.writeUInt32BE(clientIndex, FRAME_HEADER_BYTES + this.clientIndexOffset);
-    if (this.contextOffset >= 0) b.writeUInt32BE(context, FRAME_HEADER_BYTES + this.contextOffset);
+    if (this.clientIndexOffset >= 0) putU32(b, FRAME_HEADER_BYTES + this.clientIndexOffset, clientIndex);
+    if (this.contextOffset >= 0) putU32(b, FRAME_HEADER_BYTES + this.contextOffset, context);
     const end = this.body.write(b, FRAME_HEADER_BYTES + this.headerBytes, msg, undefined);
     if (end !== b.length) throw new VppEncodeError(this.name, `encoded ${end - 16} bytes, expected ${size}`);
     return b;

@@ -277,8 +277,12 @@ function bytesOf(path: string, v: unknown): Uint8Array {
 
 function copyOut(r: Reader, n: number): Uint8Array {
   const out = new Uint8Array(n);
-  out.set(r.b.subarray(r.pos, r.pos + n));
-  r.pos += n;
+  const b = r.b;
+  const p = r.pos;
+  // Addresses are 4 or 16 bytes: a loop beats creating a subarray view for them.
+  if (n <= 64) for (let i = 0; i < n; i++) out[i] = b[p + i]!;
+  else out.set(b.subarray(p, p + n));
+  r.pos = p + n;
   return out;
 }
 
@@ -294,9 +298,15 @@ function compileBytes(n: number, path: string): CompiledType {
         return o + n;
       }
       const x = bytesOf(path, v);
-      if (x.length > n) fail(path, `expected at most ${n} bytes`, x);
-      b.set(x, o);
-      if (x.length < n) b.fill(0, o + x.length, o + n);
+      const len = x.length;
+      if (len > n) fail(path, `expected at most ${n} bytes`, x);
+      if (n <= 64) {
+        for (let i = 0; i < len; i++) b[o + i] = x[i]!;
+        for (let i = len; i < n; i++) b[o + i] = 0;
+      } else {
+        b.set(x, o);
+        if (len < n) b.fill(0, o + len, o + n);
+      }
       return o + n;
     },
     read: (r) => {
@@ -473,6 +483,7 @@ export function compileStruct(fields: readonly VppFieldNode[], path: string): Co
     if (!isObj(v)) fail(path, 'expected an object', v);
     return v;
   };
+  const access = structAccess(names, reads, writes, toObj);
   return {
     fixed,
     min: compiled.reduce((s, c) => s + c.min, 0),
@@ -483,17 +494,48 @@ export function compileStruct(fields: readonly VppFieldNode[], path: string): Co
       for (let i = 0; i < n; i++) s += sizes[i]!(x?.[names[i]!], x);
       return s;
     },
-    write: (b, o, v) => {
-      const x = toObj(v);
-      for (let i = 0; i < n; i++) o = writes[i]!(b, o, x?.[names[i]!], x);
-      return o;
-    },
-    read: (r) => {
-      const out: Obj = {};
-      for (let i = 0; i < n; i++) out[names[i]!] = reads[i]!(r, out);
-      return out;
-    },
+    write: access.write,
+    read: access.read,
   };
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * The struct-level read and write. When every field name is a plain identifier they are
+ * generated as straight-line code, so each struct gets its own object shape and monomorphic
+ * property accesses instead of one loop shared (and made megamorphic) by every struct.
+ */
+function structAccess(
+  names: readonly string[],
+  reads: readonly ReadFn[],
+  writes: readonly WriteFn[],
+  toObj: (v: unknown) => Obj | undefined,
+): { read: ReadFn; write: WriteFn } {
+  const n = names.length;
+  if (!names.every((x) => IDENTIFIER.test(x))) {
+    return {
+      write: (b, o, v) => {
+        const x = toObj(v);
+        for (let i = 0; i < n; i++) o = writes[i]!(b, o, x?.[names[i]!], x);
+        return o;
+      },
+      read: (r) => {
+        const out: Obj = {};
+        for (let i = 0; i < n; i++) out[names[i]!] = reads[i]!(r, out);
+        return out;
+      },
+    };
+  }
+  const literal = `{ ${names.map((x) => `${x}: undefined`).join(', ')} }`;
+  const readBody = `return (r) => { const out = ${literal}; ${names.map((x, i) => `out.${x} = R[${i}](r, out);`).join(' ')} return out; };`;
+  const writeBody =
+    `return (b, o, v) => { const x = toObj(v); if (x === undefined) { ${names.map((_, i) => `o = W[${i}](b, o, undefined, x);`).join(' ')} return o; } ` +
+    `${names.map((x, i) => `o = W[${i}](b, o, x.${x}, x);`).join(' ')} return o; };`;
+  // Field names are checked identifiers above; nothing else from the definitions enters the code.
+  const read = new Function('R', readBody)(reads) as ReadFn;
+  const write = new Function('W', 'toObj', writeBody)(writes, toObj) as WriteFn;
+  return { read, write };
 }
 
 export function compileNode(t: VppTypeNode, path: string, dflt: VppDefaultValue | undefined): CompiledType {

@@ -506,6 +506,17 @@ describe('codec: decoding bad bytes', () => {
   });
 });
 
+describe('codec: field names that are not identifiers', () => {
+  it('encodes and decodes them without building code from them', () => {
+    const m = codecFor([f('not-an-identifier', 'u8'), f('x; globalThis.injected = 1', 'u16')]);
+    const v = { 'not-an-identifier': 7, 'x; globalThis.injected = 1': 0x102 };
+    const payload = m.encodeFrame(v, 1).subarray(16);
+    expect(payload.subarray(10).toString('hex')).toBe('070102');
+    expect(m.decode(payload)).toEqual(v);
+    expect((globalThis as Record<string, unknown>)['injected']).toBeUndefined();
+  });
+});
+
 describe('codec: schema checks', () => {
   it('refuses an unknown type, a variable union member, a misplaced count', () => {
     expect(() => codecFor([f('x', 'nope')])).toThrow(VppSchemaError);

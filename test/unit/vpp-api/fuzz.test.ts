@@ -134,7 +134,10 @@ describe('fuzz: the decoder survives hostile bytes', () => {
       }
       if (corrupt) expect(failed, `seed ${seed}`).toBe(true);
       else {
-        expect(got, `seed ${seed}`).toEqual(payloads);
+        expect(
+          got.map((b) => b.toString('hex')),
+          `seed ${seed}`,
+        ).toEqual(payloads.map((b) => b.toString('hex')));
         expect(reader.buffered).toBe(0);
       }
     }
