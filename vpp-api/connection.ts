@@ -170,7 +170,8 @@ class PendingCall {
   }
 }
 
-type State = 'idle' | 'connecting' | 'connected' | 'closing' | 'closed';
+/** Lifecycle of a connection: single-use, it ends in `closed`. */
+export type VppConnectionState = 'idle' | 'connecting' | 'connected' | 'closing' | 'closed';
 
 export class VppConnection extends EventEmitter<VppConnectionEvents> {
   readonly socketPath: string;
@@ -182,7 +183,7 @@ export class VppConnection extends EventEmitter<VppConnectionEvents> {
   private readonly trace: ((event: VppTraceEvent) => void) | undefined;
   private readonly reader: VppFrameReader;
   private socket: Socket | undefined;
-  private _state: State = 'idle';
+  private _state: VppConnectionState = 'idle';
   private _clientIndex: number | undefined;
   private nameToId = new Map<string, number>();
   private idToCodec: (VppMessageCodec | undefined)[] = [];
@@ -211,7 +212,7 @@ export class VppConnection extends EventEmitter<VppConnectionEvents> {
     });
   }
 
-  get state(): State {
+  get state(): VppConnectionState {
     return this._state;
   }
 

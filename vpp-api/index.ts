@@ -28,6 +28,7 @@ export {
   VppConnection,
   type VppConnectionEvents,
   type VppConnectionOptions,
+  type VppConnectionState,
   type VppDisconnectedEvent,
   type VppDumpName,
   type VppReplyOf,

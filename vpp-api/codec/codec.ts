@@ -183,7 +183,9 @@ export class VppCodec {
     return this.defs.has(name);
   }
 
-  message<N extends keyof VppMessageTypes>(name: N): KnownCodec<N>;
+  message<N extends keyof VppMessageTypes>(
+    name: N,
+  ): VppMessageCodec<VppMessageTypes[N], VppMessageInputTypes[N]>;
   message(name: string): VppMessageCodec;
   message(name: string): VppMessageCodec {
     let c = this.codecs.get(name);
