@@ -145,11 +145,6 @@ export interface VppMessageTableEntry {
   readonly name: string;
 }
 
-type KnownCodec<N extends keyof VppMessageTypes> = VppMessageCodec<
-  VppMessageTypes[N],
-  VppMessageInputTypes[N]
->;
-
 /**
  * Every message of a set of modules (by default the generated ones), encodable and decodable by
  * name. Codecs are compiled on first use and cached.
