@@ -261,6 +261,9 @@ export class VppConnection extends EventEmitter<VppConnectionEvents> {
     if (this._state !== 'idle')
       throw new VppConnectError(this.socketPath, `connect() on a connection that is ${this._state}`);
     signal?.throwIfAborted();
+    const create = this.codec.message('sockclnt_create');
+    // Encoded up front so a bad client name fails here, not inside a socket callback.
+    const hello = create.encodeFrame({ name: this.clientName }, SOCKCLNT_CREATE_ID, this.allocContext());
     this._state = 'connecting';
     const socket = createConnection(this.socketPath);
     this.socket = socket;
@@ -296,13 +299,7 @@ export class VppConnection extends EventEmitter<VppConnectionEvents> {
             fail((e as Error).message, e);
           }
         };
-        socket.once('connect', () => {
-          const create = this.codec.message('sockclnt_create');
-          this.enqueue(
-            create,
-            create.encodeFrame({ name: this.clientName }, SOCKCLNT_CREATE_ID, this.allocContext()),
-          );
-        });
+        socket.once('connect', () => this.enqueue(create, hello));
       });
       this.handshake = undefined;
       this.installTable(reply);

@@ -84,6 +84,14 @@ describe('VppConnection handshake', () => {
     await conn.close();
   });
 
+  it('refuses a client name VPP cannot take, before connecting', async () => {
+    const conn = new VppConnection({ socketPath: '/nonexistent/api.sock', clientName: 'x'.repeat(64) });
+    await expect(conn.connect()).rejects.toThrow(/sockclnt_create\.name: string longer than 63 bytes/);
+    expect(conn.state).toBe('idle');
+    await conn.close();
+    expect(conn.state).toBe('closed');
+  });
+
   it('fails connect when VPP refuses the client', async () => {
     const fake = await FakeVpp.start({ handshakeResponse: -1 });
     cleanups.push(() => fake.close());
@@ -327,6 +335,20 @@ describe('VppConnection timeouts and teardown', () => {
     expect(conn.pendingCount).toBe(0);
     fake.silent = false;
     expect((await conn.ping()).retval).toBe(0);
+  });
+
+  it('reports a reply that comes after its timeout as unexpected', async () => {
+    const events: VppTraceEvent[] = [];
+    const { fake, conn } = await setup({}, { trace: (e) => events.push(e) });
+    fake.hold = true;
+    await expect(conn.request('lb_add_del_as_v2', asRequest(1), { timeoutMs: 100 })).rejects.toBeInstanceOf(
+      VppTimeoutError,
+    );
+    fake.hold = false;
+    fake.releaseHeld();
+    await conn.ping();
+    const late = events.find((e) => e.direction === 'recv' && e.name === 'lb_add_del_as_v2_reply');
+    expect(late).toMatchObject({ result: 'unexpected', retval: 0 });
   });
 
   it('rejects an aborted request with the signal reason', async () => {

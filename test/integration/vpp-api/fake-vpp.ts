@@ -43,6 +43,9 @@ export class FakeVpp {
   readonly received: ReceivedMessage[] = [];
   /** When true, every message after the handshake is recorded but not answered. */
   silent = false;
+  /** When true, replies are kept back until releaseHeld(). */
+  hold = false;
+  private held: { socket: Socket; frames: Buffer[] }[] = [];
   mode: ReplyMode = 'merged';
   /** Rows answered to lb_as_v2_dump. */
   asRows: LbAsV2DetailsInput[] = [];
@@ -114,6 +117,11 @@ export class FakeVpp {
     for (const s of this.sockets) s.destroy();
   }
 
+  /** Sends the replies kept back while `hold` was set. */
+  releaseHeld(): void {
+    for (const h of this.held.splice(0)) void this.send(h.socket, h.frames);
+  }
+
   /** Writes raw bytes to every client. */
   writeRaw(bytes: Uint8Array): void {
     for (const s of this.sockets) s.write(bytes);
@@ -144,7 +152,8 @@ export class FakeVpp {
       out = [];
       reader.push(chunk);
       const frames = this.mode === 'reversed' ? out.reverse() : out;
-      chain = chain.then(() => this.send(socket, frames));
+      if (this.hold) this.held.push({ socket, frames });
+      else chain = chain.then(() => this.send(socket, frames));
       this.notify();
     });
   }
