@@ -292,8 +292,18 @@ export class VppConnection extends EventEmitter<VppConnectionEvents> {
           if (id !== SOCKCLNT_CREATE_REPLY_ID)
             return fail(`expected sockclnt_create_reply (id 16) first, got id ${id}`);
           try {
-            const r = this.codec.message('sockclnt_create_reply').decode(payload);
-            if (r.response !== 0) return fail(`sockclnt_create_reply.response is ${r.response}`);
+            const replyCodec = this.codec.message('sockclnt_create_reply');
+            const r = replyCodec.decode(payload);
+            const ok = r.response === 0;
+            this.traceRecv(
+              'sockclnt_create_reply',
+              id,
+              replyCodec.readContext(payload),
+              r,
+              undefined,
+              ok ? 'ok' : 'error',
+            );
+            if (!ok) return fail(`sockclnt_create_reply.response is ${r.response}`);
             resolve(r);
           } catch (e) {
             fail((e as Error).message, e);

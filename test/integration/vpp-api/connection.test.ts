@@ -210,14 +210,16 @@ describe('VppConnection requests', () => {
     const summary = events.map((e) => [e.direction, e.name, e.result, e.retval]);
     expect(summary).toEqual([
       ['send', 'sockclnt_create', 'ok', undefined],
+      ['recv', 'sockclnt_create_reply', 'ok', undefined],
       ['send', 'lb_add_del_as_v2', 'ok', undefined],
       ['recv', 'lb_add_del_as_v2_reply', 'ok', 0],
       ['send', 'lb_add_del_as_v2', 'ok', undefined],
       ['recv', 'lb_add_del_as_v2_reply', 'error', -81],
     ]);
-    expect(events[1]!.message).toEqual({ ...asRequest(1) });
-    expect(events[2]!.message).toEqual({ retval: 0 });
-    expect(events[1]!.context).toBe(events[2]!.context);
+    expect(events[1]!.message).toMatchObject({ response: 0, index: 0x80000001 });
+    expect(events[2]!.message).toEqual({ ...asRequest(1) });
+    expect(events[3]!.message).toEqual({ retval: 0 });
+    expect(events[2]!.context).toBe(events[3]!.context);
   });
 });
 
