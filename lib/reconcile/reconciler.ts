@@ -107,6 +107,8 @@ export class Reconciler {
   #indexedConfig: Config;
   #chain: Promise<unknown> = Promise.resolve();
   #pending = new Set<string>();
+  /** backend → frontends whose AS of it must be flushed with the next fast-path weight. */
+  #forceFlush = new Map<string, Set<string>>();
   #fastPathScheduled = false;
   #syncTimer: NodeJS.Timeout | null = null;
   #warmupTimer: NodeJS.Timeout | null = null;
@@ -165,15 +167,22 @@ export class Reconciler {
    * Backends changed state. The fast path runs once per event-loop turn for every backend
    * noted in it, so a burst of transitions becomes one batch of set-weight calls.
    */
-  noteTransition(backend: string): void {
+  noteTransition(backend: string, opts?: { flushFrontend?: string }): void {
     this.#pending.add(backend);
+    if (opts?.flushFrontend !== undefined) {
+      const set = this.#forceFlush.get(backend) ?? new Set<string>();
+      set.add(opts.flushFrontend);
+      this.#forceFlush.set(backend, set);
+    }
     if (this.#fastPathScheduled) return;
     this.#fastPathScheduled = true;
     setImmediate(() => {
       this.#fastPathScheduled = false;
       const names = this.#pending;
+      const flush = this.#forceFlush;
       this.#pending = new Set();
-      void this.#fastPath(names);
+      this.#forceFlush = new Map();
+      void this.#fastPath(names, flush);
     });
   }
 
@@ -267,7 +276,10 @@ export class Reconciler {
     }
   }
 
-  async #fastPath(backends: Set<string>): Promise<void> {
+  async #fastPath(
+    backends: Set<string>,
+    forceFlush: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
+  ): Promise<void> {
     if (!this.#dataplane) return;
     if (!this.#warmup.finished) {
       if (this.#warmup.phase(this.#now()) === 'release') this.#releaseSettled();
@@ -292,6 +304,31 @@ export class Reconciler {
         },
         backends,
       );
+      // An operator weight change asked for a flush: the member's AS gets is_flush with its weight.
+      for (const [backend, frontends] of forceFlush) {
+        for (const fp of t.frontends) {
+          if (!frontends.has(fp.name)) continue;
+          const address = this.#inputs.config().backends.get(backend)?.address;
+          const want = fp.vip.ases.find((a) => a.address === address);
+          const cached = cache.get(vipKeyString(fp.vip));
+          if (!want || !cached?.ases.has(want.address)) continue;
+          const i = t.ops.findIndex(
+            (op) =>
+              op.kind === 'as-weight' &&
+              op.address === want.address &&
+              vipKeyString(op.vip) === vipKeyString(fp.vip),
+          );
+          const op: LbOp = {
+            kind: 'as-weight',
+            vip: cached.key,
+            address: want.address,
+            weight: want.weight,
+            flush: true,
+          };
+          if (i >= 0) t.ops[i] = op;
+          else t.ops.push(op);
+        }
+      }
       const released = new Set(
         t.frontends.filter((f) => this.#warmup.isReleased(f.name)).map((f) => vipKeyString(f.vip)),
       );

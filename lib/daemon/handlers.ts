@@ -1,0 +1,342 @@
+import { create } from '@bufbuild/protobuf';
+import { type Duration, DurationSchema } from '@bufbuild/protobuf/wkt';
+import { InvalidArgumentError, NotFoundError, UnavailableError } from '../api/errors.js';
+import * as pb from '../api/gen/maglev_pb.js';
+import type { MaglevHandlers } from '../api/server.js';
+import type { HealthCheckConfig } from '../config/types.js';
+import type { BackendSnapshot } from '../health/types.js';
+import { planFrontend } from '../plan/plan.js';
+import { vipKeyString } from '../vpp/types.js';
+import type { Maglevd } from './maglevd.js';
+import { withEnabled, withPaused, withWeightOverride } from './operator-state.js';
+
+const PROTOCOL_NAME: Readonly<Record<number, string>> = { 6: 'tcp', 17: 'udp', 255: 'any' };
+
+function ns(ms: number | null | undefined): bigint {
+  return ms == null ? 0n : BigInt(Math.round(ms)) * 1_000_000n;
+}
+
+function duration(ms: number): Duration {
+  const seconds = Math.floor(ms / 1000);
+  return create(DurationSchema, { seconds: BigInt(seconds), nanos: Math.round((ms - seconds * 1000) * 1e6) });
+}
+
+function formatRanges(ranges: readonly { from: number; to: number }[]): string {
+  return ranges.map((r) => (r.from === r.to ? String(r.from) : `${r.from}-${r.to}`)).join(',');
+}
+
+/** maglevd's implementation of the gRPC service, on top of the daemon's components. */
+export class MaglevHandlersImpl implements MaglevHandlers {
+  constructor(private readonly d: Maglevd) {}
+
+  #frontendInfo(name: string): pb.FrontendInfo {
+    const config = this.d.config;
+    const fe = config.frontends.get(name);
+    if (!fe) throw new NotFoundError(`frontend "${name}" not found`);
+    const p = planFrontend(config, fe, this.d.states, this.d.overrides);
+    const planned = new Map(p.backends.map((b) => [`${b.pool}\0${b.backend}`, b]));
+    return create(pb.FrontendInfoSchema, {
+      name: fe.name,
+      address: fe.address,
+      protocol: fe.protocol,
+      port: fe.port,
+      description: fe.description,
+      srcIpSticky: fe.srcIpSticky,
+      flushOnDown: fe.flushOnDown,
+      state: this.d.frontendStates().get(fe.name) ?? p.state,
+      activePool: p.activePool ?? 0,
+      pools: fe.pools.map((pool) => ({
+        name: pool.name,
+        backends: pool.backends.map((m) => {
+          const pb_ = planned.get(`${pool.name}\0${m.name}`);
+          const snap = this.d.checker.backend(m.name);
+          return {
+            name: m.name,
+            weight: pb_?.weight ?? m.weight,
+            effectiveWeight: pb_?.effectiveWeight ?? 0,
+            state: snap.state,
+            enabled: snap.enabled,
+            weightOverridden: (pb_?.weight ?? m.weight) !== m.weight,
+            address: snap.address,
+          };
+        }),
+      })),
+    });
+  }
+
+  #backendInfo(b: BackendSnapshot): pb.BackendInfo {
+    const last = b.history.at(-1);
+    return create(pb.BackendInfoSchema, {
+      name: b.name,
+      address: b.address,
+      state: b.state,
+      enabled: b.enabled,
+      healthcheck: b.healthcheck,
+      transitions: b.history.map((t) => ({
+        from: t.from,
+        to: t.to,
+        atNs: ns(t.at),
+        code: t.code,
+        detail: t.detail,
+      })),
+      health: b.counter,
+      rise: b.rise,
+      fall: b.fall,
+      lastProbe: b.lastResult
+        ? {
+            ok: b.lastResult.ok,
+            code: b.lastResult.code,
+            detail: b.lastResult.detail,
+            duration: duration(b.lastResult.durationMs),
+            atNs: ns(b.lastProbeAt),
+          }
+        : undefined,
+      stateSinceNs: ns(last?.at ?? null),
+      frontends: [...b.frontends],
+    });
+  }
+
+  #healthCheckInfo(hc: HealthCheckConfig): pb.HealthCheckInfo {
+    return create(pb.HealthCheckInfoSchema, {
+      name: hc.name,
+      type: hc.type,
+      port: hc.port ?? 0,
+      interval: duration(hc.interval),
+      fastInterval: duration(hc.fastInterval),
+      downInterval: duration(hc.downInterval),
+      timeout: duration(hc.timeout),
+      rise: hc.rise,
+      fall: hc.fall,
+      probeIpv4Src: hc.probeIpv4Src ?? '',
+      probeIpv6Src: hc.probeIpv6Src ?? '',
+      http: hc.http
+        ? {
+            path: hc.http.path,
+            host: hc.http.host ?? '',
+            method: hc.http.method,
+            responseCodes: formatRanges(hc.http.responseCodes),
+            responseRegex: hc.http.responseRegex ?? '',
+            serverName: hc.http.serverName ?? '',
+            insecureSkipVerify: hc.http.insecureSkipVerify,
+          }
+        : undefined,
+    });
+  }
+
+  #backend(name: string): BackendSnapshot {
+    if (!this.d.config.backends.has(name)) throw new NotFoundError(`backend "${name}" not found`);
+    return this.d.checker.backend(name);
+  }
+
+  listFrontends(): pb.ListFrontendsResponse {
+    const names = [...this.d.config.frontends.keys()];
+    return create(pb.ListFrontendsResponseSchema, {
+      names,
+      frontends: names.map((n) => this.#frontendInfo(n)),
+    });
+  }
+
+  getFrontend(req: pb.GetFrontendRequest): pb.FrontendInfo {
+    return this.#frontendInfo(req.name);
+  }
+
+  listBackends(): pb.ListBackendsResponse {
+    const names = [...this.d.config.backends.keys()];
+    return create(pb.ListBackendsResponseSchema, {
+      names,
+      backends: names.map((n) => this.#backendInfo(this.d.checker.backend(n))),
+    });
+  }
+
+  getBackend(req: pb.GetBackendRequest): pb.BackendInfo {
+    return this.#backendInfo(this.#backend(req.name));
+  }
+
+  async pauseBackend(req: pb.BackendRequest): Promise<pb.BackendInfo> {
+    this.#backend(req.name);
+    const b = this.d.checker.pause(req.name);
+    await this.d.setOperatorState(withPaused(this.d.operatorState, req.name, true));
+    return this.#backendInfo(b);
+  }
+
+  async resumeBackend(req: pb.BackendRequest): Promise<pb.BackendInfo> {
+    this.#backend(req.name);
+    const b = this.d.checker.resume(req.name);
+    await this.d.setOperatorState(withPaused(this.d.operatorState, req.name, false));
+    return this.#backendInfo(b);
+  }
+
+  async enableBackend(req: pb.BackendRequest): Promise<pb.BackendInfo> {
+    this.#backend(req.name);
+    const b = this.d.checker.enable(req.name);
+    await this.d.setOperatorState(withEnabled(this.d.operatorState, this.d.config, req.name, true));
+    return this.#backendInfo(b);
+  }
+
+  async disableBackend(req: pb.BackendRequest): Promise<pb.BackendInfo> {
+    this.#backend(req.name);
+    const b = this.d.checker.disable(req.name);
+    // A disabled backend is not paused any more (disable supersedes pause).
+    let s = withEnabled(this.d.operatorState, this.d.config, req.name, false);
+    s = withPaused(s, req.name, false);
+    await this.d.setOperatorState(s);
+    return this.#backendInfo(b);
+  }
+
+  listHealthChecks(): pb.ListHealthChecksResponse {
+    const checks = [...this.d.config.healthchecks.values()];
+    return create(pb.ListHealthChecksResponseSchema, {
+      names: checks.map((c) => c.name),
+      healthchecks: checks.map((c) => this.#healthCheckInfo(c)),
+    });
+  }
+
+  getHealthCheck(req: pb.GetHealthCheckRequest): pb.HealthCheckInfo {
+    const hc = this.d.config.healthchecks.get(req.name);
+    if (!hc) throw new NotFoundError(`healthcheck "${req.name}" not found`);
+    return this.#healthCheckInfo(hc);
+  }
+
+  async setFrontendPoolBackendWeight(req: pb.SetWeightRequest): Promise<pb.FrontendInfo> {
+    const config = this.d.config;
+    const fe = config.frontends.get(req.frontend);
+    if (!fe) throw new NotFoundError(`frontend "${req.frontend}" not found`);
+    const pool = fe.pools.find((p) => p.name === req.pool);
+    if (!pool) throw new NotFoundError(`pool "${req.pool}" not found in frontend "${req.frontend}"`);
+    if (!pool.backends.some((b) => b.name === req.backend)) {
+      throw new NotFoundError(
+        `backend "${req.backend}" not found in pool "${req.pool}" of frontend "${req.frontend}"`,
+      );
+    }
+    if (!Number.isInteger(req.weight) || req.weight < 0 || req.weight > 100) {
+      throw new InvalidArgumentError(`weight ${req.weight} out of range: must be 0-100`);
+    }
+    await this.d.setOperatorState(
+      withWeightOverride(this.d.operatorState, config, req.frontend, req.pool, req.backend, req.weight),
+    );
+    this.d.logger.info('frontend-weight-set', {
+      frontend: req.frontend,
+      pool: req.pool,
+      backend: req.backend,
+      weight: req.weight,
+      flush: req.flush,
+    });
+    this.d.weightChanged(req.frontend, req.backend, req.flush);
+    return this.#frontendInfo(req.frontend);
+  }
+
+  async checkConfig(): Promise<pb.CheckConfigResponse> {
+    const r = await this.d.loader.check(this.d.configPath);
+    return create(pb.CheckConfigResponseSchema, r);
+  }
+
+  async reloadConfig(): Promise<pb.ReloadConfigResponse> {
+    return create(pb.ReloadConfigResponseSchema, await this.d.reload());
+  }
+
+  #vpp() {
+    const vpp = this.d.vpp;
+    if (!vpp) throw new UnavailableError('VPP integration is disabled (--vpp-api-addr is empty)');
+    const info = vpp.info;
+    if (!info) throw new UnavailableError('VPP is not connected');
+    return { vpp, info };
+  }
+
+  getVPPInfo(): pb.VPPInfo {
+    const { info } = this.#vpp();
+    return create(pb.VPPInfoSchema, {
+      version: info.version,
+      buildDate: info.buildDate,
+      buildDirectory: info.buildDirectory,
+      pid: info.pid,
+      boottimeNs: ns(info.bootTime),
+      connecttimeNs: ns(info.connectedSince),
+    });
+  }
+
+  async getVPPLBState(): Promise<pb.VPPLBState> {
+    const { vpp } = this.#vpp();
+    const state = await vpp.lb.getState();
+    const config = this.d.config;
+    const byVip = new Map<string, string>();
+    for (const fe of config.frontends.values()) {
+      const p = planFrontend(config, fe, this.d.states, this.d.overrides);
+      byVip.set(vipKeyString(p.vip), fe.name);
+    }
+    return create(pb.VPPLBStateSchema, {
+      conf: state.conf,
+      vips: state.vips.map((v) => {
+        const frontend = byVip.get(vipKeyString(v)) ?? '';
+        const fe = config.frontends.get(frontend);
+        const backendOf = new Map<string, string>();
+        for (const pool of fe?.pools ?? []) {
+          for (const m of pool.backends) {
+            const addr = config.backends.get(m.name)?.address;
+            if (addr && !backendOf.has(addr)) backendOf.set(addr, m.name);
+          }
+        }
+        return {
+          prefix: v.prefix,
+          protocol: PROTOCOL_NAME[v.protocol] ?? String(v.protocol),
+          port: v.port,
+          encap: v.encap,
+          srcIpSticky: v.srcIpSticky ?? false,
+          flowTableLength: v.flowTableLength,
+          frontend,
+          index: v.index ?? 0,
+          ases: v.ases.map((a) => ({
+            address: a.address,
+            weight: a.weight,
+            buckets: a.numBuckets,
+            flags: a.flags,
+            inUseSince: a.inUseSince,
+            backend: backendOf.get(a.address) ?? '',
+          })),
+        };
+      }),
+    });
+  }
+
+  async syncVPPLBState(req: pb.SyncVPPLBStateRequest): Promise<pb.SyncVPPLBStateResponse> {
+    this.#vpp();
+    if (req.frontend !== '' && !this.d.config.frontends.has(req.frontend)) {
+      throw new NotFoundError(`frontend "${req.frontend}" not found in config`);
+    }
+    const r =
+      req.frontend === '' ? await this.d.reconciler.syncAll() : await this.d.reconciler.syncVip(req.frontend);
+    return create(pb.SyncVPPLBStateResponseSchema, {
+      scope: r.scope,
+      vipAdded: r.vip_added,
+      vipRemoved: r.vip_removed,
+      asAdded: r.as_added,
+      asRemoved: r.as_removed,
+      asWeightUpdated: r.as_weight_updated,
+    });
+  }
+
+  getVPPLBCounters(): pb.VPPLBCounters {
+    this.#vpp();
+    const counters = this.d.counters;
+    if (!counters) throw new UnavailableError('VPP stats are disabled (--vpp-stats-addr is empty)');
+    const snap = counters.snapshot();
+    if (!snap)
+      throw new UnavailableError(
+        `VPP stats not read yet${counters.lastError ? `: ${counters.lastError}` : ''}`,
+      );
+    return create(pb.VPPLBCountersSchema, {
+      atNs: ns(snap.at),
+      vips: snap.vips.map((v) => ({
+        prefix: v.prefix,
+        protocol: PROTOCOL_NAME[v.protocol] ?? String(v.protocol),
+        port: v.port,
+        frontend: v.frontend,
+        nextPackets: v.next,
+        firstPackets: v.first,
+        untrackedPackets: v.untracked,
+        noServerPackets: v.noServer,
+        routePackets: v.routePackets,
+        routeBytes: v.routeBytes,
+      })),
+    });
+  }
+}
