@@ -263,7 +263,8 @@ export class VppConnection extends EventEmitter<VppConnectionEvents> {
     signal?.throwIfAborted();
     const create = this.codec.message('sockclnt_create');
     // Encoded up front so a bad client name fails here, not inside a socket callback.
-    const hello = create.encodeFrame({ name: this.clientName }, SOCKCLNT_CREATE_ID, this.allocContext());
+    const helloContext = this.allocContext();
+    const hello = create.encodeFrame({ name: this.clientName }, SOCKCLNT_CREATE_ID, helloContext);
     this._state = 'connecting';
     const socket = createConnection(this.socketPath);
     this.socket = socket;
@@ -304,6 +305,10 @@ export class VppConnection extends EventEmitter<VppConnectionEvents> {
               ok ? 'ok' : 'error',
             );
             if (!ok) return fail(`sockclnt_create_reply.response is ${r.response}`);
+            const echoed = replyCodec.readContext(payload);
+            if (echoed !== helloContext) {
+              return fail(`sockclnt_create_reply has context ${echoed}, the request had ${helloContext}`);
+            }
             resolve(r);
           } catch (e) {
             fail((e as Error).message, e);
@@ -329,6 +334,8 @@ export class VppConnection extends EventEmitter<VppConnectionEvents> {
       this.handshake = undefined;
       this._state = 'closed';
       this.dropOutput();
+      // Late socket errors after a failed handshake have nobody to tell.
+      socket.on('error', () => {});
       socket.destroy();
       throw e;
     } finally {

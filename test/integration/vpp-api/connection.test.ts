@@ -92,6 +92,14 @@ describe('VppConnection handshake', () => {
     expect(conn.state).toBe('closed');
   });
 
+  it('fails connect when the handshake reply has another context', async () => {
+    const fake = await FakeVpp.start({ wrongHandshakeContext: true });
+    cleanups.push(() => fake.close());
+    const conn = new VppConnection({ socketPath: fake.socketPath });
+    await expect(conn.connect()).rejects.toThrow(/sockclnt_create_reply has context 2, the request had 1/);
+    await conn.close();
+  });
+
   it('fails connect when VPP refuses the client', async () => {
     const fake = await FakeVpp.start({ handshakeResponse: -1 });
     cleanups.push(() => fake.close());

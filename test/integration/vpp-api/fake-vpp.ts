@@ -26,6 +26,8 @@ export interface FakeVppOptions {
   readonly clientIndex?: number;
   /** sockclnt_create_reply.response; nonzero refuses the client. */
   readonly handshakeResponse?: number;
+  /** Answer the handshake with a context other than the request's. */
+  readonly wrongHandshakeContext?: boolean;
 }
 
 export interface ReceivedMessage {
@@ -200,7 +202,7 @@ export class FakeVpp {
             message_table: this.table,
           },
           16,
-          create.readContext(payload) ?? 0,
+          (create.readContext(payload) ?? 0) + (this.options.wrongHandshakeContext ? 1 : 0),
           0,
         ),
       ];
