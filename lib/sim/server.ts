@@ -29,6 +29,8 @@ export interface VppLbSimulatorOptions {
   readonly omitMessages?: readonly string[];
   /** Uptime source in seconds; default the process's monotonic clock. */
   readonly clock?: () => number;
+  /** Operations kept in the log; default 100,000. */
+  readonly logLimit?: number;
 }
 
 export interface VppLbSimulatorEvents {
@@ -81,7 +83,7 @@ export class VppLbSimulator extends EventEmitter<VppLbSimulatorEvents> {
     this.#pid = opts.pid ?? 1000 + Math.floor(Math.random() * 60000);
     const t0 = performance.now();
     this.#clock = opts.clock ?? (() => (performance.now() - t0) / 1000);
-    this.plugin = new LbPluginSim({ clock: this.#clock });
+    this.plugin = new LbPluginSim({ clock: this.#clock, logLimit: opts.logLimit ?? 100_000 });
     // Message ids other than memclnt's are handed out at VPP's start by plugin load order; the
     // simulator offsets them so that no client can rely on the generated order.
     for (const e of this.#codec.messageTable()) {
@@ -193,7 +195,7 @@ export class VppLbSimulator extends EventEmitter<VppLbSimulatorEvents> {
 
   #serve(socket: Socket): void {
     this.#sockets.add(socket);
-    const clientIndex = DEFAULT_CLIENT_INDEX_BASE | this.#nextClient++;
+    const clientIndex = DEFAULT_CLIENT_INDEX_BASE + (this.#nextClient++ % 0x7fffffff);
     this.emit('client', { event: 'connect', clients: this.#sockets.size });
     socket.on('error', () => {});
     socket.on('close', () => {
@@ -232,7 +234,12 @@ export class VppLbSimulator extends EventEmitter<VppLbSimulatorEvents> {
       return [
         this.#codec
           .message('sockclnt_create_reply')
-          .encodeFrame({ response: 0, index: clientIndex, message_table: this.#table }, 16, create.readContext(payload) ?? 0, 0),
+          .encodeFrame(
+            { response: 0, index: clientIndex, message_table: this.#table },
+            16,
+            create.readContext(payload) ?? 0,
+            0,
+          ),
       ];
     }
     const codec = id === undefined ? undefined : this.#byId.get(id);
@@ -244,7 +251,8 @@ export class VppLbSimulator extends EventEmitter<VppLbSimulatorEvents> {
       return []; // A frame shorter than the message: VPP logs and drops it with no reply.
     }
     // VPP sends each reply to the client the request names; a wrong index gets nothing back.
-    if (codec.readClientIndex(payload) !== undefined && codec.readClientIndex(payload) !== clientIndex) return [];
+    if (codec.readClientIndex(payload) !== undefined && codec.readClientIndex(payload) !== clientIndex)
+      return [];
     if (this.#silent) return [];
     const context = codec.readContext(payload) ?? 0;
     const name = codec.name;
@@ -257,7 +265,13 @@ export class VppLbSimulator extends EventEmitter<VppLbSimulatorEvents> {
     }
     switch (name) {
       case 'control_ping':
-        return [this.#reply('control_ping_reply', { retval: 0, client_index: clientIndex, vpe_pid: this.#pid }, context)];
+        return [
+          this.#reply(
+            'control_ping_reply',
+            { retval: 0, client_index: clientIndex, vpe_pid: this.#pid },
+            context,
+          ),
+        ];
       case 'sockclnt_delete':
         setImmediate(() => socket.end());
         return [this.#reply('sockclnt_delete_reply', { response: 1 }, context)];
@@ -276,16 +290,25 @@ export class VppLbSimulator extends EventEmitter<VppLbSimulatorEvents> {
           ),
         ];
       case 'show_vpe_system_time':
-        return [this.#reply('show_vpe_system_time_reply', { retval: 0, vpe_system_time: Date.now() / 1000 }, context)];
+        return [
+          this.#reply(
+            'show_vpe_system_time_reply',
+            { retval: 0, vpe_system_time: Date.now() / 1000 },
+            context,
+          ),
+        ];
       default:
         break;
     }
     if (!LbPluginSim.handles(name)) {
       const svc = this.#codec.service(name);
-      // A message VPP knows but the simulator does not model: answer "unimplemented" (-8).
-      return svc && !svc.stream ? [this.#reply(svc.reply, { retval: -8 }, context)] : [];
+      // A message VPP knows but the simulator does not model: answer UNIMPLEMENTED (-9).
+      return svc && !svc.stream ? [this.#reply(svc.reply, { retval: -9 }, context)] : [];
     }
-    const before = this.plugin.getState().vips.filter((v) => v.used).map((v) => v.index);
+    const before = this.plugin
+      .getState()
+      .vips.filter((v) => v.used)
+      .map((v) => v.index);
     let result: ReturnType<LbPluginSim['handle']>;
     try {
       result = this.plugin.handle(name, msg);
