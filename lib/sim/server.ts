@@ -323,9 +323,16 @@ export class VppLbSimulator extends EventEmitter<VppLbSimulatorEvents> {
     }
     const last = this.plugin.operations().at(-1);
     if (last) this.emit('operation', last);
-    if (name === 'lb_add_del_vip' || name === 'lb_add_del_vip_v2') this.#vipCountersFor(before);
+    if (isVipOp) this.#vipCountersFor(before);
     if (result.kind === 'reply') return [this.#reply(result.replyName, result.reply, context)];
     return result.details.map((d) => this.#reply(result.detailsName, d, context));
+  }
+
+  #usedVipIndexes(): number[] {
+    return this.plugin
+      .getState()
+      .vips.filter((v) => v.used)
+      .map((v) => v.index);
   }
 
   /** A new VIP's counters are registered and zeroed, as VPP does at VIP creation. */
