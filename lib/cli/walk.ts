@@ -302,6 +302,14 @@ export function completionAt<C extends string>(
   return slot ? { start, partial, words, slot, args: res.args } : { start, partial, words, args: res.args };
 }
 
+/** The nodes that may follow a line of complete words (throws if they do not parse). */
+export function candidatesAfter<C extends string>(
+  tree: readonly CommandNode<C>[],
+  line: string,
+): CommandNode<C>[] {
+  return candidatesAt(walk(rootOf(tree), line, tokenize(line)).pos);
+}
+
 export interface HelpEntry {
   /** A keyword, a slot label such as `<name>`, or `<cr>` when the command may end here. */
   readonly label: string;
@@ -354,7 +362,7 @@ function optionSyntax(n: CommandNode): string {
   return n.command !== undefined ? `${head} [${inner}]` : `${head} ${inner}`;
 }
 
-/** Every point where a command may end, in tree order: what `help` lists and tests walk. */
+/** Every point where a command may end, options included, in tree order: what tests walk. */
 export function commandPaths<C extends string>(tree: readonly CommandNode<C>[]): CommandPath<C>[] {
   const out: CommandPath<C>[] = [];
   const visit = (n: CommandNode<C>, trail: readonly CommandNode<C>[]) => {
@@ -369,6 +377,8 @@ export function commandPaths<C extends string>(tree: readonly CommandNode<C>[]):
       });
     }
     for (const c of n.children ?? []) visit(c, nodes);
+    // An option's own endpoints (`watch events log level <level>`) are paths too.
+    for (const o of n.options ?? []) visit(o, nodes);
   };
   for (const n of tree) visit(n, []);
   return out;
