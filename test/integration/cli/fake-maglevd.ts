@@ -63,12 +63,20 @@ export class FakeMaglevd {
   vppConnected = true;
   /** When set, config check and reload report it as a semantic error. */
   configError = '';
-  readonly t0: number;
+  t0 = 0;
   readonly backends = new Map<string, FakeBackend>();
-  readonly frontends: FakeFrontend[];
+  frontends: FakeFrontend[] = [];
 
   constructor(now = Date.now()) {
+    this.reset(now);
+  }
+
+  /** Back to the initial deployment, with times relative to `now`. */
+  reset(now = Date.now()): void {
     this.t0 = now;
+    this.vppConnected = true;
+    this.configError = '';
+    this.backends.clear();
     const b = (
       name: string,
       address: string,
