@@ -42,7 +42,7 @@ function backendAction(word: string, command: CommandName, help: string): Node {
  * (`show backends`, `show backend <name>`) are spellings of one keyword, so `sh ba` is not
  * ambiguous; `lbstate` and `lb state` are both kept, the former as the Go original had it first.
  */
-export const MAGLEVC_TREE: readonly Node[] = [
+export const MAGLEVC_TREE: readonly CommandNode<CommandName>[] = [
   {
     words: ['show'],
     help: 'show state and configuration',
