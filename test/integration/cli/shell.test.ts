@@ -57,14 +57,12 @@ async function cursorX(): Promise<number> {
   return Number((await tmux('display-message', '-p', '-t', target, '#{cursor_x}')).trim());
 }
 
-/** The exit status once maglevc has ended, or "running". */
+/**
+ * maglevc's exit status once it has ended, or "running". A shell wrapper prints it: tmux's own
+ * pane_dead_status is lost when the pty closes before the child is reaped.
+ */
 async function paneExit(): Promise<string> {
-  const [dead, status] = (
-    await tmux('display-message', '-p', '-t', target, '#{pane_dead} #{pane_dead_status}')
-  )
-    .trim()
-    .split(' ');
-  return dead === '1' ? (status ?? '') : 'running';
+  return /^maglevc-exit=(\d+)$/m.exec(await screen())?.[1] ?? 'running';
 }
 
 const keys = (...k: string[]) => tmux('send-keys', '-t', target, ...k);
@@ -74,7 +72,7 @@ const type = (text: string) => tmux('send-keys', '-t', target, '-l', text);
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'maglevc-tmux-'));
   conf = join(dir, 'tmux.conf');
-  // A dead pane stays, so its exit status can be read; the server outlives its sessions, so a
+  // A dead pane stays, so its last words can be read; the server outlives its sessions, so a
   // new session never races a server shutting down.
   writeFileSync(conf, 'set -s exit-empty off\nset -g remain-on-exit on\nset -g history-limit 10000\n');
   ({ fake, address, close: closeServer } = await startFakeMaglevd());
@@ -87,19 +85,43 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-beforeEach(async () => {
+/** Runs the built maglevc with these words in a new tmux session of its own. */
+async function startMaglevc(words: string): Promise<void> {
   fake.reset();
   target = `s${++session}`;
-  const cmd = `${process.execPath} ${binPath('maglevc')} --server ${address}`;
+  const cmd = `${process.execPath} ${binPath('maglevc')} --server ${address} ${words}; echo maglevc-exit=$?`;
   await tmux('new-session', '-d', '-s', target, '-x', '150', '-y', '50', cmd);
-  await waitFor(/^maglev>$/m);
-});
+}
 
 afterEach(async () => {
   await tmux('kill-session', '-t', target).catch(() => undefined);
 });
 
+describe('maglevc watch events, one-shot, in a terminal', () => {
+  it.each([
+    ['any key', 'q'],
+    ['Ctrl-C', 'C-c'],
+  ])('ends on %s with status 0, and gives the terminal back', async (_what, key) => {
+    await startMaglevc('watch events frontend');
+    await waitFor(/\{"frontend":\{"frontend":"dns".*\}\}$/m);
+    expect(await paneExit()).toBe('running');
+    await keys(key);
+    await expect.poll(paneExit, { timeout: DEADLINE_MS, interval: 100 }).toBe('0');
+  });
+
+  it('ends by itself after num events', async () => {
+    await startMaglevc('watch events num 2');
+    await expect.poll(paneExit, { timeout: DEADLINE_MS, interval: 100 }).toBe('0');
+    expect((await screen()).split('\n').filter((l) => l.startsWith('{"frontend":'))).toHaveLength(2);
+  });
+});
+
 describe('maglevc shell in a terminal', () => {
+  beforeEach(async () => {
+    await startMaglevc('');
+    await waitFor(/^maglev>$/m);
+  });
+
   it('greets with the build version and shows the prompt', async () => {
     const s = await screen();
     expect(s).toMatch(/^maglevc version \S+ \(commit \S+, built \S+\); maglevd at 127\.0\.0\.1:\d+\n/);
