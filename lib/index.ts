@@ -3,6 +3,35 @@
  *
  * @packageDocumentation
  */
+
+export { formatSpan } from './cli/format.js';
+export {
+  MAGLEVC_EXIT,
+  type MaglevcIo,
+  maglevcFlags,
+  runMaglevc,
+  type SignalSource,
+} from './cli/main.js';
+export type { ShellInput, ShellOutput } from './cli/shell.js';
+export { type CommandName, MAGLEVC_TREE } from './cli/tree.js';
+export {
+  AmbiguousWordError,
+  type CommandNode,
+  type CommandSummary,
+  CommandSyntaxError,
+  type CompletionRequest,
+  commandSummaries,
+  completionAt,
+  type HelpEntry,
+  helpAt,
+  IncompleteCommandError,
+  InvalidValueError,
+  type ParsedCommand,
+  parseCommand,
+  type Slot,
+  type SlotKind,
+  UnknownWordError,
+} from './cli/walk.js';
 export { type ConfigDiff, diffConfig, type NamedDiff } from './config/diff.js';
 export {
   ConfigError,

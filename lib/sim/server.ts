@@ -305,10 +305,8 @@ export class VppLbSimulator extends EventEmitter<VppLbSimulatorEvents> {
       // A message VPP knows but the simulator does not model: answer UNIMPLEMENTED (-9).
       return svc && !svc.stream ? [this.#reply(svc.reply, { retval: -9 }, context)] : [];
     }
-    const before = this.plugin
-      .getState()
-      .vips.filter((v) => v.used)
-      .map((v) => v.index);
+    const isVipOp = name === 'lb_add_del_vip' || name === 'lb_add_del_vip_v2';
+    const before = isVipOp && this.#stats ? this.#usedVipIndexes() : [];
     let result: ReturnType<LbPluginSim['handle']>;
     try {
       result = this.plugin.handle(name, msg);

@@ -45,7 +45,11 @@ const conn = new VppConnection({ socketPath, requestTimeoutMs: 120_000 });
 await conn.connect();
 const lb = new VppLbClient(() => conn);
 const VIPS = 1000;
-const vip = (set: number, i: number) => ({ prefix: `198.${51 + set}.${i >> 8}.${i & 255}/32`, protocol: 6, port: 80 });
+const vip = (set: number, i: number) => ({
+  prefix: `198.${51 + set}.${i >> 8}.${i & 255}/32`,
+  protocol: 6,
+  port: 80,
+});
 await Promise.all(Array.from({ length: VIPS }, (_, i) => lb.addVip(vip(0, i), { encap: 'gre4' })));
 await Promise.all(Array.from({ length: VIPS }, (_, i) => lb.addVip(vip(1, i), { encap: 'gre4' })));
 

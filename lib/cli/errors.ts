@@ -1,0 +1,25 @@
+import { MaglevCallError } from '../api/client.js';
+import type { Style } from './format.js';
+import { CommandSyntaxError } from './walk.js';
+
+/**
+ * Error lines for the terminal, the same in the shell and in one-shot mode. A syntax error
+ * points at the offending word with a caret under the line (`indent` is how far the line is
+ * already shown to the right, e.g. the prompt); a failed call shows maglevd's message only.
+ */
+export function describeError(
+  err: unknown,
+  style: Style,
+  where: { readonly echoLine: boolean; readonly indent: number },
+): string[] {
+  if (err instanceof CommandSyntaxError) {
+    const caret = `${' '.repeat(where.indent + err.column)}^`;
+    return [
+      ...(where.echoLine ? [`${' '.repeat(where.indent)}${err.line}`] : []),
+      caret,
+      style.error(err.message),
+    ];
+  }
+  if (err instanceof MaglevCallError) return [style.error(err.message)];
+  return [style.error(err instanceof Error ? err.message : String(err))];
+}

@@ -1,0 +1,136 @@
+/**
+ * Text layout for maglevc: colour, aligned label/value blocks, tables, durations and times.
+ *
+ * Static labels are dark blue when colour is on. Every label is padded inside its escape
+ * sequences, so all labels carry escapes of the same length and columns line up whether or not
+ * the terminal renders the colour; with colour off no escape sequence is written at all.
+ */
+
+const BLUE = '\x1b[34m';
+const RED = '\x1b[31m';
+const RESET = '\x1b[0m';
+
+export interface Style {
+  readonly color: boolean;
+  /** A static label, padded to `width` visible characters. */
+  label(text: string, width?: number): string;
+  /** An error message. */
+  error(text: string): string;
+}
+
+export function makeStyle(color: boolean): Style {
+  return {
+    color,
+    label: (text, width = 0) => (color ? `${BLUE}${text.padEnd(width)}${RESET}` : text.padEnd(width)),
+    error: (text) => (color ? `${RED}${text}${RESET}` : text),
+  };
+}
+
+/** Removes ANSI escape sequences (for measuring and for tests). */
+export function stripAnsi(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching escape sequences is the point
+  return text.replace(/\x1b\[[0-9;]*m/g, '');
+}
+
+/** Label/value rows, labels aligned in one column. */
+export function keyValues(
+  rows: ReadonlyArray<readonly [string, string]>,
+  style: Style,
+  indent = '',
+): string[] {
+  const width = Math.max(0, ...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${indent}${style.label(k, width)}  ${v}`.trimEnd());
+}
+
+/** A table: a header row of static labels, then the rows, columns two spaces apart. */
+export function table(
+  headers: readonly string[],
+  rows: ReadonlyArray<readonly string[]>,
+  style: Style,
+  indent = '',
+): string[] {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const last = headers.length - 1;
+  const head = headers.map((h, i) => style.label(h, i === last ? 0 : (widths[i] as number))).join('  ');
+  const body = rows.map((r) =>
+    headers
+      .map((_, i) => (i === last ? (r[i] ?? '') : (r[i] ?? '').padEnd(widths[i] as number)))
+      .join('  ')
+      .trimEnd(),
+  );
+  return [`${indent}${head}`.trimEnd(), ...body.map((l) => `${indent}${l}`)];
+}
+
+/**
+ * One line of label/value pairs (`address 10.0.0.1 weight 100 ...`); values are padded to the
+ * given widths so consecutive lines line up.
+ */
+export function pairs(
+  items: ReadonlyArray<readonly [string, string]>,
+  style: Style,
+  widths: readonly number[] = [],
+): string {
+  return items
+    .map(([k, v], i) => `${style.label(k)} ${i === items.length - 1 ? v : v.padEnd(widths[i] ?? 0)}`)
+    .join(' ')
+    .trimEnd();
+}
+
+const UNITS: ReadonlyArray<readonly [string, number]> = [
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['s', 1000],
+];
+
+/**
+ * A span of time in its two largest units: `10m30s`, `1h12m`, `1d16h`, `45s`. Below a second
+ * it is shown in milliseconds; a negative span (clock skew) counts as zero.
+ */
+export function formatSpan(ms: number): string {
+  if (!Number.isFinite(ms) || ms <= 0) return '0s';
+  if (ms < 1000) return `${Math.floor(ms)}ms`;
+  const i = UNITS.findIndex(([, size]) => ms >= size);
+  const [u1, s1] = UNITS[i] as readonly [string, number];
+  const n1 = Math.floor(ms / s1);
+  const next = UNITS[i + 1];
+  if (!next) return `${n1}${u1}`;
+  const [u2, s2] = next;
+  return `${n1}${u1}${Math.floor((ms - n1 * s1) / s2)}${u2}`;
+}
+
+function pad2(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** A point in time in local time, `2026-04-15 10:00:00.123`. */
+export function formatTime(ms: number): string {
+  const d = new Date(ms);
+  return (
+    `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ` +
+    `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`
+  );
+}
+
+/** Unix nanoseconds (as the API carries times) to milliseconds. */
+export function nsToMs(ns: bigint): number {
+  return Number(ns / 1_000_000n) + Number(ns % 1_000_000n) / 1e6;
+}
+
+/** Words laid out in columns that fit `width`, as Tab lists candidates. */
+export function columns(words: readonly string[], width: number): string[] {
+  if (words.length === 0) return [];
+  const cell = Math.max(...words.map((w) => w.length)) + 2;
+  const perLine = Math.max(1, Math.floor(width / cell));
+  const lines: string[] = [];
+  for (let i = 0; i < words.length; i += perLine) {
+    lines.push(
+      words
+        .slice(i, i + perLine)
+        .map((w) => w.padEnd(cell))
+        .join('')
+        .trimEnd(),
+    );
+  }
+  return lines;
+}

@@ -1,0 +1,171 @@
+import { MaglevClient } from '../api/client.js';
+import { type FlagSpecs, formatHelp, parseFlags, UsageError } from '../flags/flags.js';
+import { type BuildInfo, buildInfo, formatVersion } from '../version.js';
+import { runCommand } from './commands.js';
+import { describeError } from './errors.js';
+import { makeStyle } from './format.js';
+import { runShell, type ShellInput, type ShellOutput } from './shell.js';
+import { type CommandName, MAGLEVC_TREE } from './tree.js';
+import { CommandSyntaxError, type ParsedCommand, parseCommand } from './walk.js';
+
+export const maglevcFlags = {
+  server: {
+    kind: 'string',
+    env: ['MAGLEV_SERVER'],
+    default: 'localhost:9090',
+    valueName: 'HOST:PORT',
+    description: "address of maglevd's gRPC API",
+  },
+  color: {
+    kind: 'boolean',
+    env: ['MAGLEV_COLOR'],
+    default: true,
+    description: 'colour labels (dark blue) and errors (red); false writes no ANSI escapes at all',
+  },
+  version: {
+    kind: 'boolean',
+    default: false,
+    description: 'print version, commit and build date, then exit',
+  },
+  help: { kind: 'boolean', default: false, aliases: ['h'], description: 'show this help' },
+} as const satisfies FlagSpecs;
+
+/** Exit statuses of maglevc. */
+export const MAGLEVC_EXIT = Object.freeze({
+  ok: 0,
+  /** The command failed: maglevd refused it, was unreachable, or rejected the config. */
+  failed: 1,
+  /** The command line is wrong: a bad flag, or words maglevc does not know. */
+  usage: 2,
+});
+
+/** Where SIGINT comes from: `process` in the binary, an emitter under test. */
+export interface SignalSource {
+  on(event: 'SIGINT', listener: () => void): unknown;
+  off(event: 'SIGINT', listener: () => void): unknown;
+}
+
+export interface MaglevcIo {
+  readonly stdout: ShellOutput;
+  readonly stderr: NodeJS.WritableStream;
+  readonly stdin: ShellInput;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Ends `watch events` on SIGINT; without it only keys and `num` end a one-shot watch. */
+  readonly signals?: SignalSource;
+  /** Clock for "how long ago"; default Date.now. */
+  readonly now?: () => number;
+  readonly build?: BuildInfo;
+}
+
+const HELP = {
+  program: 'maglevc',
+  usage: 'maglevc [--server host:port] [--color[=bool]] [command...]',
+  summary:
+    'Command-line client of maglevd. With a command, runs it once and exits (0 on success, 1 when\n' +
+    'it failed, 2 when the command line is wrong); without one, opens an interactive shell.\n' +
+    "Commands: run 'maglevc help'.",
+};
+
+/**
+ * maglevc as a function: the binary is a thin wrapper around this, and tests run it in-process
+ * against a real gRPC server. Resolves to the exit status; never exits the process.
+ */
+export async function runMaglevc(argv: readonly string[], io: MaglevcIo): Promise<number> {
+  let flags: ReturnType<typeof parseFlags<typeof maglevcFlags>>;
+  try {
+    flags = parseFlags(maglevcFlags, argv, io.env, { positionals: true });
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.stderr.write(`maglevc: ${e.message}\nRun 'maglevc --help' for usage.\n`);
+    return MAGLEVC_EXIT.usage;
+  }
+  const build = io.build ?? buildInfo;
+  const { values, positionals } = flags;
+  if (values.help) {
+    io.stdout.write(formatHelp(maglevcFlags, HELP));
+    return MAGLEVC_EXIT.ok;
+  }
+  if (values.version) {
+    io.stdout.write(`${formatVersion('maglevc', build)}\n`);
+    return MAGLEVC_EXIT.ok;
+  }
+  const style = makeStyle(values.color);
+  const now = io.now ?? Date.now;
+  const errLines = (lines: readonly string[]) => {
+    for (const l of lines) io.stderr.write(`${l}\n`);
+  };
+
+  if (positionals.length > 0) {
+    const line = positionals.join(' ');
+    let cmd: ParsedCommand<CommandName>;
+    try {
+      cmd = parseCommand(MAGLEVC_TREE, line);
+    } catch (e) {
+      if (!(e instanceof CommandSyntaxError)) throw e;
+      errLines(describeError(e, style, { echoLine: true, indent: 0 }));
+      return MAGLEVC_EXIT.usage;
+    }
+    // Creating the client does not connect: `help` and `show version` work without a server.
+    const client = new MaglevClient(values.server);
+    const stop = new AbortController();
+    const release = cmd.command === 'watch-events' ? stopOnKeyOrSignal(io, stop) : () => {};
+    try {
+      return await runCommand(cmd, {
+        client,
+        style,
+        now,
+        build,
+        signal: stop.signal,
+        out: (l) => io.stdout.write(`${l}\n`),
+        err: (l) => io.stderr.write(`${l}\n`),
+      });
+    } catch (e) {
+      errLines(describeError(e, style, { echoLine: false, indent: 0 }));
+      return MAGLEVC_EXIT.failed;
+    } finally {
+      release();
+      client.close();
+    }
+  }
+
+  const client = new MaglevClient(values.server);
+  try {
+    return await runShell({
+      client,
+      style,
+      now,
+      build,
+      input: io.stdin,
+      output: io.stdout,
+      errOutput: io.stderr,
+      server: values.server,
+    });
+  } finally {
+    client.close();
+  }
+}
+
+/**
+ * A one-shot `watch events` ends on any key when stdin is a terminal. The terminal goes into
+ * Node's raw mode, which (unlike cfmakeraw) keeps output post-processing on, so newlines still
+ * return the carriage: in effect cbreak. Signals are off in that mode, so Ctrl-C arrives as a key
+ * and ends the watch like any other. SIGINT from elsewhere ends it too.
+ */
+function stopOnKeyOrSignal(io: MaglevcIo, stop: AbortController): () => void {
+  const abort = () => stop.abort();
+  io.signals?.on('SIGINT', abort);
+  const tty = io.stdin.isTTY === true && typeof io.stdin.setRawMode === 'function';
+  if (tty) {
+    io.stdin.setRawMode?.(true);
+    io.stdin.on('data', abort);
+    io.stdin.resume();
+  }
+  return () => {
+    io.signals?.off('SIGINT', abort);
+    if (tty) {
+      io.stdin.removeListener('data', abort);
+      io.stdin.setRawMode?.(false);
+      io.stdin.pause();
+    }
+  };
+}

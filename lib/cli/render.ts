@@ -1,0 +1,317 @@
+import type { Duration } from '@bufbuild/protobuf/wkt';
+import type * as pb from '../api/gen/maglev_pb.js';
+import { formatDuration } from '../util/duration.js';
+import type { BuildInfo } from '../version.js';
+import { formatSpan, formatTime, keyValues, nsToMs, pairs, type Style, table } from './format.js';
+
+/**
+ * Renderers: one pure function per kind of reply, returning lines. `now` (unix milliseconds) is
+ * a parameter so "how long ago" is deterministic under test.
+ */
+
+function durationMs(d: Duration | undefined): number {
+  if (!d) return 0;
+  return Number(d.seconds) * 1000 + d.nanos / 1e6;
+}
+
+function showDuration(d: Duration | undefined): string {
+  return d ? formatDuration(durationMs(d)) : '-';
+}
+
+function orDash(s: string): string {
+  return s === '' ? '-' : s;
+}
+
+export function renderVersion(info: BuildInfo, style: Style): string[] {
+  return keyValues(
+    [
+      ['version', info.version],
+      ['commit', info.commit],
+      ['date', info.date],
+    ],
+    style,
+  );
+}
+
+function upCount(f: pb.FrontendInfo): string {
+  const members = new Map<string, string>();
+  for (const p of f.pools) for (const b of p.backends) members.set(b.name, b.state);
+  const up = [...members.values()].filter((s) => s === 'up').length;
+  return `${up}/${members.size}`;
+}
+
+export function renderFrontendList(frontends: readonly pb.FrontendInfo[], style: Style): string[] {
+  if (frontends.length === 0) return ['no frontends'];
+  return table(
+    ['name', 'address', 'protocol', 'port', 'state', 'active-pool', 'up', 'description'],
+    frontends.map((f) => [
+      f.name,
+      f.address,
+      f.protocol,
+      String(f.port),
+      orDash(f.state),
+      f.pools[f.activePool]?.name ?? '-',
+      upCount(f),
+      f.description,
+    ]),
+    style,
+  );
+}
+
+export function renderFrontend(f: pb.FrontendInfo, style: Style): string[] {
+  const lines = keyValues(
+    [
+      ['name', f.name],
+      ['address', f.address],
+      ['protocol', f.protocol],
+      ['port', String(f.port)],
+      ['description', f.description],
+      ['state', orDash(f.state)],
+      ['src-ip-sticky', String(f.srcIpSticky)],
+      ['flush-on-down', String(f.flushOnDown)],
+    ],
+    style,
+  );
+  lines.push(style.label('pools'));
+  // Fixed-width columns across all pools, so members line up under each other.
+  const members = f.pools.flatMap((p) => p.backends);
+  const nameW = Math.max(0, ...members.map((b) => b.name.length));
+  const addrW = Math.max(0, ...members.map((b) => b.address.length));
+  const stateW = Math.max(0, ...members.map((b) => b.state.length));
+  f.pools.forEach((p, i) => {
+    const active = i === f.activePool && f.state === 'up';
+    lines.push(`  ${p.name}${active ? ' (active)' : ''}`);
+    for (const b of p.backends) {
+      const notes: string[] = [];
+      if (b.weight !== 100)
+        notes.push(`${style.label('weight')} ${b.weight}${b.weightOverridden ? ' (set)' : ''}`);
+      if (!b.enabled) notes.push('[disabled]');
+      const cols = [b.name.padEnd(nameW), b.address.padEnd(addrW), b.state.padEnd(stateW), ...notes];
+      lines.push(`    ${cols.join('  ')}`.trimEnd());
+    }
+  });
+  return lines;
+}
+
+export function renderBackendList(backends: readonly pb.BackendInfo[], now: number, style: Style): string[] {
+  if (backends.length === 0) return ['no backends'];
+  return table(
+    ['name', 'address', 'state', 'for', 'enabled', 'healthcheck', 'frontends'],
+    backends.map((b) => [
+      b.name,
+      b.address,
+      b.state,
+      b.stateSinceNs === 0n ? '-' : formatSpan(now - nsToMs(b.stateSinceNs)),
+      String(b.enabled),
+      orDash(b.healthcheck),
+      b.frontends.join(','),
+    ]),
+    style,
+  );
+}
+
+function probeLine(p: pb.ProbeResult | undefined, now: number): string {
+  if (!p || p.atNs === 0n) return '-';
+  const parts = [p.ok ? 'ok' : 'failed', p.code];
+  if (p.detail) parts.push(p.detail);
+  if (p.duration) parts.push(`in ${showDuration(p.duration)}`);
+  return `${parts.join(' ')}, ${formatSpan(now - nsToMs(p.atNs))} ago`;
+}
+
+export function renderBackend(b: pb.BackendInfo, now: number, style: Style): string[] {
+  const since = b.stateSinceNs === 0n ? '' : ` for ${formatSpan(now - nsToMs(b.stateSinceNs))}`;
+  const lines = keyValues(
+    [
+      ['name', b.name],
+      ['address', b.address],
+      ['state', `${b.state}${since}`],
+      ['enabled', String(b.enabled)],
+      ['healthcheck', orDash(b.healthcheck)],
+      ['health', `${b.health} (rise ${b.rise}, fall ${b.fall})`],
+      ['frontends', b.frontends.length > 0 ? b.frontends.join(', ') : '-'],
+      ['last-probe', probeLine(b.lastProbe, now)],
+    ],
+    style,
+  );
+  lines.push(style.label('transitions'));
+  if (b.transitions.length === 0) {
+    lines.push('  none');
+    return lines;
+  }
+  const rows = b.transitions.map((t) => {
+    const ms = nsToMs(t.atNs);
+    return [formatTime(ms), `${t.from} -> ${t.to}`, t.code, `${formatSpan(now - ms)} ago`, t.detail];
+  });
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => (r[i] as string).length)));
+  for (const r of rows) {
+    lines.push(`  ${r.map((c, i) => (i < 4 ? c.padEnd(widths[i] as number) : c)).join('  ')}`.trimEnd());
+  }
+  return lines;
+}
+
+export function renderHealthCheckList(checks: readonly pb.HealthCheckInfo[], style: Style): string[] {
+  if (checks.length === 0) return ['no health checks'];
+  return table(
+    ['name', 'type', 'port', 'interval', 'fast-interval', 'down-interval', 'timeout', 'rise', 'fall'],
+    checks.map((h) => [
+      h.name,
+      h.type,
+      h.port === 0 ? '-' : String(h.port),
+      showDuration(h.interval),
+      showDuration(h.fastInterval),
+      showDuration(h.downInterval),
+      showDuration(h.timeout),
+      String(h.rise),
+      String(h.fall),
+    ]),
+    style,
+  );
+}
+
+export function renderHealthCheck(h: pb.HealthCheckInfo, style: Style): string[] {
+  const rows: Array<readonly [string, string]> = [
+    ['name', h.name],
+    ['type', h.type],
+    ['port', h.port === 0 ? '-' : String(h.port)],
+    ['interval', showDuration(h.interval)],
+    ['fast-interval', showDuration(h.fastInterval)],
+    ['down-interval', showDuration(h.downInterval)],
+    ['timeout', showDuration(h.timeout)],
+    ['rise', String(h.rise)],
+    ['fall', String(h.fall)],
+  ];
+  if (h.probeIpv4Src) rows.push(['probe-ipv4-src', h.probeIpv4Src]);
+  if (h.probeIpv6Src) rows.push(['probe-ipv6-src', h.probeIpv6Src]);
+  const http = h.http;
+  if (http) {
+    rows.push(['path', orDash(http.path)], ['method', orDash(http.method)]);
+    if (http.host) rows.push(['host', http.host]);
+    rows.push(['response-codes', orDash(http.responseCodes)]);
+    if (http.responseRegex) rows.push(['response-regex', http.responseRegex]);
+    if (http.serverName) rows.push(['server-name', http.serverName]);
+    if (h.type === 'https') rows.push(['insecure-skip-verify', String(http.insecureSkipVerify)]);
+  }
+  return keyValues(rows, style);
+}
+
+export function renderVppInfo(v: pb.VPPInfo, now: number, style: Style): string[] {
+  const boot = nsToMs(v.boottimeNs);
+  const conn = nsToMs(v.connecttimeNs);
+  return keyValues(
+    [
+      ['version', v.version],
+      ['build-date', v.buildDate],
+      ['build-dir', v.buildDirectory],
+      ['vpp-pid', String(v.pid)],
+      ['vpp-boottime', v.boottimeNs === 0n ? '-' : `${formatTime(boot)} (up ${formatSpan(now - boot)})`],
+      ['connected', v.connecttimeNs === 0n ? '-' : `${formatTime(conn)} (for ${formatSpan(now - conn)})`],
+    ],
+    style,
+  );
+}
+
+export function renderLbState(s: pb.VPPLBState, style: Style): string[] {
+  const lines = [style.label('global')];
+  const c = s.conf;
+  lines.push(
+    ...keyValues(
+      [
+        ['ip4-src-address', orDash(c?.ip4SrcAddress ?? '')],
+        ['ip6-src-address', orDash(c?.ip6SrcAddress ?? '')],
+        ['sticky-buckets-per-core', String(c?.stickyBucketsPerCore ?? 0)],
+        ['flow-timeout', `${c?.flowTimeout ?? 0}s`],
+      ],
+      style,
+      '  ',
+    ),
+  );
+  if (s.vips.length === 0) lines.push('no VIPs');
+  for (const v of s.vips) {
+    lines.push(
+      pairs(
+        [
+          ['vip', v.prefix],
+          ['protocol', v.protocol],
+          ['port', String(v.port)],
+        ],
+        style,
+      ),
+    );
+    lines.push(
+      ...keyValues(
+        [
+          ['frontend', orDash(v.frontend)],
+          ['encap', v.encap],
+          ['src-ip-sticky', String(v.srcIpSticky)],
+          ['flow-table-length', String(v.flowTableLength)],
+        ],
+        style,
+        '  ',
+      ),
+    );
+    const addrW = Math.max(0, ...v.ases.map((a) => a.address.length));
+    const weightW = Math.max(0, ...v.ases.map((a) => String(a.weight).length));
+    for (const a of v.ases) {
+      lines.push(
+        `  ${pairs(
+          [
+            ['address', a.address],
+            ['weight', String(a.weight)],
+            ['flow-table-buckets', String(a.buckets)],
+          ],
+          style,
+          [addrW, weightW],
+        )}`,
+      );
+    }
+  }
+  return lines;
+}
+
+export function renderLbCounters(c: pb.VPPLBCounters, style: Style): string[] {
+  if (c.vips.length === 0) return ['no VIPs'];
+  return table(
+    ['vip', 'protocol', 'port', 'frontend', 'first', 'next', 'untracked', 'no-server', 'packets', 'bytes'],
+    c.vips.map((v) => [
+      v.prefix,
+      v.protocol,
+      String(v.port),
+      orDash(v.frontend),
+      String(v.firstPackets),
+      String(v.nextPackets),
+      String(v.untrackedPackets),
+      String(v.noServerPackets),
+      String(v.routePackets),
+      String(v.routeBytes),
+    ]),
+    style,
+  );
+}
+
+export function renderSync(r: pb.SyncVPPLBStateResponse, style: Style): string[] {
+  return keyValues(
+    [
+      ['scope', r.scope],
+      ['vip-added', String(r.vipAdded)],
+      ['vip-removed', String(r.vipRemoved)],
+      ['as-added', String(r.asAdded)],
+      ['as-removed', String(r.asRemoved)],
+      ['as-weight-updated', String(r.asWeightUpdated)],
+    ],
+    style,
+  );
+}
+
+/** The one-line answer to `set backend <name> <action>`. */
+export function renderBackendAction(b: pb.BackendInfo, style: Style): string[] {
+  return [
+    pairs(
+      [
+        ['backend', b.name],
+        ['state', b.state],
+        ['enabled', String(b.enabled)],
+      ],
+      style,
+    ),
+  ];
+}

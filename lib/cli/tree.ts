@@ -1,0 +1,277 @@
+import type { CommandNode } from './walk.js';
+
+/** Every command maglevc runs; the tree's leaves name one of these. */
+export type CommandName =
+  | 'show-version'
+  | 'show-frontends'
+  | 'show-backends'
+  | 'show-healthchecks'
+  | 'show-vpp-info'
+  | 'show-vpp-lbstate'
+  | 'show-vpp-lb-counters'
+  | 'sync-vpp-lbstate'
+  | 'set-backend-pause'
+  | 'set-backend-resume'
+  | 'set-backend-disable'
+  | 'set-backend-enable'
+  | 'set-frontend-weight'
+  | 'watch-events'
+  | 'config-check'
+  | 'config-reload'
+  | 'help'
+  | 'quit';
+
+type Node = CommandNode<CommandName>;
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+function syncTarget(): Node {
+  return {
+    slot: { kind: 'frontend', arg: 'frontend', label: '<name>' },
+    help: "sync only this frontend's VIP",
+    command: 'sync-vpp-lbstate',
+  };
+}
+
+function backendAction(word: string, command: CommandName, help: string): Node {
+  return { words: [word], help, command };
+}
+
+/**
+ * The maglevc command tree, compatible with the Go maglevc 1.0. Plural and singular forms
+ * (`show backends`, `show backend <name>`) are spellings of one keyword, so `sh ba` is not
+ * ambiguous; `lbstate` and `lb state` are both kept, the former as the Go original had it first.
+ */
+export const MAGLEVC_TREE: readonly CommandNode<CommandName>[] = [
+  {
+    words: ['show'],
+    help: 'show state and configuration',
+    children: [
+      { words: ['version'], help: "maglevc's version, commit and build date", command: 'show-version' },
+      {
+        words: ['frontends', 'frontend'],
+        help: 'all frontends, or one in detail',
+        command: 'show-frontends',
+        children: [
+          {
+            slot: { kind: 'frontend', arg: 'frontend', label: '<name>' },
+            help: 'frontend name',
+            command: 'show-frontends',
+          },
+        ],
+      },
+      {
+        words: ['backends', 'backend'],
+        help: 'all backends, or one in detail',
+        command: 'show-backends',
+        children: [
+          {
+            slot: { kind: 'backend', arg: 'backend', label: '<name>' },
+            help: 'backend name',
+            command: 'show-backends',
+          },
+        ],
+      },
+      {
+        words: ['healthchecks', 'healthcheck'],
+        help: 'all health checks, or one in detail',
+        command: 'show-healthchecks',
+        children: [
+          {
+            slot: { kind: 'healthcheck', arg: 'healthcheck', label: '<name>' },
+            help: 'health check name',
+            command: 'show-healthchecks',
+          },
+        ],
+      },
+      {
+        words: ['vpp'],
+        help: 'the VPP dataplane',
+        children: [
+          { words: ['info'], help: 'VPP version, pid, uptime and connection', command: 'show-vpp-info' },
+          {
+            words: ['lbstate'],
+            help: 'same as lb state',
+            command: 'show-vpp-lbstate',
+          },
+          {
+            words: ['lb'],
+            help: 'the lb plugin',
+            children: [
+              {
+                words: ['state'],
+                help: 'global lb conf, VIPs and application servers',
+                command: 'show-vpp-lbstate',
+              },
+              { words: ['counters'], help: 'per-VIP packet counters', command: 'show-vpp-lb-counters' },
+            ],
+          },
+        ],
+      },
+    ],
+  },
+  {
+    words: ['sync'],
+    help: 'reconcile the dataplane now',
+    children: [
+      {
+        words: ['vpp'],
+        help: 'the VPP dataplane',
+        children: [
+          {
+            words: ['lbstate'],
+            help: 'same as lb state',
+            command: 'sync-vpp-lbstate',
+            children: [syncTarget()],
+          },
+          {
+            words: ['lb'],
+            help: 'the lb plugin',
+            children: [
+              {
+                words: ['state'],
+                help: 'read VPP, diff against the plan and repair',
+                command: 'sync-vpp-lbstate',
+                children: [syncTarget()],
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  },
+  {
+    words: ['set'],
+    help: 'operator actions',
+    children: [
+      {
+        words: ['backend'],
+        help: 'pause, resume, disable or enable a backend',
+        children: [
+          {
+            slot: { kind: 'backend', arg: 'backend', label: '<name>' },
+            help: 'backend name',
+            children: [
+              backendAction('pause', 'set-backend-pause', 'stop probing; keep its last weight'),
+              backendAction('resume', 'set-backend-resume', 'start probing again'),
+              backendAction('disable', 'set-backend-disable', 'take it out of service (weight 0, flushed)'),
+              backendAction('enable', 'set-backend-enable', 'put it back into service'),
+            ],
+          },
+        ],
+      },
+      {
+        words: ['frontend'],
+        help: "change a pool member's weight",
+        children: [
+          {
+            slot: { kind: 'frontend', arg: 'frontend', label: '<name>' },
+            help: 'frontend name',
+            children: [
+              {
+                words: ['pool'],
+                help: 'the pool holding the backend',
+                children: [
+                  {
+                    slot: { kind: 'pool', arg: 'pool', label: '<pool>' },
+                    help: 'pool name',
+                    children: [
+                      {
+                        words: ['backend'],
+                        help: 'the pool member',
+                        children: [
+                          {
+                            slot: { kind: 'backend', arg: 'backend', label: '<name>' },
+                            help: 'backend name',
+                            children: [
+                              {
+                                words: ['weight'],
+                                help: 'the new weight',
+                                children: [
+                                  {
+                                    slot: { kind: 'weight', arg: 'weight', label: '<0-100>', numeric: true },
+                                    help: 'weight 0-100 (0 drains without flushing)',
+                                    summary: "set a pool member's weight; flush also drops its flows",
+                                    command: 'set-frontend-weight',
+                                    children: [
+                                      {
+                                        words: ['flush'],
+                                        help: "also flush the backend's established flows",
+                                        flag: 'flush',
+                                        command: 'set-frontend-weight',
+                                      },
+                                    ],
+                                  },
+                                ],
+                              },
+                            ],
+                          },
+                        ],
+                      },
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  },
+  {
+    words: ['watch'],
+    help: 'follow live events',
+    children: [
+      {
+        words: ['events'],
+        help: 'log, backend and frontend events as JSON lines, until a key is pressed',
+        command: 'watch-events',
+        options: [
+          {
+            words: ['num'],
+            help: 'stop after this many events',
+            children: [
+              {
+                slot: { kind: 'count', arg: 'num', label: '<n>', numeric: true },
+                help: 'number of events',
+                command: 'watch-events',
+              },
+            ],
+          },
+          {
+            words: ['log'],
+            help: 'log events',
+            flag: 'log',
+            command: 'watch-events',
+            children: [
+              {
+                words: ['level'],
+                help: 'minimum log level (default info)',
+                children: [
+                  {
+                    slot: { kind: 'level', arg: 'level', label: '<level>', choices: LOG_LEVELS },
+                    help: 'debug, info, warn or error',
+                    command: 'watch-events',
+                  },
+                ],
+              },
+            ],
+          },
+          { words: ['backend'], help: 'backend transitions', flag: 'backend', command: 'watch-events' },
+          { words: ['frontend'], help: 'frontend state changes', flag: 'frontend', command: 'watch-events' },
+        ],
+      },
+    ],
+  },
+  {
+    words: ['config'],
+    help: "maglevd's configuration file",
+    children: [
+      { words: ['check'], help: 'check the file on disk without loading it', command: 'config-check' },
+      { words: ['reload'], help: 'check and load the file (as SIGHUP)', command: 'config-reload' },
+    ],
+  },
+  { words: ['help'], help: 'list every command', command: 'help' },
+  { words: ['quit'], help: 'leave the shell', command: 'quit' },
+  { words: ['exit'], help: 'leave the shell (same as quit)', command: 'quit' },
+];
