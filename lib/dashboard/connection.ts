@@ -104,6 +104,7 @@ export class MaglevdConnection {
   #watchLoop: Promise<void> | null = null;
   #refetch: Promise<void> | null = null;
   #probing: Promise<void> | null = null;
+  #streaming = false;
   #started = false;
 
   constructor(opts: MaglevdConnectionOptions) {
@@ -116,7 +117,7 @@ export class MaglevdConnection {
     this.#snap = {
       name: opts.name,
       address: opts.address,
-      status: { connected: false, error: null, since: null },
+      status: { connected: false, streaming: false, error: null, since: null },
       frontends: [],
       backends: [],
       healthchecks: [],
@@ -236,14 +237,29 @@ export class MaglevdConnection {
 
   #setStatus(connected: boolean, error: string | null): void {
     const s = this.#snap.status;
-    // Only a change of reachability is news; a maglevd that stays down keeps its first error.
-    if (s.since !== null && s.connected === connected) return;
-    const status: MaglevdStatus = { connected, error: connected ? null : error, since: Date.now() };
-    if (connected) this.#logger.info('maglevd-connected', { maglevd: this.name, address: this.address });
-    else this.#logger.warn('maglevd-unreachable', { maglevd: this.name, address: this.address, err: error });
+    const reachChanged = s.since === null || s.connected !== connected;
+    const streaming = connected && this.#streaming;
+    // Only a change is news; a maglevd that stays down keeps its first error.
+    if (!reachChanged && s.streaming === streaming) return;
+    const status: MaglevdStatus = {
+      connected,
+      streaming,
+      error: connected ? null : reachChanged ? error : s.error,
+      since: reachChanged ? Date.now() : s.since,
+    };
+    if (reachChanged && connected)
+      this.#logger.info('maglevd-connected', { maglevd: this.name, address: this.address });
+    else if (reachChanged)
+      this.#logger.warn('maglevd-unreachable', { maglevd: this.name, address: this.address, err: error });
     this.#emit({ type: 'maglevd', maglevd: this.name, status });
     // Back after an outage: whatever happened meanwhile is only in maglevd's state.
-    if (connected && s.since !== null) this.#refresh.trigger();
+    if (reachChanged && connected && s.since !== null) this.#refresh.trigger();
+  }
+
+  #setStreaming(streaming: boolean): void {
+    this.#streaming = streaming;
+    if (streaming) this.#setStatus(true, null);
+    else if (this.#snap.status.connected) this.#setStatus(true, null);
   }
 
   #markDown(e: unknown): void {
@@ -265,7 +281,7 @@ export class MaglevdConnection {
           if (first) {
             first = false;
             attempt = 0;
-            this.#setStatus(true, null);
+            this.#setStreaming(true);
             // The stream only carries what happens from now on; catch up on the gap.
             this.#refresh.trigger();
           }
@@ -277,6 +293,7 @@ export class MaglevdConnection {
           this.#logger.debug('maglevd-watch-error', { maglevd: this.name, err: errorText(e) });
       }
       if (signal.aborted) break;
+      this.#setStreaming(false);
       await sleep(
         backoffDelay(
           attempt++,

@@ -130,6 +130,8 @@ export interface LbStateView {
 /** Whether the dashboard reaches a maglevd. */
 export interface MaglevdStatus {
   readonly connected: boolean;
+  /** Whether its WatchEvents stream is attached: changes show at once, not at the next refresh. */
+  readonly streaming: boolean;
   /** The last error talking to it, while not connected. */
   readonly error: string | null;
   /** When it became reachable or unreachable; null before the first attempt finished. */

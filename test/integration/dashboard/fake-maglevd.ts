@@ -63,9 +63,12 @@ export class FakeMaglevd {
   readonly #vppConnect = Date.now() - 3_600_000;
   #server: MaglevGrpcServer | null = null;
   #port = 0;
+  readonly #host: string;
 
-  constructor(config: FakeConfig) {
+  /** `host` is a loopback address to listen on (127.0.0.0/8 gives several maglevds their own host). */
+  constructor(config: FakeConfig, opts: { host?: string } = {}) {
     this.#config = config;
+    this.#host = opts.host ?? '127.0.0.1';
     const now = Date.now();
     for (const b of config.backends)
       this.#backends.set(b.name, {
@@ -82,7 +85,7 @@ export class FakeMaglevd {
 
   /** host:port of the gRPC server. */
   get address(): string {
-    return `127.0.0.1:${this.#port}`;
+    return `${this.#host}:${this.#port}`;
   }
 
   /** Whether a WatchEvents stream (the dashboard's) is attached: events published now reach it. */
@@ -97,7 +100,7 @@ export class FakeMaglevd {
   /** Starts serving (again, on the same port after stop()). */
   async start(): Promise<string> {
     const server = new MaglevGrpcServer({
-      address: `127.0.0.1:${this.#port}`,
+      address: `${this.#host}:${this.#port}`,
       handlers: this.#handlers(),
       events: { bus: this.bus, frontendStates: () => this.#frontendStates.entries() },
     });
