@@ -130,10 +130,6 @@ export class DashboardServer {
     return this.#port;
   }
 
-  get connections(): readonly MaglevdConnection[] {
-    return this.#connections;
-  }
-
   get adminEnabled(): boolean {
     return this.#auth !== null;
   }
@@ -144,13 +140,18 @@ export class DashboardServer {
     if (!this.#assets)
       this.#logger.warn('assets-missing', { hint: 'the web app is not built: only the API is served' });
     const { host, port } = parseListenAddress(this.#opts.listen);
-    await new Promise<void>((resolve, reject) => {
-      this.#http.once('error', reject);
-      this.#http.listen({ host, port }, () => {
-        this.#http.off('error', reject);
-        resolve();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        this.#http.once('error', reject);
+        this.#http.listen({ host, port }, () => {
+          this.#http.off('error', reject);
+          resolve();
+        });
       });
-    });
+    } catch (e) {
+      this.#broker.close();
+      throw new Error(`listen on ${this.#opts.listen}: ${(e as Error).message}`, { cause: e });
+    }
     this.#port = (this.#http.address() as AddressInfo).port;
     for (const c of this.#connections) c.start();
     this.#logger.info('listening', {

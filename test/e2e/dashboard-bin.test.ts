@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StateResponse } from '../../lib/dashboard/types.js';
 import { FakeMaglevd, SAMPLE_CONFIG } from '../integration/dashboard/fake-maglevd.js';
@@ -95,6 +96,19 @@ describe('maglevd-frontend binary', () => {
     const r = await runBin('maglevd-frontend', args, { env: { MAGLEV_FRONTEND_SERVER: undefined, ...env } });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(why);
+  });
+
+  it('exits 1 when the listen address is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      const r = await runBin('maglevd-frontend', ['-server', fake.address, '-listen', `127.0.0.1:${port}`]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/listen on 127\.0\.0\.1:\d+: .*EADDRINUSE/);
+    } finally {
+      taken.close();
+    }
   });
 
   it('serves the dashboard, ignores SIGHUP, stops cleanly on SIGTERM, and never logs the password', async () => {
