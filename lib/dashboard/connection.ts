@@ -133,11 +133,6 @@ export class MaglevdConnection {
     return this.#snap;
   }
 
-  /** How many times VPP's lb state was asked for. */
-  get lbReads(): number {
-    return this.#lb.runs;
-  }
-
   start(): void {
     if (this.#started) return;
     this.#started = true;
@@ -157,11 +152,6 @@ export class MaglevdConnection {
     await Promise.all([this.#refresh.close(), this.#lb.close()]);
     await Promise.allSettled([this.#watchLoop, this.#refetch, this.#probing]);
     this.#client.close();
-  }
-
-  /** Asks for VPP's lb state soon (rate-limited). */
-  refreshLbState(): void {
-    this.#lb.trigger();
   }
 
   // ---- admin actions: each re-reads what it changed, so the page follows at once ----
@@ -348,7 +338,7 @@ export class MaglevdConnection {
 
   /** Re-reads the backends and frontends a burst of events touched, once per event-loop turn. */
   #scheduleRefetch(): void {
-    if (this.#refetch) return;
+    if (this.#refetch || this.#abort.signal.aborted) return;
     this.#refetch = new Promise<void>((resolve) => setImmediate(resolve))
       .then(async () => {
         const backends = [...this.#dirtyBackends];
