@@ -42,6 +42,16 @@ export {
 export { type CheckResult, ConfigLoader, type ConfigParseOptions } from './config/loader.js';
 export { stringifyConfig } from './config/stringify.js';
 export type * from './config/types.js';
+// maglevd-frontend: the dashboard server and the JSON model of its browser API.
+export type { AdminCredentials } from './dashboard/auth.js';
+export type { EventBrokerOptions } from './dashboard/broker.js';
+export { type ConnectionTimings, DEFAULT_CONNECTION_TIMINGS } from './dashboard/connection.js';
+export { DashboardServer, type DashboardServerOptions } from './dashboard/server.js';
+export type * from './dashboard/types.js';
+export { BACKEND_ACTIONS, DASHBOARD_EVENT_TYPES } from './dashboard/types.js';
+// The logging interface library classes accept.
+export type { Logger } from './events/logger.js';
+export type { LogLevel } from './events/types.js';
 export {
   editDistance,
   type FlagKind,

@@ -1,0 +1,42 @@
+/** A listen address the HTTP server can bind. */
+export interface ListenAddress {
+  /** undefined: every interface (IPv6 and IPv4). */
+  readonly host: string | undefined;
+  readonly port: number;
+}
+
+/** A listen address that cannot be used, with the text given. */
+export class ListenAddressError extends Error {
+  override readonly name = 'ListenAddressError';
+  constructor(
+    readonly address: string,
+    readonly reason: string,
+  ) {
+    super(`invalid listen address ${JSON.stringify(address)}: ${reason}`);
+  }
+}
+
+/**
+ * Parses a Go-style listen address: `:8080` (every interface), `127.0.0.1:8080`,
+ * `[::1]:8080`, `localhost:8080`. Port 0 picks a free port. Pure.
+ */
+export function parseListenAddress(text: string): ListenAddress {
+  const s = text.trim();
+  let host: string;
+  let portText: string;
+  if (s.startsWith('[')) {
+    const end = s.indexOf(']');
+    if (end < 0 || s[end + 1] !== ':') throw new ListenAddressError(text, 'expected [v6-address]:port');
+    host = s.slice(1, end);
+    portText = s.slice(end + 2);
+  } else {
+    const colon = s.lastIndexOf(':');
+    if (colon < 0) throw new ListenAddressError(text, 'expected host:port or :port');
+    host = s.slice(0, colon);
+    if (host.includes(':')) throw new ListenAddressError(text, 'put an IPv6 address in brackets: [::1]:8080');
+    portText = s.slice(colon + 1);
+  }
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535)
+    throw new ListenAddressError(text, `port ${JSON.stringify(portText)} is not 0-65535`);
+  return { host: host === '' ? undefined : host, port: Number(portText) };
+}

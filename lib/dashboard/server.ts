@@ -1,0 +1,444 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { status as grpcStatus } from '@grpc/grpc-js';
+import { MaglevCallError } from '../api/client.js';
+import { type Logger, silentLogger } from '../events/logger.js';
+import { buildInfo } from '../version.js';
+import { type Asset, loadAssets, locateAssets } from './assets.js';
+import { type AdminCredentials, BasicAuthChecker, parseBasicAuth } from './auth.js';
+import { EventBroker, type EventBrokerOptions } from './broker.js';
+import { type ConnectionTimings, MaglevdConnection } from './connection.js';
+import { checkSameOrigin } from './csrf.js';
+import { displayNames } from './derive.js';
+import { parseListenAddress } from './listen.js';
+import {
+  BACKEND_ACTIONS,
+  type BackendAction,
+  type ErrorResponse,
+  type MaglevdListEntry,
+  type MaglevdStateResponse,
+  type StateResponse,
+  type VersionResponse,
+} from './types.js';
+
+export interface DashboardServerOptions {
+  /** HTTP listen address, Go style: ":8080", "127.0.0.1:0", "[::1]:8080". */
+  readonly listen: string;
+  /** maglevd gRPC addresses, host:port; the page lists them in this order. */
+  readonly servers: readonly string[];
+  /** Turns /admin/ on; without it /admin/ answers that it is disabled. */
+  readonly admin?: AdminCredentials | null;
+  /** The built app; default: found next to the package (locateAssets). null: none, API only. */
+  readonly assetsDir?: string | null;
+  readonly logger?: Logger;
+  readonly timings?: Partial<ConnectionTimings>;
+  /** Replay ring, heartbeat and retry hint of the SSE stream. */
+  readonly events?: Partial<EventBrokerOptions>;
+}
+
+/** An HTTP error answer with its status. */
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+  }
+}
+
+const MAX_BODY_BYTES = 16 * 1024;
+
+const PAGE_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+};
+
+function httpStatusOf(e: MaglevCallError): number {
+  switch (e.code) {
+    case grpcStatus.NOT_FOUND:
+      return 404;
+    case grpcStatus.INVALID_ARGUMENT:
+    case grpcStatus.OUT_OF_RANGE:
+      return 400;
+    case grpcStatus.FAILED_PRECONDITION:
+    case grpcStatus.ALREADY_EXISTS:
+      return 409;
+    case grpcStatus.UNAVAILABLE:
+      return 503;
+    case grpcStatus.DEADLINE_EXCEEDED:
+      return 504;
+    default:
+      return 502;
+  }
+}
+
+function segment(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw new HttpError(400, `bad escape in path segment ${JSON.stringify(s)}`);
+  }
+}
+
+/**
+ * maglevd-frontend: the web dashboard. Keeps a connection to every maglevd, serves the
+ * single-page app and its JSON API under /view/ (read-only) and /admin/ (the same plus POST
+ * actions, behind HTTP basic auth), and streams every change to browsers over SSE.
+ */
+export class DashboardServer {
+  readonly #opts: DashboardServerOptions;
+  readonly #logger: Logger;
+  readonly #broker: EventBroker;
+  readonly #connections: MaglevdConnection[];
+  readonly #byName = new Map<string, MaglevdConnection>();
+  readonly #auth: BasicAuthChecker | null;
+  readonly #http: Server;
+  #assets: Map<string, Asset> | null = null;
+  #port = 0;
+
+  constructor(opts: DashboardServerOptions) {
+    if (opts.servers.length === 0) throw new Error('maglevd-frontend needs at least one maglevd address');
+    parseListenAddress(opts.listen);
+    this.#opts = opts;
+    this.#logger = opts.logger ?? silentLogger;
+    this.#auth = opts.admin ? new BasicAuthChecker(opts.admin) : null;
+    this.#broker = new EventBroker({
+      ...opts.events,
+      epoch: opts.events?.epoch ?? `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`,
+    });
+    const names = displayNames(opts.servers);
+    this.#connections = opts.servers.map(
+      (address, i) =>
+        new MaglevdConnection({
+          address,
+          name: names[i] as string,
+          logger: this.#logger,
+          ...(opts.timings && { timings: opts.timings }),
+          onEvent: (e) => this.#broker.publish(e),
+        }),
+    );
+    for (const c of this.#connections) this.#byName.set(c.name, c);
+    this.#http = createServer((req, res) => {
+      this.#handle(req, res).catch((e: unknown) => this.#fail(res, e));
+    });
+  }
+
+  /** The bound port (useful with port 0). */
+  get port(): number {
+    return this.#port;
+  }
+
+  get adminEnabled(): boolean {
+    return this.#auth !== null;
+  }
+
+  async start(): Promise<number> {
+    const dir = this.#opts.assetsDir === undefined ? locateAssets() : this.#opts.assetsDir;
+    this.#assets = dir === null ? null : loadAssets(dir);
+    if (!this.#assets)
+      this.#logger.warn('assets-missing', { hint: 'the web app is not built: only the API is served' });
+    const { host, port } = parseListenAddress(this.#opts.listen);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        this.#http.once('error', reject);
+        this.#http.listen({ host, port }, () => {
+          this.#http.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (e) {
+      this.#broker.close();
+      throw new Error(`listen on ${this.#opts.listen}: ${(e as Error).message}`, { cause: e });
+    }
+    this.#port = (this.#http.address() as AddressInfo).port;
+    for (const c of this.#connections) c.start();
+    this.#logger.info('listening', {
+      address: this.#opts.listen,
+      port: this.#port,
+      maglevds: this.#connections.map((c) => c.address),
+      admin: this.#auth !== null,
+    });
+    return this.#port;
+  }
+
+  async close(): Promise<void> {
+    this.#broker.close();
+    const closed = new Promise<void>((resolve) => this.#http.close(() => resolve()));
+    this.#http.closeAllConnections();
+    await Promise.all([closed, ...this.#connections.map((c) => c.close())]);
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'same-origin');
+    res.setHeader('X-Frame-Options', 'DENY');
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    if (path === '/healthz') return this.#text(res, 200, 'ok\n');
+    if (path === '/') return this.#redirect(res, '/view/');
+    if (path === '/view' || path === '/admin') return this.#redirect(res, `${path}/${url.search}`);
+    if (path === '/favicon.ico') return this.#static(req, res, 'favicon.svg');
+    if (path.startsWith('/view/')) return this.#surface(req, res, url, path.slice('/view/'.length), false);
+    if (path.startsWith('/admin/')) {
+      if (!this.#auth)
+        throw new HttpError(
+          404,
+          'the admin interface is disabled: set MAGLEV_FRONTEND_USER and MAGLEV_FRONTEND_PASSWORD to turn it on',
+        );
+      if (!this.#auth.check(req.headers.authorization)) {
+        // Neither the user nor the password is logged, not even a wrong one.
+        this.#logger.warn('admin-auth-failed', {
+          remote: req.socket.remoteAddress,
+          path,
+          reason: parseBasicAuth(req.headers.authorization) ? 'wrong credentials' : 'no credentials',
+        });
+        throw new HttpError(401, 'authentication required', {
+          'WWW-Authenticate': 'Basic realm="maglevd-frontend admin", charset="UTF-8"',
+        });
+      }
+      return this.#surface(req, res, url, path.slice('/admin/'.length), true);
+    }
+    throw new HttpError(404, `no such page: ${path}`);
+  }
+
+  async #surface(req: IncomingMessage, res: ServerResponse, url: URL, rest: string, admin: boolean) {
+    if (rest.startsWith('api/')) return this.#api(req, res, url, rest.slice('api/'.length), admin);
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      throw new HttpError(405, 'method not allowed', { Allow: 'GET, HEAD' });
+    return this.#static(req, res, rest === '' ? 'index.html' : rest);
+  }
+
+  async #api(req: IncomingMessage, res: ServerResponse, url: URL, route: string, admin: boolean) {
+    if (req.method === 'POST') {
+      if (!admin)
+        throw new HttpError(405, '/view/ is read-only; actions are under /admin/', { Allow: 'GET' });
+      return this.#action(req, res, route);
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      throw new HttpError(405, 'method not allowed', { Allow: admin ? 'GET, POST' : 'GET' });
+    const parts = route.split('/');
+    switch (parts[0]) {
+      case 'state':
+        if (parts.length === 1) {
+          const body: StateResponse = {
+            eventId: this.#broker.lastEventId,
+            maglevds: this.#connections.map((c) => c.snapshot),
+          };
+          return this.#json(res, 200, body);
+        }
+        if (parts.length === 2) {
+          const c = this.#connection(segment(parts[1] as string));
+          const body: MaglevdStateResponse = { eventId: this.#broker.lastEventId, maglevd: c.snapshot };
+          return this.#json(res, 200, body);
+        }
+        break;
+      case 'maglevds':
+        if (parts.length === 1) {
+          const body: MaglevdListEntry[] = this.#connections.map((c) => ({
+            name: c.name,
+            address: c.address,
+            status: c.snapshot.status,
+          }));
+          return this.#json(res, 200, body);
+        }
+        break;
+      case 'version':
+        if (parts.length === 1) {
+          const body: VersionResponse = { ...buildInfo, admin };
+          return this.#json(res, 200, body);
+        }
+        break;
+      case 'events':
+        if (parts.length === 1) {
+          const header = req.headers['last-event-id'];
+          const last = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get('lastEventId');
+          this.#broker.attach(req, res, last ?? null);
+          return;
+        }
+        break;
+    }
+    throw new HttpError(404, `no such API endpoint: ${route}`);
+  }
+
+  async #action(req: IncomingMessage, res: ServerResponse, route: string) {
+    const verdict = checkSameOrigin({
+      host: req.headers.host,
+      origin: req.headers.origin,
+      secFetchSite: header(req, 'sec-fetch-site'),
+    });
+    if (!verdict.ok) {
+      this.#logger.warn('admin-cross-origin-refused', {
+        remote: req.socket.remoteAddress,
+        reason: verdict.reason,
+      });
+      throw new HttpError(403, `cross-origin request refused: ${verdict.reason}`);
+    }
+    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    // A cross-site form cannot send JSON without a CORS preflight, which this server never grants.
+    if (type !== 'application/json')
+      throw new HttpError(415, 'actions take a JSON body (Content-Type: application/json)');
+    const body = await readJson(req);
+    const parts = route.split('/').map(segment);
+    if (parts[0] !== 'maglevd' || parts.length < 3) throw new HttpError(404, `no such action: ${route}`);
+    const c = this.#connection(parts[1] as string);
+    const what = parts.slice(2);
+    const log = (action: string, fields: Record<string, unknown>) =>
+      this.#logger.info('admin-action', {
+        maglevd: c.name,
+        action,
+        ...fields,
+        remote: req.socket.remoteAddress,
+      });
+    try {
+      if (what.length === 3 && what[0] === 'backends' && BACKEND_ACTIONS.includes(what[2] as BackendAction)) {
+        const action = what[2] as BackendAction;
+        log(action, { backend: what[1] });
+        return this.#json(res, 200, await c.backendAction(action, what[1] as string));
+      }
+      if (
+        what.length === 7 &&
+        what[0] === 'frontends' &&
+        what[2] === 'pools' &&
+        what[4] === 'backends' &&
+        what[6] === 'weight'
+      ) {
+        const weight = body.weight;
+        if (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 0 || weight > 100)
+          throw new HttpError(400, 'weight must be a whole number 0-100');
+        if (body.flush !== undefined && typeof body.flush !== 'boolean')
+          throw new HttpError(400, 'flush must be true or false');
+        const req2 = {
+          frontend: what[1] as string,
+          pool: what[3] as string,
+          backend: what[5] as string,
+          weight,
+          flush: body.flush === true,
+        };
+        log('set-weight', req2);
+        return this.#json(res, 200, await c.setWeight(req2));
+      }
+      if (what.length === 1 && what[0] === 'sync') {
+        const frontend = body.frontend ?? '';
+        if (typeof frontend !== 'string') throw new HttpError(400, 'frontend must be a string');
+        log('sync', { frontend });
+        const r = await c.syncLbState(frontend);
+        return this.#json(res, 200, {
+          scope: r.scope,
+          vipAdded: r.vipAdded,
+          vipRemoved: r.vipRemoved,
+          asAdded: r.asAdded,
+          asRemoved: r.asRemoved,
+          asWeightUpdated: r.asWeightUpdated,
+        });
+      }
+      if (what.length === 1 && what[0] === 'reload') {
+        log('reload', {});
+        const r = await c.reloadConfig();
+        return this.#json(res, 200, { ok: r.ok, parseError: r.parseError, semanticError: r.semanticError });
+      }
+    } catch (e) {
+      if (e instanceof MaglevCallError) throw new HttpError(httpStatusOf(e), e.message);
+      throw e;
+    }
+    throw new HttpError(404, `no such action: ${route}`);
+  }
+
+  #connection(name: string): MaglevdConnection {
+    const c = this.#byName.get(name);
+    if (!c) throw new HttpError(404, `no maglevd named ${JSON.stringify(name)}`);
+    return c;
+  }
+
+  #static(req: IncomingMessage, res: ServerResponse, path: string): void {
+    if (!this.#assets)
+      throw new HttpError(503, 'the dashboard app is not built (vite build --config web/vite.config.ts)');
+    const asset = this.#assets.get(path);
+    if (!asset) throw new HttpError(404, `no such file: ${path}`);
+    res.writeHead(200, {
+      'Content-Type': asset.contentType,
+      'Content-Length': asset.body.length,
+      'Cache-Control': asset.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+      ...(asset.contentType.startsWith('text/html') && PAGE_HEADERS),
+    });
+    res.end(req.method === 'HEAD' ? undefined : asset.body);
+  }
+
+  #json(res: ServerResponse, status: number, body: unknown): void {
+    const text = JSON.stringify(body);
+    res.writeHead(status, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(text),
+      'Cache-Control': 'no-store',
+    });
+    res.end(text);
+  }
+
+  #text(
+    res: ServerResponse,
+    status: number,
+    text: string,
+    headers: Readonly<Record<string, string>> = {},
+  ): void {
+    res.writeHead(status, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': Buffer.byteLength(text),
+      'Cache-Control': 'no-store',
+      ...headers,
+    });
+    res.end(text);
+  }
+
+  #redirect(res: ServerResponse, location: string): void {
+    res.writeHead(302, { Location: location, 'Content-Length': 0 });
+    res.end();
+  }
+
+  #fail(res: ServerResponse, e: unknown): void {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (e instanceof HttpError) {
+      const body: ErrorResponse = { error: e.message };
+      const text = JSON.stringify(body);
+      res.writeHead(e.status, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Length': Buffer.byteLength(text),
+        'Cache-Control': 'no-store',
+        ...e.headers,
+      });
+      res.end(text);
+      return;
+    }
+    this.#logger.error('http-error', { err: e instanceof Error ? e.message : String(e) });
+    this.#text(res, 500, 'internal error\n');
+  }
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, `body larger than ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (text === '') return {};
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new HttpError(400, `body is not JSON: ${(e as Error).message}`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new HttpError(400, 'body must be a JSON object');
+  return v as Record<string, unknown>;
+}
