@@ -86,7 +86,6 @@ export {
   type Intervals,
   initialDelay,
   isProbing,
-  type LogLevel,
   type LogRecord,
   maxCounter,
   type NetnsLauncher,
