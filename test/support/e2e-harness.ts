@@ -1,0 +1,153 @@
+/**
+ * End-to-end harness: the built vpp-lb-sim and maglevd binaries as child processes, real HTTP
+ * backends on loopback addresses, a gRPC client, and an observer connection to the simulator
+ * (what an operator would see with vppctl).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { vi } from 'vitest';
+import { MaglevClient } from '../../lib/api/client.js';
+import { DemoBackendServer } from '../../lib/demo/backend-server.js';
+import { VppLbClient } from '../../lib/vpp/lb-client.js';
+import type { LbState } from '../../lib/vpp/types.js';
+import { VppConnection } from '../../vpp-api/index.js';
+import { binPath } from './bin.js';
+
+export type LogLine = Record<string, unknown> & { msg: string; level: string };
+
+/** A child process whose stdout is JSON log lines. */
+export class LoggedProcess {
+  readonly lines: LogLine[] = [];
+  readonly stderr: string[] = [];
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  constructor(readonly child: ChildProcess) {
+    createInterface({ input: child.stdout! }).on('line', (l) => {
+      try {
+        this.lines.push(JSON.parse(l) as LogLine);
+      } catch {
+        this.lines.push({ msg: 'non-json', level: 'INFO', text: l });
+      }
+    });
+    createInterface({ input: child.stderr! }).on('line', (l) => this.stderr.push(l));
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  /** Waits for a log line matching `pred` (among all lines so far and to come). */
+  async waitLog(pred: (l: LogLine) => boolean, timeout = 30_000, from = 0): Promise<LogLine> {
+    let found: LogLine | undefined;
+    await vi.waitFor(
+      () => {
+        found = this.lines.slice(from).find(pred);
+        if (!found) throw new Error('not yet');
+      },
+      { timeout, interval: 20 },
+    );
+    return found as LogLine;
+  }
+
+  async stop(
+    signal: NodeJS.Signals = 'SIGTERM',
+  ): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    return this.exited;
+  }
+}
+
+export function startBin(
+  name: 'maglevd' | 'vpp-lb-sim',
+  args: string[],
+  env: Record<string, string> = {},
+): LoggedProcess {
+  const child = spawn(process.execPath, [binPath(name), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  return new LoggedProcess(child);
+}
+
+export interface Backend {
+  readonly name: string;
+  readonly server: DemoBackendServer;
+}
+
+/** Starts HTTP backends on 127.0.0.2, .3, ... all on one port (one health check serves them). */
+export async function startBackends(
+  names: string[],
+): Promise<{ port: number; backends: Map<string, DemoBackendServer> }> {
+  const backends = new Map<string, DemoBackendServer>();
+  let port = 0;
+  for (const [i, name] of names.entries()) {
+    const s = new DemoBackendServer({ name, address: `127.0.0.${i + 2}`, port });
+    port = await s.start();
+    backends.set(name, s);
+  }
+  return { port, backends };
+}
+
+export class Workspace {
+  readonly dir = mkdtempSync(join(tmpdir(), 'maglev-e2e-'));
+  readonly apiSock = join(this.dir, 'api.sock');
+  readonly statsSock = join(this.dir, 'stats.sock');
+  readonly config = join(this.dir, 'maglev.yaml');
+  readonly stateFile = join(this.dir, 'state.json');
+
+  writeConfig(text: string): void {
+    writeFileSync(this.config, text);
+  }
+
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export async function startSim(ws: Workspace): Promise<LoggedProcess> {
+  const sim = startBin('vpp-lb-sim', ['--socket', ws.apiSock, '--stats-socket', ws.statsSock]);
+  await sim.waitLog((l) => l.msg === 'sim-listen');
+  return sim;
+}
+
+export async function startMaglevd(
+  ws: Workspace,
+  extra: string[] = [],
+): Promise<{ proc: LoggedProcess; client: MaglevClient; grpcPort: number; metricsPort: number }> {
+  const proc = startBin('maglevd', [
+    '--config',
+    ws.config,
+    '--grpc-addr',
+    '127.0.0.1:0',
+    '--metrics-addr',
+    '127.0.0.1:0',
+    '--vpp-api-addr',
+    ws.apiSock,
+    '--vpp-stats-addr',
+    ws.statsSock,
+    '--state-file',
+    ws.stateFile,
+    ...extra,
+  ]);
+  const grpc = await proc.waitLog((l) => l.msg === 'grpc-listen');
+  const metrics = await proc.waitLog((l) => l.msg === 'metrics-listen');
+  const grpcPort = grpc.port as number;
+  return {
+    proc,
+    client: new MaglevClient(`127.0.0.1:${grpcPort}`),
+    grpcPort,
+    metricsPort: metrics.port as number,
+  };
+}
+
+/** An operator's own connection to the simulator, to look at (and tamper with) VPP's state. */
+export async function observe(ws: Workspace): Promise<{ lb: VppLbClient; conn: VppConnection }> {
+  const conn = new VppConnection({ socketPath: ws.apiSock, clientName: 'e2e-observer' });
+  await conn.connect();
+  return { lb: new VppLbClient(() => conn), conn };
+}
+
+/** AS weights of one VIP prefix: address → weight (active ASes only). */
+export function weightsOf(state: LbState, prefix: string): Record<string, number> {
+  const v = state.vips.find((x) => x.prefix === prefix);
+  return Object.fromEntries((v?.ases ?? []).filter((a) => a.flags === 1).map((a) => [a.address, a.weight]));
+}
