@@ -45,6 +45,7 @@ export default defineConfig([
       'bin/maglevt': 'bin/maglevt.ts',
       'bin/maglevd-frontend': 'bin/maglevd-frontend.ts',
       'bin/vpp-lb-sim': 'bin/vpp-lb-sim.ts',
+      'bin/maglev-demo': 'bin/maglev-demo.ts',
     },
     format: ['esm'],
     target: 'node20',
