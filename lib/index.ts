@@ -4,6 +4,25 @@
  * @packageDocumentation
  */
 
+// gRPC API: server, typed client, errors and generated messages.
+export { type CallOptions, MaglevCallError, MaglevClient, type MaglevClientOptions } from './api/client.js';
+export {
+  FailedPreconditionError,
+  grpcStatusOf,
+  InvalidArgumentError,
+  NotFoundError,
+  UnavailableError,
+} from './api/errors.js';
+export * as maglevProto from './api/gen/maglev_pb.js';
+export {
+  type CallObserver,
+  type EventSource,
+  eventToProto,
+  grpcListenAddress,
+  MaglevGrpcServer,
+  type MaglevGrpcServerOptions,
+  type MaglevHandlers,
+} from './api/server.js';
 export { formatSpan } from './cli/format.js';
 export {
   MAGLEVC_EXIT,
@@ -42,6 +61,34 @@ export {
 export { type CheckResult, ConfigLoader, type ConfigParseOptions } from './config/loader.js';
 export { stringifyConfig } from './config/stringify.js';
 export type * from './config/types.js';
+// The daemon.
+export { maglevdFlags } from './daemon/flags.js';
+export { MaglevHandlersImpl } from './daemon/handlers.js';
+export { Maglevd, type MaglevdAddresses, type MaglevdOptions } from './daemon/maglevd.js';
+export {
+  type LbSyncKind as MetricsLbSyncKind,
+  MaglevMetrics,
+  MetricsServer,
+  type MetricsSources,
+  parseListenAddress,
+} from './daemon/metrics.js';
+export {
+  emptyOperatorState,
+  loadOperatorState,
+  type OperatorState,
+  pruneOperatorState,
+  StateFileError,
+  saveOperatorState,
+  withEnabled,
+  withPaused,
+  withWeightOverride,
+} from './daemon/operator-state.js';
+export {
+  frontendsByVipKey,
+  type VipCounterRow,
+  VipCounterScraper,
+  type VipCounterSnapshot,
+} from './daemon/vip-counters.js';
 // maglevd-frontend: the dashboard server and the JSON model of its browser API.
 export type { AdminCredentials } from './dashboard/auth.js';
 export type { EventBrokerOptions } from './dashboard/broker.js';
@@ -49,9 +96,24 @@ export { type ConnectionTimings, DEFAULT_CONNECTION_TIMINGS } from './dashboard/
 export { DashboardServer, type DashboardServerOptions } from './dashboard/server.js';
 export type * from './dashboard/types.js';
 export { BACKEND_ACTIONS, DASHBOARD_EVENT_TYPES } from './dashboard/types.js';
+export { DemoBackendServer } from './demo/backend-server.js';
+export { DEMO_BACKENDS, type DemoOptions, MaglevDemo } from './demo/demo.js';
+// Events and logging.
+export { EventBus, type EventListener } from './events/bus.js';
 // The logging interface library classes accept.
 export type { Logger } from './events/logger.js';
+export { createLogger, type LoggerOptions, silentLogger } from './events/logger.js';
 export type { LogLevel } from './events/types.js';
+export {
+  type BackendEvent,
+  type FrontendEvent,
+  type FrontendState as EventFrontendState,
+  LOG_LEVELS,
+  type LogEvent,
+  logLevelRank,
+  type MaglevEvent,
+  type TransitionRecord,
+} from './events/types.js';
 export {
   editDistance,
   type FlagKind,
@@ -154,6 +216,16 @@ export {
   lbConfString,
   lbSyncKind,
 } from './reconcile/ops.js';
+// The reconciler.
+export {
+  FrontendNotFoundError,
+  type LbDataplane,
+  Reconciler,
+  type ReconcilerInputs,
+  type ReconcilerOptions,
+  type SyncResult,
+  VppNotConnectedError,
+} from './reconcile/reconciler.js';
 export {
   type FrontendIndex,
   indexFrontendsByBackend,
@@ -161,8 +233,35 @@ export {
   type TransitionInput,
   type TransitionPlan,
 } from './reconcile/transition.js';
+export { type WarmupPhase, WarmupTracker, warmupPhase } from './reconcile/warmup.js';
+export { ManualClock, type SimClock } from './sim/clock.js';
+export { SimulatedCrash } from './sim/errors.js';
+export { LbPluginSim, type LbPluginSimOptions, type SimOperation, type SimState } from './sim/lb-plugin.js';
+export { buildMaglevTable, maglevBucketCounts, maglevHash } from './sim/maglev.js';
+// The lb plugin simulator.
+export { VppLbSimulator, type VppLbSimulatorEvents, type VppLbSimulatorOptions } from './sim/server.js';
 export { DurationParseError, formatDuration, parseDuration } from './util/duration.js';
 export { type BuildInfo, buildInfo, formatVersion } from './version.js';
+// VPP: session, lb operations, stats segment.
+export {
+  jsonSafe,
+  REQUIRED_MESSAGES,
+  VppClient,
+  type VppClientEvents,
+  type VppClientOptions,
+  type VppInfo,
+  VppMissingMessagesError,
+  VppNotConnected,
+} from './vpp/client.js';
+export {
+  type AddVipOptions,
+  DEFAULT_FLOW_TABLE_LENGTH,
+  MAX_FLOW_TABLE_LENGTH,
+  VppInvalidArgumentError,
+  VppLbClient,
+} from './vpp/lb-client.js';
+export { parseShowLbVipsVerbose, type ShowLbVip, ShowLbVipsParseError } from './vpp/show-lb-vips.js';
+export { readLbVipCounters, StatsSegmentReader } from './vpp/stats/index.js';
 // The lb state model the reconciler diffs against.
 export {
   type LbAs,
