@@ -46,7 +46,10 @@ export class YamlSource {
     // no field takes; left unresolved they are plain scalars and maps, checked like any other.
     this.doc = parseDocument(text, {
       lineCounter: this.lines,
-      uniqueKeys: true,
+      // The library's own check scans every earlier key for each new one, quadratic in a map's
+      // size; a config with tens of thousands of backends would take minutes. Duplicates are
+      // found below with a set per map instead.
+      uniqueKeys: false,
       prettyErrors: false,
       merge: true,
       resolveKnownTags: false,
@@ -59,7 +62,11 @@ export class YamlSource {
    */
   yamlProblems(): ConfigProblem[] {
     const firstSyntax = this.doc.errors.find((e) => e.code !== 'DUPLICATE_KEY');
-    const errors = this.doc.errors.filter((e) => e.code === 'DUPLICATE_KEY' || e === firstSyntax);
+    const errors: Array<{ code: string; pos: [number, number]; message: string }> = firstSyntax
+      ? [firstSyntax]
+      : [];
+    errors.push(...this.duplicateKeys());
+    errors.sort((a, b) => a.pos[0] - b.pos[0]);
     return errors.map((e) => {
       const path = this.pathAt(e.pos[0]);
       const message =
@@ -70,6 +77,30 @@ export class YamlSource {
       const start = e.code === 'MISSING_CHAR' ? this.startOf(this.nodeAt(path)) : undefined;
       return this.problemAtOffset(start ?? e.pos[0], path, message);
     });
+  }
+
+  /** Keys that appear more than once in one map, at the position of each repeat. */
+  private duplicateKeys(): Array<{ code: string; pos: [number, number]; message: string }> {
+    const out: Array<{ code: string; pos: [number, number]; message: string }> = [];
+    const walk = (node: unknown): void => {
+      if (isMap(node)) {
+        const seen = new Set<string>();
+        for (const pair of node.items) {
+          const k = keyText(pair.key);
+          if (k !== '<<' && seen.has(k)) {
+            const range = (pair.key as { range?: [number, number, number] } | null)?.range;
+            if (range)
+              out.push({ code: 'DUPLICATE_KEY', pos: [range[0], range[1]], message: 'duplicate key' });
+          }
+          seen.add(k);
+          walk(pair.value);
+        }
+      } else if (isSeq(node)) {
+        for (const item of node.items) walk(item);
+      }
+    };
+    walk(this.doc.contents);
+    return out;
   }
 
   /** The JavaScript value of the document (maps as objects, merge keys resolved). */
@@ -88,15 +119,16 @@ export class YamlSource {
    */
   keyOrder(path: YamlPath, fallback: readonly string[]): string[] {
     const node = this.nodeAt(path);
-    const out: string[] = [];
+    const wanted = new Set(fallback);
+    const seen = new Set<string>();
     if (isMap(node)) {
       for (const pair of node.items) {
         const k = keyText(pair.key);
-        if (k !== '<<' && fallback.includes(k) && !out.includes(k)) out.push(k);
+        if (k !== '<<' && wanted.has(k)) seen.add(k);
       }
     }
-    for (const k of fallback) if (!out.includes(k)) out.push(k);
-    return out;
+    for (const k of fallback) seen.add(k);
+    return [...seen];
   }
 
   private nodeAt(path: YamlPath): unknown {

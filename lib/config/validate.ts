@@ -165,8 +165,16 @@ class Validator {
     /** The family of each frontend's backends, for the per-VIP and vpp.lb rules. */
     const backendFamily = new Map<string, AddressFamily>();
     const knownBackends = Object.keys(backendEntries);
+    const knownBackendSet = new Set(knownBackends);
     for (const name of this.src.keyOrder(['maglev', 'frontends'], Object.keys(frontendEntries))) {
-      const fe = this.frontend(name, frontendEntries[name] ?? {}, backends, knownBackends, backendFamily);
+      const fe = this.frontend(
+        name,
+        frontendEntries[name] ?? {},
+        backends,
+        knownBackends,
+        backendFamily,
+        knownBackendSet,
+      );
       if (fe) frontends.set(name, fe);
     }
     this.frontendConflicts(frontends, backendFamily);
@@ -345,6 +353,7 @@ class Validator {
     backends: ReadonlyMap<string, BackendConfig>,
     knownBackends: readonly string[],
     backendFamily: Map<string, AddressFamily>,
+    knownBackendSet: ReadonlySet<string> = new Set(knownBackends),
   ): FrontendConfig | null {
     const base = ['maglev', 'frontends', name];
     let ok = true;
@@ -426,7 +435,7 @@ class Validator {
         const mpath = [...pbase, 'backends', member];
         const weight = members[member]?.weight ?? DEFAULTS.weight;
         if (weight < 0 || weight > 100) bad([...mpath, 'weight'], `weight must be 0-100, got ${weight}`);
-        if (!knownBackends.includes(member)) {
+        if (!knownBackendSet.has(member)) {
           bad(
             mpath,
             `backend ${JSON.stringify(member)} does not exist${didYouMean(member, knownBackends)}`,
@@ -487,11 +496,13 @@ class Validator {
     frontends: ReadonlyMap<string, FrontendConfig>,
     backendFamily: ReadonlyMap<string, AddressFamily>,
   ): void {
-    const seen: FrontendConfig[] = [];
+    // Grouped by address: only frontends on one address can conflict.
+    const seenByAddress = new Map<string, FrontendConfig[]>();
     for (const fe of frontends.values()) {
       const base = ['maglev', 'frontends', fe.name];
+      const seen = seenByAddress.get(fe.address) ?? [];
+      seenByAddress.set(fe.address, seen);
       for (const other of seen) {
-        if (other.address !== fe.address) continue;
         const here = portLabel(fe.protocol, fe.port);
         const there = portLabel(other.protocol, other.port);
         if (other.protocol === fe.protocol && other.port === fe.port) {
