@@ -66,8 +66,9 @@ export class LoggedProcess {
   }
 }
 
+/** A built binary in the background; maglevc's `watch events` output is JSON lines, too. */
 export function startBin(
-  name: 'maglevd' | 'vpp-lb-sim',
+  name: 'maglevd' | 'vpp-lb-sim' | 'maglevc',
   args: string[],
   env: Record<string, string> = {},
 ): LoggedProcess {
