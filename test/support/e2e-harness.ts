@@ -38,13 +38,23 @@ export class LoggedProcess {
   /** Waits for a log line matching `pred` (among all lines so far and to come). */
   async waitLog(pred: (l: LogLine) => boolean, timeout = 30_000, from = 0): Promise<LogLine> {
     let found: LogLine | undefined;
-    await vi.waitFor(
-      () => {
-        found = this.lines.slice(from).find(pred);
-        if (!found) throw new Error('not yet');
-      },
-      { timeout, interval: 20 },
-    );
+    await vi
+      .waitFor(
+        () => {
+          found = this.lines.slice(from).find(pred);
+          if (!found) throw new Error('not yet');
+        },
+        { timeout, interval: 20 },
+      )
+      .catch(() => {
+        // Say why: a child that exited on a bad flag or config has told so on stderr.
+        const { exitCode, signalCode } = this.child;
+        const ended =
+          exitCode !== null || signalCode !== null ? `exited (${exitCode ?? signalCode})` : 'running';
+        throw new Error(
+          `no matching log line within ${timeout} ms; process ${ended}; stderr: ${this.stderr.slice(-10).join('\n') || '(empty)'}`,
+        );
+      });
     return found as LogLine;
   }
 
@@ -56,8 +66,9 @@ export class LoggedProcess {
   }
 }
 
+/** A built binary in the background; maglevc's `watch events` output is JSON lines, too. */
 export function startBin(
-  name: 'maglevd' | 'vpp-lb-sim',
+  name: 'maglevd' | 'vpp-lb-sim' | 'maglevc',
   args: string[],
   env: Record<string, string> = {},
 ): LoggedProcess {
