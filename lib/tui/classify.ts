@@ -1,3 +1,4 @@
+import { formatDuration } from '../util/duration.js';
 import type { ErrorClass, ProbeOutcome } from './outcome.js';
 import { formatMs } from './units.js';
 
@@ -39,7 +40,7 @@ export function isSpike(latencyMs: number, ctx: ClassifyContext): boolean {
 export function classify(o: ProbeOutcome, ctx: ClassifyContext): Anomaly | null {
   switch (o.kind) {
     case 'timeout':
-      return { cls: 'timeout', detail: `no answer within ${formatMs(o.timeoutMs)}` };
+      return { cls: 'timeout', detail: `no answer within ${formatDuration(o.timeoutMs)}` };
     case 'http-error':
       return {
         cls: 'http-err',

@@ -202,7 +202,7 @@ export function formatSummary(
   const n = probedCount(snapshot);
   const lines = [
     `${info.program} ${info.version} on ${info.fqdn}: ${n} VIP${n === 1 ? '' : 's'} probed for ` +
-      `${formatElapsed(snapshot.at - snapshot.since)} (every ${formatDuration(info.intervalMs)} (jitter 10%), ` +
+      `${formatElapsed(snapshot.at - snapshot.since)} (every ${formatDuration(info.intervalMs)}, jitter 10%, ` +
       `timeout ${formatDuration(info.timeoutMs)})`,
     '',
     ...formatTable(snapshot, headerName, plainStyle),
