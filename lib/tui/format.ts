@@ -41,16 +41,22 @@ const CLASS_COLOUR: Readonly<Record<ErrorClass, string>> = {
   spike: 'cyan',
 };
 
-/** blessed tags: live tally values bright white, drained ones grey. */
-export const tagStyle: Style = {
-  text: escapeTags,
-  bold: (s) => `{bold}${s}{/bold}`,
-  live: (s) => `{bold}{white-fg}${escapeTags(s)}{/white-fg}{/bold}`,
-  drained: (s) => `{gray-fg}${escapeTags(s)}{/gray-fg}`,
-  good: (s) => `{green-fg}${s}{/green-fg}`,
-  bad: (s) => `{red-fg}${s}{/red-fg}`,
-  errorClass: (c, s) => `{${CLASS_COLOUR[c]}-fg}${s}{/${CLASS_COLOUR[c]}-fg}`,
-};
+/**
+ * blessed tags: live tally values bright white, drained ones grey. On a terminal of 8 colours
+ * grey would be black, so there drained values are plain: still set apart from the bold live ones.
+ */
+export function tagStyle(colors: number): Style {
+  const grey = colors >= 16;
+  return {
+    text: escapeTags,
+    bold: (s) => `{bold}${s}{/bold}`,
+    live: (s) => `{bold}{white-fg}${escapeTags(s)}{/white-fg}{/bold}`,
+    drained: (s) => (grey ? `{gray-fg}${escapeTags(s)}{/gray-fg}` : escapeTags(s)),
+    good: (s) => `{green-fg}${s}{/green-fg}`,
+    bad: (s) => `{red-fg}${s}{/red-fg}`,
+    errorClass: (c, s) => `{${CLASS_COLOUR[c]}-fg}${s}{/${CLASS_COLOUR[c]}-fg}`,
+  };
+}
 
 /** Wall-clock time of day, HH:MM:SS, in the local time zone. */
 export function formatClock(ms: number): string {

@@ -204,16 +204,6 @@ async function runScreen(
   const quitting = new Promise<void>((resolve) => {
     quit = resolve;
   });
-  const draw = () => {
-    const snapshot = monitor.snapshot(now());
-    screen.draw({
-      title: tagStyle.bold(tagStyle.text(formatTitle(current, snapshot, prober.paused))),
-      table: formatTable(snapshot, header, tagStyle),
-      errorsLabel: `errors: ${formatErrorTotals(snapshot.errorTotals)}`,
-      errors: (rows) => formatErrors(snapshot.errors, tagStyle, rows),
-      footer: `{bold}q{/bold} quit  {bold}p{/bold} ${prober.paused ? 'resume' : 'pause'}  {bold}r{/bold} reset counters`,
-    });
-  };
   const screen = new TuiScreen(
     {
       input: io.stdin as NodeJS.ReadableStream,
@@ -233,6 +223,17 @@ async function runScreen(
       },
     },
   );
+  const tags = tagStyle(screen.colors);
+  function draw(): void {
+    const snapshot = monitor.snapshot(now());
+    screen.draw({
+      title: tags.bold(tags.text(formatTitle(current, snapshot, prober.paused))),
+      table: formatTable(snapshot, header, tags),
+      errorsLabel: `errors: ${formatErrorTotals(snapshot.errorTotals)}`,
+      errors: (rows) => formatErrors(snapshot.errors, tags, rows),
+      footer: `{bold}q{/bold} quit  {bold}p{/bold} ${prober.paused ? 'resume' : 'pause'}  {bold}r{/bold} reset counters`,
+    });
+  }
   const onSignal = () => quit();
   io.signals?.on('SIGINT', onSignal);
   io.signals?.on('SIGTERM', onSignal);

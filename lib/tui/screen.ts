@@ -25,6 +25,16 @@ export interface Frame {
   readonly footer: string;
 }
 
+/**
+ * The terminal type to give blessed. blessed cannot read the terminfo entries newer ncurses
+ * writes for tmux and screen with 256 colours and would fall back to an 8-colour xterm; those
+ * terminals understand everything blessed sends as xterm-256color.
+ */
+export function blessedTerminal(term: string | undefined): string | undefined {
+  if (term === undefined || term === '') return undefined;
+  return /^(tmux|screen)([.-].*)?-256colou?r$/.test(term) ? 'xterm-256color' : term;
+}
+
 // Long lines are cut at the screen edge rather than wrapped into the next row.
 const NO_WRAP = { wrap: false } as object;
 
@@ -47,7 +57,7 @@ export class TuiScreen {
       // @types/blessed has the two stream types swapped; blessed reads keys from input.
       input: io.input as unknown as Writable,
       output: io.output as unknown as Readable,
-      ...(io.terminal ? { terminal: io.terminal } : {}),
+      ...(blessedTerminal(io.terminal) ? { terminal: blessedTerminal(io.terminal) } : {}),
       smartCSR: true,
       fullUnicode: true,
       warnings: false,
@@ -94,6 +104,11 @@ export class TuiScreen {
     this.#screen.key(['q', 'C-c'], () => actions.quit());
     this.#screen.key(['p'], () => actions.togglePause());
     this.#screen.key(['r'], () => actions.reset());
+  }
+
+  /** How many colours the terminal has, as blessed sees it. */
+  get colors(): number {
+    return (this.#screen.tput as unknown as { colors?: number }).colors ?? 8;
   }
 
   draw(frame: Frame): void {

@@ -96,7 +96,7 @@ describe('formatTable', () => {
   });
 
   it('with blessed tags: live values bright, drained grey, statuses coloured, braces escaped', () => {
-    const lines = formatTable(sample().snapshot(at), 'X-IPng-Frontend', tagStyle);
+    const lines = formatTable(sample().snapshot(at), 'X-IPng-Frontend', tagStyle(256));
     expect(lines[0]).toMatch(/^\{bold\}VIP {7}ADDRESS/);
     expect(lines[1]).toContain('{gray-fg}nginx0=1{/gray-fg}  {bold}{white-fg}nginx1=1{/white-fg}{/bold}');
     expect(lines[1]).toContain('{green-fg}200         {/green-fg}');
@@ -113,6 +113,12 @@ describe('formatTable', () => {
     const plain = formatTable(sample().snapshot(at), 'X-IPng-Frontend', plainStyle);
     expect(lines.map(strip)).toEqual(plain.map((l) => l.replace('(nginx0=1)', 'nginx0=1')));
   });
+
+  it('on 8 colours a drained value is plain, since grey would be black', () => {
+    const lines = formatTable(sample().snapshot(at), 'X-IPng-Frontend', tagStyle(8));
+    expect(lines[1]).toMatch(/ {2}nginx0=1 {2}\{bold\}\{white-fg\}nginx1=1/);
+    expect(lines.join('\n')).not.toContain('gray');
+  });
 });
 
 describe('errors', () => {
@@ -124,7 +130,7 @@ describe('errors', () => {
     ]);
     expect(formatErrors(snap.errors, plainStyle, 1)).toHaveLength(1);
     expect(formatErrors(snap.errors, plainStyle, 0)).toEqual([]);
-    expect(formatErrors(snap.errors, tagStyle, 1)[0]).toContain('{red-fg}net-err {/red-fg}');
+    expect(formatErrors(snap.errors, tagStyle(256), 1)[0]).toContain('{red-fg}net-err {/red-fg}');
     expect(formatErrorTotals(snap.errorTotals)).toBe('1 http-err, 2 net-err');
     expect(formatErrorTotals({ timeout: 0, 'http-err': 0, 'net-err': 0, spike: 0 })).toBe('none');
   });
