@@ -161,6 +161,11 @@ export {
   type TransitionInput,
   type TransitionPlan,
 } from './reconcile/transition.js';
+// maglevt: probes every VIP of maglev.yaml from outside the load balancer.
+export { maglevtFlags } from './tui/flags.js';
+export type { FqdnResolver } from './tui/fqdn.js';
+export { MAGLEVT_EXIT, type MaglevtIo, type MaglevtSignals, runMaglevt } from './tui/main.js';
+export { type LoadedConfig, type ProbeKind, type VipTarget, vipTargets } from './tui/targets.js';
 export { DurationParseError, formatDuration, parseDuration } from './util/duration.js';
 export { type BuildInfo, buildInfo, formatVersion } from './version.js';
 // The lb state model the reconciler diffs against.
