@@ -1,15 +1,12 @@
-import { notImplemented, parseOrExit, run } from './common.js';
+import { runMaglevt } from '../lib/tui/main.js';
+import { run } from './common.js';
 
-const flags = {
-  version: {
-    kind: 'boolean',
-    default: false,
-    description: 'print version, commit and build date, then exit',
-  },
-  help: { kind: 'boolean', default: false, aliases: ['h'], description: 'show this help' },
-} as const;
-
-run('maglevt', () => {
-  parseOrExit(flags, { program: 'maglevt', usage: 'maglevt [flags]' });
-  return notImplemented('maglevt');
-});
+run('maglevt', () =>
+  runMaglevt(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    signals: process,
+  }),
+);

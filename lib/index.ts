@@ -240,6 +240,11 @@ export { LbPluginSim, type LbPluginSimOptions, type SimOperation, type SimState 
 export { buildMaglevTable, maglevBucketCounts, maglevHash } from './sim/maglev.js';
 // The lb plugin simulator.
 export { VppLbSimulator, type VppLbSimulatorEvents, type VppLbSimulatorOptions } from './sim/server.js';
+// maglevt: probes every VIP of maglev.yaml from outside the load balancer.
+export { maglevtFlags } from './tui/flags.js';
+export type { FqdnResolver } from './tui/fqdn.js';
+export { MAGLEVT_EXIT, type MaglevtIo, type MaglevtSignals, runMaglevt } from './tui/main.js';
+export { type LoadedConfig, type ProbeKind, type VipTarget, vipTargets } from './tui/targets.js';
 export { DurationParseError, formatDuration, parseDuration } from './util/duration.js';
 export { type BuildInfo, buildInfo, formatVersion } from './version.js';
 // VPP: session, lb operations, stats segment.
