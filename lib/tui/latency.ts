@@ -26,12 +26,29 @@ export interface LatencySummary {
   readonly max: number | null;
 }
 
-/** A ring of the last `capacity` latency samples, in milliseconds. */
+/** The first index in ascending `sorted` whose value is >= x. */
+function lowerBound(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * A ring of the last `capacity` latency samples, in milliseconds, kept sorted alongside: a
+ * sample moves the sorted copy by one insertion and one removal (a memmove, no sort), so the
+ * median a spike check needs after every probe, and the percentiles of every frame, cost a
+ * lookup.
+ */
 export class LatencyWindow {
   readonly capacity: number;
   readonly #ring: number[] = [];
+  readonly #sorted: number[] = [];
   #next = 0;
-  #sorted: number[] | null = null;
 
   constructor(capacity: number = DEFAULT_LATENCY_WINDOW) {
     if (!Number.isInteger(capacity) || capacity < 1)
@@ -46,16 +63,21 @@ export class LatencyWindow {
   push(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0)
       throw new RangeError(`latency must be a finite number >= 0, not ${ms}`);
-    if (this.#ring.length < this.capacity) this.#ring.push(ms);
-    else this.#ring[this.#next] = ms;
+    if (this.#ring.length < this.capacity) {
+      this.#ring.push(ms);
+    } else {
+      const old = this.#ring[this.#next] as number;
+      this.#sorted.splice(lowerBound(this.#sorted, old), 1);
+      this.#ring[this.#next] = ms;
+    }
+    this.#sorted.splice(lowerBound(this.#sorted, ms), 0, ms);
     this.#next = (this.#next + 1) % this.capacity;
-    this.#sorted = null;
   }
 
   clear(): void {
     this.#ring.length = 0;
+    this.#sorted.length = 0;
     this.#next = 0;
-    this.#sorted = null;
   }
 
   /** The samples held, oldest first. */
@@ -64,18 +86,12 @@ export class LatencyWindow {
     return [...this.#ring.slice(this.#next), ...this.#ring.slice(0, this.#next)];
   }
 
-  // Sorting is cached until the next sample, so a render and a spike check share one sort.
-  #ascending(): readonly number[] {
-    this.#sorted ??= [...this.#ring].sort((a, b) => a - b);
-    return this.#sorted;
-  }
-
   percentile(p: number): number | null {
-    return percentile(this.#ascending(), p);
+    return percentile(this.#sorted, p);
   }
 
   summary(): LatencySummary {
-    const s = this.#ascending();
+    const s = this.#sorted;
     return {
       count: s.length,
       p50: percentile(s, 50),

@@ -59,8 +59,8 @@ const HELP = {
   summary:
     'Probes every VIP of one or more maglev.yaml files from outside the load balancer, as clients\n' +
     'see them: latency, failures and which backend answered. In a terminal it runs a live screen\n' +
-    '(q quit, p pause, r reset); with --once, or when stdout is not a terminal, it probes for\n' +
-    '--duration, prints a summary and exits 1 when a VIP failed every probe.',
+    '(q quit, p pause, r reset); with --once, or when stdin or stdout is not a terminal, it probes\n' +
+    'for --duration, prints a summary and exits 1 when a VIP failed every probe.',
 };
 
 /** How often the screen is redrawn. */

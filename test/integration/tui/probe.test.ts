@@ -223,6 +223,17 @@ describe('VipProbe over HTTP', () => {
   });
 });
 
+describe('VipProbe over IPv6', () => {
+  it('probes an IPv6 VIP, with the address in brackets in the Host header', async () => {
+    const server = createHttpServer(handle);
+    const port = await listen(server, '::1');
+    seen.length = 0;
+    expect(await probeWith({}, vip('http', '::1', port))).toMatchObject({ kind: 'ok', header: 'alpha' });
+    expect(seen[0]?.host).toBe(`[::1]:${port}`);
+    expect(await probeWith({}, vip('tcp', '::1', port))).toMatchObject({ kind: 'ok', status: null });
+  });
+});
+
 describe('VipProbe over HTTPS', () => {
   it('verifies the certificate unless --insecure', async () => {
     const target = vip('https', TLS_ADDR, tlsPort);
