@@ -302,7 +302,7 @@ export class Maglevd {
     }
     for (const name of this.#operator.paused) {
       const b = this.#config.backends.has(name) ? this.checker.backend(name) : null;
-      if (!b || !b.enabled) continue;
+      if (!b?.enabled) continue;
       this.checker.pause(name);
       this.logger.info('state-restore', { backend: name, action: 'pause' });
     }
