@@ -163,7 +163,7 @@ async function failover(n: number, trials: number): Promise<string> {
   const interval = 2000;
   const fast = 200;
   const fall = 2;
-  const hc = `interval: ${interval}ms, fast-interval: ${fast}ms, down-interval: ${interval}ms, timeout: 500ms, rise: 2, fall: ${fall}`;
+  const hc = `interval: ${interval}ms, fast-interval: ${fast}ms, down-interval: ${interval}ms, timeout: 1s, rise: 2, fall: ${fall}`;
   const vipsOf = new Map<number, number>();
   const yaml = config(
     n,
@@ -205,7 +205,8 @@ async function failover(n: number, trials: number): Promise<string> {
     return c;
   };
   const want = [...vipsOf.values()].reduce((a, b) => a + b, 0);
-  for (const deadline = Date.now() + 600_000; weighted() < want; ) {
+  // Under CPU starvation a few backends may flap; 99% weighted is "up and running".
+  for (const deadline = Date.now() + 600_000; weighted() < want * 0.99; ) {
     if (Date.now() > deadline) throw new Error(`only ${weighted()} of ${want} ASes weighted`);
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -232,9 +233,16 @@ async function failover(n: number, trials: number): Promise<string> {
     await new Promise<void>((r) => l.server.close(() => r()));
     latencies.push(await done);
     l.server = await listen(l.address, port);
-    for (const deadline = Date.now() + 60_000; weighted() < want; ) {
+    const back = () => {
+      let c = 0;
+      for (const v of sim.getState().vips) {
+        for (const a of v.ases) if (a.flags === 1 && a.weight === 100 && a.address === l.address) c++;
+      }
+      return c;
+    };
+    for (const deadline = Date.now() + 120_000; back() < expected; ) {
       if (Date.now() > deadline) throw new Error('backend did not come back');
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 100));
     }
   }
   d.kill('SIGTERM');
@@ -252,11 +260,12 @@ async function failover(n: number, trials: number): Promise<string> {
 
 const only = process.argv.slice(2);
 if (only.length === 0 || only.includes('sync')) await fullSync();
-if (only.length === 0 || only.includes('failover')) {
+if (only.length === 0 || only.some((o) => o.startsWith('failover'))) {
   out('### Failover latency (listener closed → simulator applied weight 0 in every VIP of the backend)\n\n');
   out('TCP checks: interval 2s, fast-interval 200ms, fall 2, rise 2; 1,000 VIPs of 10 backends each.\n\n');
   out(
     '| backends | VIPs per backend | trials | p50 | p99 | detection floor p50 / p99 |\n| ---: | ---: | ---: | ---: | ---: | ---: |\n',
   );
-  for (const n of [10, 1000, 10000]) out(await failover(n, 50));
+  const sizes = only.includes('failover-10000') ? [10000] : [10, 1000, 10000];
+  for (const n of sizes) out(await failover(n, 50));
 }
