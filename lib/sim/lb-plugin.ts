@@ -97,6 +97,10 @@ const ENCAP_NAT6 = 4;
 const SRV_TYPE_NODEPORT = 1;
 
 const VIP_FLAG_USED = 0x1;
+
+function vipMapKey(prefix: Ip46, plen: number, protocol: number, port: number): string {
+  return `${Buffer.from(prefix.buffer, prefix.byteOffset, prefix.byteLength).toString('hex')}/${plen}/${protocol}/${port}`;
+}
 const VIP_FLAG_SRC_IP_STICKY = 0x2;
 const AS_FLAG_USED = 0x1;
 
@@ -359,6 +363,8 @@ export class LbPluginSim {
   #nextGcAt = GC_PERIOD;
   #conf = defaultConf();
   #vips = new Pool<VipRecord>();
+  /** Active VIPs by key: VPP scans its pool, the simulator looks up (same answers, less time). */
+  #vipByKey = new Map<string, number>();
   #ass = new Pool<AsRecord>();
   /** vip_index_by_nodeport: never cleared on VIP delete. */
   #nodePorts = new Set<number>();
@@ -440,6 +446,7 @@ export class LbPluginSim {
     this.#nextGcAt = GC_PERIOD;
     this.#conf = defaultConf();
     this.#vips = new Pool<VipRecord>();
+    this.#vipByKey = new Map();
     this.#ass = new Pool<AsRecord>();
     this.#nodePorts = new Set();
     this.#nat4 = new Set();
@@ -697,18 +704,7 @@ export class LbPluginSim {
 
   /** lb_vip_port_find_index with LB_LKP_SAME_IP_PORT: an active VIP with this exact key. */
   #findVip(prefix: Ip46, plen: number, protocol: number, port: number): number | undefined {
-    for (const [index, v] of this.#vips.entries()) {
-      if (
-        (v.flags & VIP_FLAG_USED) !== 0 &&
-        v.plen === plen &&
-        ip46Equal(v.prefix, prefix) &&
-        v.protocol === protocol &&
-        v.port === port
-      ) {
-        return index;
-      }
-    }
-    return undefined;
+    return this.#vipByKey.get(vipMapKey(prefix, plen, protocol, port));
   }
 
   /** The first active VIP on the prefix matching `pred` (other lookup kinds). */
@@ -760,7 +756,7 @@ export class LbPluginSim {
     }
 
     const now = this.#now();
-    const { item } = this.#vips.get(() => ({
+    const { index: vipIndex, item } = this.#vips.get(() => ({
       prefix,
       plen,
       protocol: 255,
@@ -793,6 +789,7 @@ export class LbPluginSim {
       vip.targetPort = m.target_port & 0xffff;
     }
     vip.flags = VIP_FLAG_USED | (srcIpSticky ? VIP_FLAG_SRC_IP_STICKY : 0);
+    this.#vipByKey.set(vipMapKey(vip.prefix, vip.plen, vip.protocol, vip.port), vipIndex);
     vip.asSlots = new Pool<number>();
     vip.tableLength = length;
     this.#rebuild(vip);
@@ -825,6 +822,7 @@ export class LbPluginSim {
     }
     const rv = vip.port !== 0 && !vip.hasPortFilter ? LbRetval.NO_SUCH_ENTRY : LbRetval.OK;
     vip.flags &= ~VIP_FLAG_USED;
+    this.#vipByKey.delete(vipMapKey(vip.prefix, vip.plen, vip.protocol, vip.port));
     return rv;
   }
 
