@@ -64,7 +64,7 @@ async function viewPage(): Promise<{ page: Page; ctx: BrowserContext }> {
   return { page, ctx };
 }
 
-describe('maglevd-frontend in Chromium against real maglevds and VPP', () => {
+describe('maglevd-frontend in Chromium against real maglevds and VPP', { timeout: 180_000 }, () => {
   it('/view/ shows the frontends, their backends, effective weights and the buckets VPP has', async () => {
     const { page, ctx } = await viewPage();
     try {
