@@ -64,7 +64,7 @@ async function viewPage(): Promise<{ page: Page; ctx: BrowserContext }> {
   return { page, ctx };
 }
 
-describe('maglevd-frontend in Chromium against real maglevds and VPP', () => {
+describe('maglevd-frontend in Chromium against real maglevds and VPP', { timeout: 180_000 }, () => {
   it('/view/ shows the frontends, their backends, effective weights and the buckets VPP has', async () => {
     const { page, ctx } = await viewPage();
     try {
@@ -101,6 +101,11 @@ describe('maglevd-frontend in Chromium against real maglevds and VPP', () => {
       );
 
       expect(await page.locator('[data-testid="vpp-state"]').textContent()).toBe('connected');
+      // maglevd's own messages to VPP (its debug log, over WatchEvents) light the arrow.
+      await scenario.vppApi(0, 'send');
+      await expect
+        .poll(() => page.locator('.api-arrow').first().getAttribute('class'), { timeout: 30_000 })
+        .toContain('pulse');
       // /view/ offers no actions.
       expect(await page.locator('[data-action]').count()).toBe(0);
       // Two maglevds, each with a green dot; the second one's frontends are there too.
