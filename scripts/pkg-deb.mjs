@@ -139,9 +139,9 @@ function firstCopyrightLine(dir) {
   const names = readdirSync(dir).filter((n) => /^(licen[cs]e|copying)/i.test(n));
   for (const name of names) {
     const text = readFileSync(join(dir, name), 'utf8');
-    const line = text
-      .split('\n')
-      .find((l) => /^\s*(copyright\s*)?(\(c\)|©)?\s*copyright\b|^\s*\(c\)/i.test(l));
+    // A notice is "Copyright (c) 2016 Someone" or "Copyright 2016 Someone"; license bodies
+    // (Apache-2.0: "the copyright notice that is included in ...") use the word too.
+    const line = text.split('\n').find((l) => /^\s*copyright\s+(\(c\)|©|\d)/i.test(l));
     if (line) {
       return {
         file: name,

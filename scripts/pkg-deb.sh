@@ -73,10 +73,8 @@ done
 version=$(helper version)
 npm_version=$(helper npm-version)
 node_version=${NODE_RUNTIME_VERSION:-$(node -p process.versions.node)}
-case "$node_version" in
-20.* | 2[1-9].*) ;;
-*) die "Node.js runtime $node_version: vpp-maglev needs 20.19 or newer" ;;
-esac
+node -e 'const [a, b] = process.argv[1].split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' \
+  "$node_version" || die "Node.js runtime $node_version: vpp-maglev needs 20.19 or newer"
 homepage=$(helper field homepage)
 homepage=${homepage:-$DEB_HOMEPAGE}
 
