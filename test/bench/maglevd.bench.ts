@@ -198,6 +198,8 @@ async function failover(n: number, trials: number): Promise<string> {
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   createInterface({ input: d.stdout! }).on('line', () => {});
+  // The daemon must not outlive a failed run.
+  process.once('exit', () => d.kill('SIGKILL'));
   // Every backend up and weighted: VIPs × 10 ASes at weight 100.
   const weighted = () => {
     let c = 0;
