@@ -6,11 +6,11 @@ import type { MaglevHandlers } from '../api/server.js';
 import type { HealthCheckConfig } from '../config/types.js';
 import type { BackendSnapshot } from '../health/types.js';
 import { planFrontend } from '../plan/plan.js';
+import { vipProtocolName } from '../plan/vip.js';
 import { vipKeyString } from '../vpp/types.js';
 import type { Maglevd } from './maglevd.js';
 import { withEnabled, withPaused, withWeightOverride } from './operator-state.js';
-
-const PROTOCOL_NAME: Readonly<Record<number, string>> = { 6: 'tcp', 17: 'udp', 255: 'any' };
+import { frontendsByVipKey } from './vip-counters.js';
 
 function ns(ms: number | null | undefined): bigint {
   return ms == null ? 0n : BigInt(Math.round(ms)) * 1_000_000n;
@@ -258,11 +258,7 @@ export class MaglevHandlersImpl implements MaglevHandlers {
     const { vpp } = this.#vpp();
     const state = await vpp.lb.getState();
     const config = this.d.config;
-    const byVip = new Map<string, string>();
-    for (const fe of config.frontends.values()) {
-      const p = planFrontend(config, fe, this.d.states, this.d.overrides);
-      byVip.set(vipKeyString(p.vip), fe.name);
-    }
+    const byVip = frontendsByVipKey(config);
     return create(pb.VPPLBStateSchema, {
       conf: state.conf,
       vips: state.vips.map((v) => {
@@ -277,7 +273,7 @@ export class MaglevHandlersImpl implements MaglevHandlers {
         }
         return {
           prefix: v.prefix,
-          protocol: PROTOCOL_NAME[v.protocol] ?? String(v.protocol),
+          protocol: vipProtocolName(v.protocol),
           port: v.port,
           encap: v.encap,
           srcIpSticky: v.srcIpSticky ?? false,
@@ -327,7 +323,7 @@ export class MaglevHandlersImpl implements MaglevHandlers {
       atNs: ns(snap.at),
       vips: snap.vips.map((v) => ({
         prefix: v.prefix,
-        protocol: PROTOCOL_NAME[v.protocol] ?? String(v.protocol),
+        protocol: vipProtocolName(v.protocol),
         port: v.port,
         frontend: v.frontend,
         nextPackets: v.next,

@@ -422,7 +422,7 @@ export class Maglevd {
             }
           : null;
       },
-      vipCounters: () => this.counters?.metricsRows(this.#config) ?? [],
+      vipCounters: () => this.counters?.metricsRows() ?? [],
     };
   }
 }

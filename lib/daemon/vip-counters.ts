@@ -1,6 +1,6 @@
 import type { Config } from '../config/types.js';
 import type { Logger } from '../events/logger.js';
-import { frontendVipKey } from '../plan/vip.js';
+import { frontendVipKey, vipProtocolName } from '../plan/vip.js';
 import type { VppClient } from '../vpp/client.js';
 import { readLbVipCounters } from '../vpp/stats/lb-counters.js';
 import { vipKeyString } from '../vpp/types.js';
@@ -24,8 +24,6 @@ export interface VipCounterSnapshot {
   readonly at: number;
   readonly vips: readonly VipCounterRow[];
 }
-
-const PROTOCOL_NAME: Readonly<Record<number, string>> = { 6: 'tcp', 17: 'udp', 255: 'any' };
 
 /**
  * Reads the lb plugin's per-VIP counters from VPP's stats segment every few seconds (5 s, as
@@ -76,14 +74,13 @@ export class VipCounterScraper {
     return this.#snapshot;
   }
 
-  /** Rows for the Prometheus VIP counters, labelled with the config's frontends. */
-  metricsRows(config: Config) {
+  /** Rows for the Prometheus VIP counters. */
+  metricsRows() {
     const snap = this.#snapshot;
     if (!snap) return [];
-    void config;
     return snap.vips.map((v) => ({
       prefix: v.prefix,
-      protocol: PROTOCOL_NAME[v.protocol] ?? String(v.protocol),
+      protocol: vipProtocolName(v.protocol),
       port: v.port,
       next: Number(v.next),
       first: Number(v.first),

@@ -15,6 +15,11 @@ export function vipProtocol(protocol: FrontendProtocol): VipProtocol {
   }
 }
 
+/** The name of a VIP's protocol number ("tcp", "udp", "any"); other numbers as digits. */
+export function vipProtocolName(protocol: VipProtocol): string {
+  return protocol === 6 ? 'tcp' : protocol === 17 ? 'udp' : protocol === 255 ? 'any' : String(protocol);
+}
+
 /**
  * The VIP key of a frontend: its address as a host prefix (/32 or /128), protocol and port.
  * Port 0 always means protocol 255, because VPP rewrites it so on every call; keeping the
