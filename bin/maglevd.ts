@@ -25,7 +25,26 @@ run('maglevd', async () => {
     return result.parseError ? 1 : 2;
   }
 
-  let daemon: Maglevd;
+  // Signals are handled from the first moment: a SIGHUP before the daemon runs is applied once it
+  // does; SIGTERM or SIGINT at any point stops it (a start in progress is abandoned).
+  let daemon: Maglevd | null = null;
+  let reloadWanted = false;
+  let stopWanted = false;
+  let stop: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => {
+    stop = resolve;
+  });
+  process.on('SIGHUP', () => {
+    if (daemon) void daemon.reload();
+    else reloadWanted = true;
+  });
+  const onStop = () => {
+    stopWanted = true;
+    stop();
+  };
+  process.once('SIGTERM', onStop);
+  process.once('SIGINT', onStop);
+
   try {
     daemon = await Maglevd.create({
       configPath: values.config,
@@ -40,19 +59,24 @@ run('maglevd', async () => {
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`maglevd: ${e.message}\n`);
-      return e.name === 'ConfigParseError' ? 1 : 2;
+      process.exit(e.name === 'ConfigParseError' ? 1 : 2);
     }
     throw e;
   }
-  await daemon.start();
+  if (stopWanted) process.exit(0);
+  if (reloadWanted) void daemon.reload(); // queued by the daemon until its start is done
 
-  process.on('SIGHUP', () => {
-    void daemon.reload();
-  });
-  await new Promise<void>((resolve) => {
-    process.once('SIGTERM', resolve);
-    process.once('SIGINT', resolve);
-  });
+  const started = daemon.start().then(
+    () => null,
+    (e: unknown) => e,
+  );
+  const first = await Promise.race([started, stopped.then(() => 'stop' as const)]);
+  if (first !== null && first !== 'stop') {
+    // start() has closed whatever had started.
+    process.stderr.write(`maglevd: ${first instanceof Error ? first.message : String(first)}\n`);
+    process.exit(1);
+  }
+  await stopped;
   await daemon.close();
   // Everything is closed; exit without waiting for stray handles of libraries.
   process.exit(0);

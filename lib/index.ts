@@ -61,10 +61,25 @@ export {
 export { type CheckResult, ConfigLoader, type ConfigParseOptions } from './config/loader.js';
 export { stringifyConfig } from './config/stringify.js';
 export type * from './config/types.js';
+export {
+  type BackendChange,
+  type ChangeSet,
+  ControlPlane,
+  type FrontendChange,
+  type HealthTransition,
+  overridesOf,
+} from './daemon/control-plane.js';
 // The daemon.
 export { maglevdFlags } from './daemon/flags.js';
-export { MaglevHandlersImpl } from './daemon/handlers.js';
-export { Maglevd, type MaglevdAddresses, type MaglevdOptions } from './daemon/maglevd.js';
+export { type MaglevdServices, MaglevHandlersImpl } from './daemon/handlers.js';
+export {
+  ComponentStartError,
+  Maglevd,
+  type MaglevdAddresses,
+  type MaglevdOptions,
+  OperatorStateNotSavedError,
+  type ReloadResult,
+} from './daemon/maglevd.js';
 export {
   type LbSyncKind as MetricsLbSyncKind,
   MaglevMetrics,
@@ -77,6 +92,8 @@ export {
   loadOperatorState,
   type OperatorState,
   pruneOperatorState,
+  type RecoveredOperatorState,
+  recoverOperatorState,
   StateFileError,
   saveOperatorState,
   withEnabled,
@@ -171,6 +188,7 @@ export {
   type TransitionEvent,
   UnknownHealthCheckError,
 } from './health/index.js';
+export { FrontendModel, type VipHeader } from './plan/frontend-model.js';
 export { AddressParseError, compareIp, ipFamily, ipSortKey, sortIps } from './plan/ip.js';
 export {
   desiredLbConf,
@@ -218,17 +236,23 @@ export {
 } from './reconcile/ops.js';
 // The reconciler.
 export {
+  type DesiredStateChange,
+  type DesiredStateSource,
   FrontendNotFoundError,
   type LbDataplane,
   Reconciler,
-  type ReconcilerInputs,
+  type ReconcilerFrontend,
   type ReconcilerOptions,
   type SyncResult,
   VppNotConnectedError,
 } from './reconcile/reconciler.js';
 export {
+  type AsChange,
+  type FastPathFrontend,
+  type FastPathPlan,
   type FrontendIndex,
   indexFrontendsByBackend,
+  planFastPath,
   planTransition,
   type TransitionInput,
   type TransitionPlan,

@@ -3,14 +3,36 @@ import { type Duration, DurationSchema } from '@bufbuild/protobuf/wkt';
 import { InvalidArgumentError, NotFoundError, UnavailableError } from '../api/errors.js';
 import * as pb from '../api/gen/maglev_pb.js';
 import type { MaglevHandlers } from '../api/server.js';
-import type { HealthCheckConfig } from '../config/types.js';
+import type { CheckResult } from '../config/loader.js';
+import type { Config, HealthCheckConfig } from '../config/types.js';
+import type { FrontendState } from '../events/types.js';
+import type { OperatorAction } from '../health/state.js';
 import type { BackendSnapshot } from '../health/types.js';
-import { planFrontend } from '../plan/plan.js';
+import type { FrontendPlan } from '../plan/types.js';
 import { vipProtocolName } from '../plan/vip.js';
+import type { Reconciler } from '../reconcile/reconciler.js';
+import type { VppClient } from '../vpp/client.js';
 import { vipKeyString } from '../vpp/types.js';
-import type { Maglevd } from './maglevd.js';
-import { withEnabled, withPaused, withWeightOverride } from './operator-state.js';
-import { frontendsByVipKey } from './vip-counters.js';
+import { frontendsByVipKey, type VipCounterScraper } from './vip-counters.js';
+
+/**
+ * What the gRPC handlers need of the daemon. Reads come from the control-plane core's views;
+ * actions are commands that the daemon serialises and hands to the core.
+ */
+export interface MaglevdServices {
+  readonly config: Config;
+  frontendPlan(name: string): FrontendPlan | undefined;
+  frontendStates(): ReadonlyMap<string, FrontendState>;
+  /** Throws BackendNotFoundError for a name the config does not have. */
+  backend(name: string): BackendSnapshot;
+  backendAction(action: OperatorAction, name: string): Promise<BackendSnapshot>;
+  setWeight(frontend: string, pool: string, backend: string, weight: number, flush: boolean): Promise<void>;
+  checkConfig(): Promise<CheckResult>;
+  reload(): Promise<CheckResult>;
+  readonly vpp: VppClient | null;
+  readonly reconciler: Reconciler;
+  readonly counters: VipCounterScraper | null;
+}
 
 function ns(ms: number | null | undefined): bigint {
   return ms == null ? 0n : BigInt(Math.round(ms)) * 1_000_000n;
@@ -27,13 +49,13 @@ function formatRanges(ranges: readonly { from: number; to: number }[]): string {
 
 /** maglevd's implementation of the gRPC service, on top of the daemon's components. */
 export class MaglevHandlersImpl implements MaglevHandlers {
-  constructor(private readonly d: Maglevd) {}
+  constructor(private readonly d: MaglevdServices) {}
 
   #frontendInfo(name: string): pb.FrontendInfo {
     const config = this.d.config;
     const fe = config.frontends.get(name);
     if (!fe) throw new NotFoundError(`frontend "${name}" not found`);
-    const p = planFrontend(config, fe, this.d.states, this.d.overrides);
+    const p = this.d.frontendPlan(name) as FrontendPlan;
     const planned = new Map(p.backends.map((b) => [`${b.pool}\0${b.backend}`, b]));
     return create(pb.FrontendInfoSchema, {
       name: fe.name,
@@ -49,7 +71,7 @@ export class MaglevHandlersImpl implements MaglevHandlers {
         name: pool.name,
         backends: pool.backends.map((m) => {
           const pb_ = planned.get(`${pool.name}\0${m.name}`);
-          const snap = this.d.checker.backend(m.name);
+          const snap = this.d.backend(m.name);
           return {
             name: m.name,
             weight: pb_?.weight ?? m.weight,
@@ -125,7 +147,7 @@ export class MaglevHandlersImpl implements MaglevHandlers {
 
   #backend(name: string): BackendSnapshot {
     if (!this.d.config.backends.has(name)) throw new NotFoundError(`backend "${name}" not found`);
-    return this.d.checker.backend(name);
+    return this.d.backend(name);
   }
 
   listFrontends(): pb.ListFrontendsResponse {
@@ -144,7 +166,7 @@ export class MaglevHandlersImpl implements MaglevHandlers {
     const names = [...this.d.config.backends.keys()];
     return create(pb.ListBackendsResponseSchema, {
       names,
-      backends: names.map((n) => this.#backendInfo(this.d.checker.backend(n))),
+      backends: names.map((n) => this.#backendInfo(this.d.backend(n))),
     });
   }
 
@@ -152,35 +174,25 @@ export class MaglevHandlersImpl implements MaglevHandlers {
     return this.#backendInfo(this.#backend(req.name));
   }
 
-  async pauseBackend(req: pb.BackendRequest): Promise<pb.BackendInfo> {
+  async #act(action: OperatorAction, req: pb.BackendRequest): Promise<pb.BackendInfo> {
     this.#backend(req.name);
-    const b = this.d.checker.pause(req.name);
-    await this.d.setOperatorState(withPaused(this.d.operatorState, req.name, true));
-    return this.#backendInfo(b);
+    return this.#backendInfo(await this.d.backendAction(action, req.name));
   }
 
-  async resumeBackend(req: pb.BackendRequest): Promise<pb.BackendInfo> {
-    this.#backend(req.name);
-    const b = this.d.checker.resume(req.name);
-    await this.d.setOperatorState(withPaused(this.d.operatorState, req.name, false));
-    return this.#backendInfo(b);
+  pauseBackend(req: pb.BackendRequest): Promise<pb.BackendInfo> {
+    return this.#act('pause', req);
   }
 
-  async enableBackend(req: pb.BackendRequest): Promise<pb.BackendInfo> {
-    this.#backend(req.name);
-    const b = this.d.checker.enable(req.name);
-    await this.d.setOperatorState(withEnabled(this.d.operatorState, this.d.config, req.name, true));
-    return this.#backendInfo(b);
+  resumeBackend(req: pb.BackendRequest): Promise<pb.BackendInfo> {
+    return this.#act('resume', req);
   }
 
-  async disableBackend(req: pb.BackendRequest): Promise<pb.BackendInfo> {
-    this.#backend(req.name);
-    const b = this.d.checker.disable(req.name);
-    // A disabled backend is not paused any more (disable supersedes pause).
-    let s = withEnabled(this.d.operatorState, this.d.config, req.name, false);
-    s = withPaused(s, req.name, false);
-    await this.d.setOperatorState(s);
-    return this.#backendInfo(b);
+  enableBackend(req: pb.BackendRequest): Promise<pb.BackendInfo> {
+    return this.#act('enable', req);
+  }
+
+  disableBackend(req: pb.BackendRequest): Promise<pb.BackendInfo> {
+    return this.#act('disable', req);
   }
 
   listHealthChecks(): pb.ListHealthChecksResponse {
@@ -211,23 +223,12 @@ export class MaglevHandlersImpl implements MaglevHandlers {
     if (!Number.isInteger(req.weight) || req.weight < 0 || req.weight > 100) {
       throw new InvalidArgumentError(`weight ${req.weight} out of range: must be 0-100`);
     }
-    await this.d.setOperatorState(
-      withWeightOverride(this.d.operatorState, config, req.frontend, req.pool, req.backend, req.weight),
-    );
-    this.d.logger.info('frontend-weight-set', {
-      frontend: req.frontend,
-      pool: req.pool,
-      backend: req.backend,
-      weight: req.weight,
-      flush: req.flush,
-    });
-    this.d.weightChanged(req.frontend, req.backend, req.flush);
+    await this.d.setWeight(req.frontend, req.pool, req.backend, req.weight, req.flush);
     return this.#frontendInfo(req.frontend);
   }
 
   async checkConfig(): Promise<pb.CheckConfigResponse> {
-    const r = await this.d.loader.check(this.d.configPath);
-    return create(pb.CheckConfigResponseSchema, r);
+    return create(pb.CheckConfigResponseSchema, await this.d.checkConfig());
   }
 
   async reloadConfig(): Promise<pb.ReloadConfigResponse> {

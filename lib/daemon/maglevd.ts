@@ -1,25 +1,30 @@
 import { MaglevGrpcServer } from '../api/server.js';
-import { diffConfig } from '../config/diff.js';
-import { ConfigLoader } from '../config/loader.js';
+import { ConfigParseError, ConfigSemanticError, formatProblem } from '../config/errors.js';
+import { type CheckResult, ConfigLoader } from '../config/loader.js';
 import type { Config } from '../config/types.js';
 import { EventBus } from '../events/bus.js';
 import { createLogger, type Logger } from '../events/logger.js';
 import type { FrontendState, LogLevel } from '../events/types.js';
 import { HealthChecker, type HealthCheckerOptions } from '../health/checker.js';
-import type { BackendState, TransitionEvent } from '../health/types.js';
-import { planFrontend, weightOverrideKey } from '../plan/plan.js';
-import type { WeightOverrides } from '../plan/types.js';
+import { BackendNotFoundError } from '../health/errors.js';
+import type { OperatorAction } from '../health/state.js';
+import type { BackendSnapshot, TransitionEvent } from '../health/types.js';
+import type { FrontendPlan } from '../plan/types.js';
 import { Reconciler } from '../reconcile/reconciler.js';
 import { buildInfo } from '../version.js';
 import { VppClient } from '../vpp/client.js';
-import { MaglevHandlersImpl } from './handlers.js';
+import { type ChangeSet, ControlPlane, type HealthTransition } from './control-plane.js';
+import { type MaglevdServices, MaglevHandlersImpl } from './handlers.js';
 import { MaglevMetrics, MetricsServer } from './metrics.js';
 import {
   emptyOperatorState,
-  loadOperatorState,
   type OperatorState,
   pruneOperatorState,
+  recoverOperatorState,
   saveOperatorState,
+  withEnabled,
+  withPaused,
+  withWeightOverride,
 } from './operator-state.js';
 import { frontendsByVipKey, VipCounterScraper } from './vip-counters.js';
 
@@ -54,41 +59,84 @@ export interface MaglevdAddresses {
   readonly metricsPort: number;
 }
 
+/** A component of maglevd could not start; the message names it (`gRPC listen 127.0.0.1:9090: ...`). */
+export class ComponentStartError extends Error {
+  override readonly name = 'ComponentStartError';
+  constructor(
+    readonly component: string,
+    cause: unknown,
+  ) {
+    super(`${component}: ${describeError(cause)}`, { cause });
+  }
+}
+
+/** An operator action could not be saved to the state file, so it was not applied. */
+export class OperatorStateNotSavedError extends Error {
+  override readonly name = 'FailedPreconditionError';
+  constructor(cause: unknown) {
+    super(`not applied: ${(cause as Error).message} (the action could not be made to survive a restart)`, {
+      cause,
+    });
+  }
+}
+
+function describeError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (err?.code === 'EADDRINUSE') return 'address already in use';
+  if (err?.code === 'EACCES') return 'permission denied';
+  if (err?.code === 'EADDRNOTAVAIL') return 'address not available';
+  return err instanceof Error ? err.message : String(e);
+}
+
+/** What the result of a reload looks like (the gRPC ReloadConfig reply). */
+export type ReloadResult = CheckResult;
+
 /**
- * maglevd: loads the config, health-checks every backend, plans and reconciles VPP's lb state,
- * serves the gRPC API and /metrics, and keeps what operators did across restarts.
+ * maglevd: composes the health checker, the control-plane core, the reconciler, the gRPC API,
+ * /metrics and the VPP session.
+ *
+ * The {@link ControlPlane} owns the state. Inputs reach it as commands — a reload, a health
+ * transition, an operator action — and each command's change set is handed to every consumer
+ * in one place (`#dispatch`): logs and events once each, metrics, and the reconciler. Reloads
+ * and operator actions run one at a time, so none sees another half-done.
  */
-export class Maglevd {
+export class Maglevd implements MaglevdServices {
   readonly bus = new EventBus();
   readonly logger: Logger;
   readonly loader = new ConfigLoader();
   readonly metrics: MaglevMetrics;
   readonly checker: HealthChecker;
+  readonly core: ControlPlane;
   readonly reconciler: Reconciler;
   readonly vpp: VppClient | null;
   readonly counters: VipCounterScraper | null;
 
-  #config: Config;
-  #operator: OperatorState = emptyOperatorState;
-  #overrides: Map<string, number> = new Map();
-  readonly #states = new Map<string, BackendState>();
-  readonly #frontendStates = new Map<string, FrontendState>();
   readonly #opts: MaglevdOptions;
-  #grpc: MaglevGrpcServer | null = null;
-  #metricsServer: MetricsServer | null = null;
-  #saving: Promise<void> = Promise.resolve();
-  #closed = false;
+  /** Reloads and operator actions, one at a time. */
+  #commands: Promise<unknown> = Promise.resolve();
+  /** Transitions the checker reports while it applies a reload: part of that reload's change set. */
+  #reloadTransitions: HealthTransition[] | null = null;
+  /** What started, in order; closed in reverse. */
+  readonly #running: Array<{ name: string; close: () => Promise<void> }> = [];
+  #state: 'new' | 'starting' | 'running' | 'closed' = 'new';
+  /** Settles when start() is over, whatever its outcome (or at close() when it never ran). */
+  readonly #startup: Promise<void>;
+  #startupDone: () => void = () => undefined;
+  #closing: Promise<void> = Promise.resolve();
+  #stateFileNote: string | null;
 
-  private constructor(opts: MaglevdOptions, config: Config, operator: OperatorState) {
+  private constructor(opts: MaglevdOptions, config: Config, operator: OperatorState, note: string | null) {
     this.#opts = opts;
-    this.#config = config;
+    this.#stateFileNote = note;
+    this.#startup = new Promise<void>((resolve) => {
+      this.#startupDone = resolve;
+    });
     this.logger = createLogger({ level: opts.logLevel, stream: opts.logStream, bus: this.bus });
-    this.metrics = new MaglevMetrics(this.#metricsSources());
     this.checker = new HealthChecker(config, opts.health);
-    this.#operator = pruneOperatorState(operator, config);
-    this.#overrides = overridesOf(this.#operator);
+    this.core = new ControlPlane(config, this.checker.states(), pruneOperatorState(operator, config));
+    this.metrics = new MaglevMetrics(this.#metricsSources());
     this.reconciler = new Reconciler({
-      inputs: { config: () => this.#config, states: () => this.#states, overrides: () => this.#overrides },
+      source: this.core,
       logger: this.logger,
       onSync: (scope, counts) => this.metrics.lbsync(scope, counts),
     });
@@ -109,20 +157,29 @@ export class Maglevd {
             vpp: this.vpp,
             logger: this.logger,
             intervalMs: opts.statsIntervalMs ?? 5000,
-            frontendOf: () => frontendsByVipKey(this.#config),
+            frontendOf: () => frontendsByVipKey(this.core.config),
           })
         : null;
   }
 
-  /** Loads the config and the state file; throws ConfigError or StateFileError. */
+  /**
+   * Loads the config and the state file; throws ConfigError. A state file that cannot be read or
+   * parsed is moved aside (see `recoverOperatorState`) and maglevd starts without overrides.
+   */
   static async create(opts: MaglevdOptions): Promise<Maglevd> {
     const config = await new ConfigLoader().load(opts.configPath);
-    const operator = opts.stateFile === '' ? emptyOperatorState : await loadOperatorState(opts.stateFile);
-    return new Maglevd(opts, config, operator);
+    let operator = emptyOperatorState;
+    let note: string | null = null;
+    if (opts.stateFile !== '') {
+      const r = await recoverOperatorState(opts.stateFile);
+      operator = r.state;
+      note = r.problem;
+    }
+    return new Maglevd(opts, config, operator, note);
   }
 
   get config(): Config {
-    return this.#config;
+    return this.core.config;
   }
 
   get configPath(): string {
@@ -130,41 +187,63 @@ export class Maglevd {
   }
 
   get operatorState(): OperatorState {
-    return this.#operator;
-  }
-
-  /** Current health state of every backend (live view). */
-  get states(): ReadonlyMap<string, BackendState> {
-    return this.#states;
-  }
-
-  get overrides(): WeightOverrides {
-    return this.#overrides;
+    return this.core.operator;
   }
 
   frontendStates(): ReadonlyMap<string, FrontendState> {
-    return this.#frontendStates;
+    return this.core.frontendStates();
   }
 
+  frontendPlan(name: string): FrontendPlan | undefined {
+    return this.core.frontendPlan(name);
+  }
+
+  backend(name: string): BackendSnapshot {
+    if (!this.core.config.backends.has(name)) throw new BackendNotFoundError(name);
+    return this.checker.backend(name);
+  }
+
+  /**
+   * Starts every component; the listeners first, so that a port that cannot be bound fails the
+   * start before anything probes a backend or touches VPP. A component that fails to start
+   * throws {@link ComponentStartError}; whatever had started is closed again.
+   */
   async start(): Promise<MaglevdAddresses> {
+    if (this.#state !== 'new') throw new Error(`maglevd cannot start: it is ${this.#state}`);
+    this.#state = 'starting';
     this.logger.info('starting', {
       version: buildInfo.version,
       commit: buildInfo.commit,
       date: buildInfo.date,
       config: this.#opts.configPath,
     });
-    this.#wireChecker();
-    this.#restoreOperatorActions();
-    for (const b of this.checker.snapshot()) this.#states.set(b.name, b.state);
-    this.#recomputeFrontends(null);
-    this.checker.start();
+    if (this.#stateFileNote)
+      this.logger.error('state-file-corrupt', { path: this.#opts.stateFile, err: this.#stateFileNote });
+    try {
+      const addresses = await this.#startComponents();
+      if (this.#closedNow()) throw new Error('maglevd was closed while it started');
+      this.#state = 'running';
+      this.#startupDone();
+      return addresses;
+    } catch (e) {
+      this.#startupDone();
+      if (this.#closedNow()) await this.#closing;
+      else {
+        this.#state = 'closed';
+        this.logger.info('stopping', {});
+        await this.#drain();
+      }
+      throw e;
+    }
+  }
 
+  async #startComponents(): Promise<MaglevdAddresses> {
     let grpcPort = 0;
     if (this.#opts.grpcAddr !== '') {
-      this.#grpc = new MaglevGrpcServer({
+      const server = new MaglevGrpcServer({
         address: this.#opts.grpcAddr,
         handlers: new MaglevHandlersImpl(this),
-        events: { bus: this.bus, frontendStates: () => this.#frontendStates.entries() },
+        events: { bus: this.bus, frontendStates: () => this.core.frontendStates().entries() },
         reflection: this.#opts.reflection,
         logger: this.logger,
         onCall: (c) =>
@@ -176,7 +255,13 @@ export class Maglevd {
             sent: c.sent,
           }),
       });
-      grpcPort = await this.#grpc.start();
+      try {
+        grpcPort = await server.start();
+      } catch (e) {
+        await server.close().catch(() => undefined);
+        throw new ComponentStartError(`gRPC listen ${this.#opts.grpcAddr}`, e);
+      }
+      this.#running.push({ name: 'grpc', close: () => server.close() });
       this.logger.info('grpc-listen', {
         addr: this.#opts.grpcAddr,
         port: grpcPort,
@@ -185,123 +270,234 @@ export class Maglevd {
     }
     let metricsPort = 0;
     if (this.#opts.metricsAddr !== '') {
-      this.#metricsServer = new MetricsServer(this.metrics.registry);
-      metricsPort = await this.#metricsServer.listen(this.#opts.metricsAddr);
+      const server = new MetricsServer(this.metrics.registry);
+      try {
+        metricsPort = await server.listen(this.#opts.metricsAddr);
+      } catch (e) {
+        await server.close().catch(() => undefined);
+        throw new ComponentStartError(`metrics listen ${this.#opts.metricsAddr}`, e);
+      }
+      this.#running.push({ name: 'metrics', close: () => server.close() });
       this.logger.info('metrics-listen', { addr: this.#opts.metricsAddr, port: metricsPort });
     }
-    if (this.vpp) {
-      this.vpp.on('connected', () => {
-        this.reconciler.attach(this.vpp!.lb);
+    if (this.#closedNow()) return { grpcPort, metricsPort };
+
+    this.#wireChecker();
+    this.#running.push({ name: 'healthchecker', close: () => this.checker.close() });
+    this.#restoreOperatorActions();
+    this.checker.start();
+
+    this.reconciler.start();
+    this.#running.push({ name: 'reconciler', close: () => this.reconciler.close() });
+    const vpp = this.vpp;
+    if (vpp) {
+      vpp.on('connected', () => {
+        this.reconciler.attach(vpp.lb);
         this.counters?.resume();
       });
-      this.vpp.on('disconnected', () => {
+      vpp.on('disconnected', () => {
         this.reconciler.detach();
         this.counters?.pause();
       });
-      this.vpp.start();
-      this.counters?.start();
+      this.#running.push({ name: 'vpp', close: () => vpp.close() });
+      vpp.start();
+      const counters = this.counters;
+      if (counters) {
+        this.#running.push({ name: 'vpp-stats', close: () => counters.close() });
+        counters.start();
+      }
     } else {
       this.logger.warn('vpp-disabled', { reason: '--vpp-api-addr is empty' });
     }
     return { grpcPort, metricsPort };
   }
 
-  /** SIGHUP / ReloadConfig: check first; a bad file changes nothing. */
-  async reload(): Promise<{ ok: boolean; parseError: string; semanticError: string }> {
-    const result = await this.loader.check(this.#opts.configPath);
-    if (!result.ok) {
-      const kind = result.parseError ? 'parse' : 'semantic';
-      this.logger.error(`config-reload-${kind}-error`, {
-        config: this.#opts.configPath,
-        err: result.parseError || result.semanticError,
-      });
-      return result;
-    }
+  /**
+   * SIGHUP and ReloadConfig: reads and parses the file once, validates it, builds the whole next
+   * state and commits it in one turn of the event loop. A bad file changes nothing. A reload
+   * asked for while maglevd starts is applied once it has started.
+   */
+  reload(): Promise<ReloadResult> {
+    if (this.#state === 'new' || this.#state === 'starting') return this.#startup.then(() => this.reload());
+    return this.#command(() => this.#reload());
+  }
+
+  async #reload(): Promise<ReloadResult> {
+    const path = this.#opts.configPath;
     let next: Config;
     try {
-      next = await this.loader.load(this.#opts.configPath);
+      next = await this.loader.load(path);
     } catch (e) {
-      // The file changed between check and load.
-      const err = (e as Error).message;
-      this.logger.error('config-reload-parse-error', { config: this.#opts.configPath, err });
-      return { ok: false, parseError: err, semanticError: '' };
+      if (e instanceof ConfigParseError || e instanceof ConfigSemanticError) {
+        const kind = e instanceof ConfigParseError ? 'parse' : 'semantic';
+        const err = e.problems.map(formatProblem).join('\n');
+        this.logger.error(`config-reload-${kind}-error`, { config: path, err });
+        return kind === 'parse'
+          ? { ok: false, parseError: err, semanticError: '' }
+          : { ok: false, parseError: '', semanticError: err };
+      }
+      throw e;
     }
-    const diff = diffConfig(this.#config, next);
-    const summary = this.checker.applyConfig(next);
-    const previous = this.#operator;
-    this.#operator = pruneOperatorState(this.#operator, next, new Set(diff.backends.healthcheckChanged));
-    this.#overrides = overridesOf(this.#operator);
-    this.#config = next;
-    this.#states.clear();
-    for (const b of this.checker.snapshot()) this.#states.set(b.name, b.state);
-    if (this.#operator !== previous) this.#persist();
-    this.#recomputeFrontends(null);
-    this.reconciler.configChanged();
+    if (this.#state === 'closed') return { ok: false, parseError: 'maglevd is stopping', semanticError: '' };
+
+    // The commit: no await from here to the dispatch.
+    const before = this.core.operator;
+    const transitions: HealthTransition[] = [];
+    this.#reloadTransitions = transitions;
+    let summary: ReturnType<HealthChecker['applyConfig']>;
+    try {
+      summary = this.checker.applyConfig(next);
+    } finally {
+      this.#reloadTransitions = null;
+    }
+    const healthcheckChanged = new Set(summary.restarted);
+    const operator = pruneOperatorState(this.core.operator, next, healthcheckChanged);
+    const change = this.core.applyConfig(next, transitions, this.checker.states(), operator);
+    this.#dispatch(change);
+    const diff = change.reload;
     this.logger.info('config-reload', {
-      config: this.#opts.configPath,
-      healthchecks_added: diff.healthchecks.added.length,
-      healthchecks_removed: diff.healthchecks.removed.length,
-      healthchecks_changed: diff.healthchecks.changed.length,
+      config: path,
+      healthchecks_added: diff?.healthchecks.added.length ?? 0,
+      healthchecks_removed: diff?.healthchecks.removed.length ?? 0,
+      healthchecks_changed: diff?.healthchecks.changed.length ?? 0,
       backends_added: summary.added.length,
       backends_removed: summary.removed.length,
       backends_restarted: summary.restarted.length,
-      frontends_added: diff.frontends.added.length,
-      frontends_removed: diff.frontends.removed.length,
-      frontends_changed: diff.frontends.changed.length,
+      frontends_added: diff?.frontends.added.length ?? 0,
+      frontends_removed: diff?.frontends.removed.length ?? 0,
+      frontends_changed: diff?.frontends.changed.length ?? 0,
     });
-    return result;
+    if (JSON.stringify(operator) !== JSON.stringify(before)) {
+      await this.#save(operator).catch((e: unknown) => {
+        // The pruned entries only name what no longer exists: the next start prunes them again.
+        this.logger.error('state-file-error', { path: this.#opts.stateFile, err: (e as Error).message });
+      });
+    }
+    return { ok: true, parseError: '', semanticError: '' };
   }
 
-  /** Stops everything: streams, servers, probes, timers, the VPP session. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
+  /** Stops everything, in the reverse order of starting; one component's failure skips none. */
+  close(): Promise<void> {
+    if (this.#state === 'closed') return this.#closing;
+    const wasStarting = this.#state === 'starting';
+    this.#state = 'closed';
     this.logger.info('stopping', {});
-    await this.#grpc?.close();
-    await this.#metricsServer?.close();
-    await this.counters?.close();
-    await this.reconciler.close();
-    await this.vpp?.close();
-    await this.checker.close();
-    await this.#saving;
+    if (!wasStarting) this.#startupDone();
+    // A start in progress notices the close after its current step; then everything is closed.
+    this.#closing = this.#startup.then(() => this.#drain());
+    return this.#closing;
   }
 
-  // ---- operator actions (used by the gRPC handlers) ----
-
-  setOperatorState(next: OperatorState): Promise<void> {
-    this.#operator = next;
-    this.#overrides = overridesOf(next);
-    return this.#persist();
+  /** Read through a method: a close() may have happened during an await. */
+  #closedNow(): boolean {
+    return this.#state === 'closed';
   }
 
-  /** Writes the state file; writes are serialised so the newest state always lands last. */
-  #persist(): Promise<void> {
-    if (this.#opts.stateFile === '') return Promise.resolve();
-    const state = this.#operator;
-    const path = this.#opts.stateFile;
-    this.#saving = this.#saving.then(() =>
-      saveOperatorState(path, state).catch((e: unknown) => {
-        this.logger.error('state-file-error', { path, err: (e as Error).message });
-      }),
-    );
-    return this.#saving;
+  async #drain(): Promise<void> {
+    while (this.#running.length > 0) {
+      const c = this.#running.pop() as { name: string; close: () => Promise<void> };
+      try {
+        await c.close();
+      } catch (e) {
+        this.logger.error('stop-error', { component: c.name, err: (e as Error).message });
+      }
+    }
+    await this.#commands.catch(() => undefined);
   }
 
-  /** A pool weight changed at runtime: re-plan that backend's VIPs through the fast path. */
-  weightChanged(frontend: string, backend: string, flush: boolean): void {
-    this.#recomputeFrontends(backend);
-    this.reconciler.noteTransition(backend, flush ? { flushFrontend: frontend } : undefined);
+  // ---- operator actions (the gRPC handlers call these) ----
+
+  /**
+   * pause / resume / enable / disable. The new operator state is saved first: when the state
+   * file cannot be written the action fails and nothing changes.
+   */
+  backendAction(action: OperatorAction, name: string): Promise<BackendSnapshot> {
+    return this.#command(async () => {
+      this.backend(name);
+      this.checker.checkAction(action, name);
+      const config = this.core.config;
+      let next = this.core.operator;
+      if (action === 'pause' || action === 'resume') next = withPaused(next, name, action === 'pause');
+      else {
+        next = withEnabled(next, config, name, action === 'enable');
+        // A disabled backend is not paused any more (disable supersedes pause).
+        if (action === 'disable') next = withPaused(next, name, false);
+      }
+      await this.#saveForAction(next);
+      this.#dispatch(this.core.setOperatorState(next));
+      this.checker[action](name);
+      return this.checker.backend(name);
+    });
+  }
+
+  /** SetFrontendPoolBackendWeight: saved first, like the other actions. */
+  setWeight(frontend: string, pool: string, backend: string, weight: number, flush: boolean): Promise<void> {
+    return this.#command(async () => {
+      const next = withWeightOverride(this.core.operator, this.core.config, frontend, pool, backend, weight);
+      await this.#saveForAction(next);
+      this.logger.info('frontend-weight-set', { frontend, pool, backend, weight, flush });
+      this.#dispatch(this.core.setOperatorState(next, { frontend, pool, backend, flush }));
+    });
+  }
+
+  checkConfig(): Promise<CheckResult> {
+    return this.loader.check(this.#opts.configPath);
+  }
+
+  #command<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#commands.then(fn, fn);
+    this.#commands = run.catch(() => undefined);
+    return run;
+  }
+
+  async #save(state: OperatorState): Promise<void> {
+    if (this.#opts.stateFile !== '') await saveOperatorState(this.#opts.stateFile, state);
+  }
+
+  async #saveForAction(state: OperatorState): Promise<void> {
+    try {
+      await this.#save(state);
+    } catch (e) {
+      this.logger.error('state-file-error', { path: this.#opts.stateFile, err: (e as Error).message });
+      throw new OperatorStateNotSavedError(e);
+    }
+  }
+
+  /** Hands one change set to every consumer. Each event is logged and published once, here. */
+  #dispatch(change: ChangeSet): void {
+    for (const t of change.backends) {
+      this.metrics.transition(t.backend, t.from, t.to);
+      this.logger.info('backend-transition', {
+        backend: t.backend,
+        address: t.address,
+        from: t.from,
+        to: t.to,
+        code: t.code,
+        detail: t.detail,
+      });
+      const transition = { from: t.from, to: t.to, at: t.at, code: t.code, detail: t.detail };
+      const frontends = t.frontends.length === 0 ? [null] : t.frontends;
+      for (const frontend of frontends) {
+        this.bus.publish({ kind: 'backend', backend: t.backend, frontend, address: t.address, transition });
+      }
+    }
+    for (const f of change.frontends) {
+      this.logger.info('frontend-transition', { frontend: f.frontend, from: f.from, to: f.to });
+      this.bus.publish({ kind: 'frontend', frontend: f.frontend, from: f.from, to: f.to, at: f.at });
+    }
+    this.reconciler.apply(change);
   }
 
   #restoreOperatorActions(): void {
-    for (const [name, enabled] of Object.entries(this.#operator.enabled)) {
-      if (!this.#config.backends.has(name)) continue;
+    const operator = this.core.operator;
+    for (const [name, enabled] of Object.entries(operator.enabled)) {
+      if (!this.core.config.backends.has(name)) continue;
       if (enabled) this.checker.enable(name);
       else this.checker.disable(name);
       this.logger.info('state-restore', { backend: name, action: enabled ? 'enable' : 'disable' });
     }
-    for (const name of this.#operator.paused) {
-      const b = this.#config.backends.has(name) ? this.checker.backend(name) : null;
+    for (const name of operator.paused) {
+      const b = this.core.config.backends.has(name) ? this.checker.backend(name) : null;
       if (!b?.enabled) continue;
       this.checker.pause(name);
       this.logger.info('state-restore', { backend: name, action: 'pause' });
@@ -334,51 +530,11 @@ export class Maglevd {
   }
 
   #onTransition(ev: TransitionEvent): void {
-    if (ev.frontend === null) {
-      this.#states.set(ev.backend, ev.to);
-      this.metrics.transition(ev.backend, ev.from, ev.to);
-      this.logger.info('backend-transition', {
-        backend: ev.backend,
-        address: ev.address,
-        from: ev.from,
-        to: ev.to,
-        code: ev.code,
-        detail: ev.detail,
-      });
-      if (ev.to !== 'removed') this.reconciler.noteTransition(ev.backend);
-      const usedBy = this.checker.backend(ev.backend).frontends;
-      if (usedBy.length === 0) this.bus.publish(backendEvent(ev));
-      this.#recomputeFrontends(ev.backend);
+    if (this.#reloadTransitions) {
+      this.#reloadTransitions.push(ev);
       return;
     }
-    this.bus.publish(backendEvent(ev));
-  }
-
-  /** Re-plans the frontends of one backend (all when null) and emits frontend transitions. */
-  #recomputeFrontends(backend: string | null): void {
-    const names =
-      backend === null
-        ? [...this.#config.frontends.keys()]
-        : this.#config.backends.has(backend)
-          ? this.checker.backend(backend).frontends
-          : [];
-    if (backend === null) {
-      for (const name of [...this.#frontendStates.keys()]) {
-        if (!this.#config.frontends.has(name)) this.#frontendStates.delete(name);
-      }
-    }
-    const now = Date.now();
-    for (const name of names) {
-      const fe = this.#config.frontends.get(name);
-      if (!fe) continue;
-      const to = planFrontend(this.#config, fe, this.#states, this.#overrides).state;
-      const from = this.#frontendStates.get(name);
-      if (from === to) continue;
-      this.#frontendStates.set(name, to);
-      if (from === undefined) continue;
-      this.logger.info('frontend-transition', { frontend: name, from, to });
-      this.bus.publish({ kind: 'frontend', frontend: name, from, to, at: now });
-    }
+    this.#dispatch(this.core.healthTransition(ev));
   }
 
   #metricsSources() {
@@ -395,11 +551,11 @@ export class Maglevd {
           weight: number;
           effectiveWeight: number;
         }> = [];
-        for (const fe of this.#config.frontends.values()) {
-          const p = planFrontend(this.#config, fe, this.#states, this.#overrides);
-          for (const b of p.backends) {
+        for (const name of this.core.config.frontends.keys()) {
+          const p = this.core.frontendPlan(name);
+          for (const b of p?.backends ?? []) {
             out.push({
-              frontend: fe.name,
+              frontend: name,
               pool: b.pool,
               backend: b.backend,
               weight: b.weight,
@@ -409,7 +565,7 @@ export class Maglevd {
         }
         return out;
       },
-      frontends: () => [...this.#frontendStates].map(([name, state]) => ({ name, state })),
+      frontends: () => [...this.core.frontendStates()].map(([name, state]) => ({ name, state })),
       vpp: () => {
         const info = this.vpp?.info ?? null;
         return info
@@ -425,24 +581,4 @@ export class Maglevd {
       vipCounters: () => this.counters?.metricsRows() ?? [],
     };
   }
-}
-
-function backendEvent(ev: TransitionEvent) {
-  return {
-    kind: 'backend' as const,
-    backend: ev.backend,
-    frontend: ev.frontend,
-    address: ev.address,
-    transition: { from: ev.from, to: ev.to, at: ev.at, code: ev.code, detail: ev.detail },
-  };
-}
-
-function overridesOf(state: OperatorState): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const [fe, pools] of Object.entries(state.weights)) {
-    for (const [pool, members] of Object.entries(pools)) {
-      for (const [be, w] of Object.entries(members)) m.set(weightOverrideKey(fe, pool, be), w);
-    }
-  }
-  return m;
 }

@@ -78,6 +78,39 @@ export async function loadOperatorState(path: string): Promise<OperatorState> {
   return state;
 }
 
+/** The state read at start, and what was wrong with the file when it could not be used. */
+export interface RecoveredOperatorState {
+  readonly state: OperatorState;
+  /** Why the file was not used and where it was moved; null when it was fine or absent. */
+  readonly problem: string | null;
+}
+
+/**
+ * Reads the state file at start. A file that cannot be read or is not a valid state file is
+ * moved aside to `<path>.corrupt-<timestamp>` (kept for a post-mortem; nothing is deleted) and
+ * maglevd starts without overrides: a bad state file must never keep the daemon down.
+ */
+export async function recoverOperatorState(
+  path: string,
+  now: Date = new Date(),
+): Promise<RecoveredOperatorState> {
+  try {
+    return { state: await loadOperatorState(path), problem: null };
+  } catch (e) {
+    const reason = e instanceof StateFileError ? e.message : (e as Error).message;
+    const aside = `${path}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
+    try {
+      await rename(path, aside);
+      return { state: emptyOperatorState, problem: `${reason}; moved aside to ${aside}` };
+    } catch (r) {
+      return {
+        state: emptyOperatorState,
+        problem: `${reason}; could not move it aside: ${(r as Error).message}`,
+      };
+    }
+  }
+}
+
 /** Writes the state file atomically: a temporary file, fsync, then rename over the old one. */
 export async function saveOperatorState(path: string, state: OperatorState): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;

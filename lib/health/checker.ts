@@ -118,9 +118,8 @@ function validate(config: Config): void {
 
 /**
  * Probes every configured backend once, however many frontends use it, and keeps its health
- * state with the Go original's rise/fall rules. Emits `transition` (once for the backend with
- * `frontend: null`, then once per frontend that references it), `probe-start`, `probe-done`
- * and `log` records. Probes run in this process, or in a worker inside `healthchecker.netns`.
+ * state with the Go original's rise/fall rules. Emits `transition` (once per backend state
+ * change), `probe-start`, `probe-done` and `log` records. Probes run in this process, or in a worker inside `healthchecker.netns`.
  */
 export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
   private config: Config;
@@ -181,6 +180,11 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
     return this.snap(this.get(name));
   }
 
+  /** Every backend's state, in config order (cheaper than a snapshot). */
+  states(): Map<string, BackendState> {
+    return new Map([...this.backends.values()].map((rt) => [rt.name, rt.status.state]));
+  }
+
   /** Every backend, in config order. */
   snapshot(): BackendSnapshot[] {
     return [...this.backends.values()].map((rt) => this.snap(rt));
@@ -194,6 +198,19 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
   /** Resumes probing a paused backend from unknown. Refused for a disabled backend. */
   resume(name: string): BackendSnapshot {
     return this.act('resume', name);
+  }
+
+  /**
+   * Throws what `pause`/`resume`/`enable`/`disable` would throw (BackendNotFoundError,
+   * BackendDisabledError), without changing anything: lets a caller check an action before it
+   * records it elsewhere.
+   */
+  checkAction(action: OperatorAction, name: string): void {
+    const rt = this.get(name);
+    const out = applyAction(action, rt.status, rt.enabled, rt.hc);
+    if (out.kind === 'refused-disabled') {
+      throw new BackendDisabledError(rt.name, action === 'pause' ? 'pause' : 'resume');
+    }
   }
 
   /** Takes the backend out: state disabled, enabled false, probing stops. */
@@ -468,17 +485,9 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
     rt.history.push({ from, to, at, code, detail });
     const cap = this.config.healthchecker.transitionHistory;
     if (rt.history.length > cap) rt.history.splice(0, rt.history.length - cap);
-    this.log('info', 'backend-transition', {
-      backend: rt.name,
-      address: rt.address,
-      from,
-      to,
-      code,
-      detail,
-    });
-    const base = { backend: rt.name, address: rt.address, from, to, at, code, detail };
-    this.emit('transition', { ...base, frontend: null });
-    for (const frontend of rt.frontends) this.emit('transition', { ...base, frontend });
+    // A raw transition, once per backend: who uses the backend, and the log line, are the
+    // concern of whoever owns the control-plane state.
+    this.emit('transition', { backend: rt.name, address: rt.address, from, to, at, code, detail });
   }
 
   private log(level: LogLevel, msg: string, fields: Record<string, unknown>): void {

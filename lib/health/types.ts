@@ -105,10 +105,9 @@ export interface BackendSnapshot {
   readonly probing: boolean;
 }
 
-/** Emitted once per backend transition with `frontend: null`, then once per referencing frontend. */
+/** Emitted once per backend state change. */
 export interface TransitionEvent {
   readonly backend: string;
-  readonly frontend: string | null;
   readonly address: string;
   readonly from: BackendState;
   readonly to: BackendState;

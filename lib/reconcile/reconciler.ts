@@ -1,12 +1,11 @@
 import type { Config } from '../config/types.js';
 import { type Logger, silentLogger } from '../events/logger.js';
-import { plan } from '../plan/plan.js';
-import type { BackendStates, DesiredLbState, WeightOverrides } from '../plan/types.js';
+import type { DesiredLbState, Plan } from '../plan/types.js';
 import { type LbState, vipKeyString } from '../vpp/types.js';
 import { applyOpsToCache, type LbCache, lbCacheFromState } from './cache.js';
 import { diffLbState, type SyncScope } from './diff.js';
 import { countOps, type LbOp, type LbSyncCounts } from './ops.js';
-import { type FrontendIndex, indexFrontendsByBackend, planTransition } from './transition.js';
+import { type AsChange, type FastPathFrontend, planFastPath } from './transition.js';
 import { WarmupTracker } from './warmup.js';
 
 /** What the reconciler needs of VPP: a full read and the execution of one op. */
@@ -16,11 +15,31 @@ export interface LbDataplane {
   execute(op: LbOp): Promise<void>;
 }
 
-/** The inputs of the plan, read fresh at every sync. */
-export interface ReconcilerInputs {
-  config(): Config;
-  states(): BackendStates;
-  overrides(): WeightOverrides;
+/** One frontend's plan as the reconciler reads it: the fast path's view, and the warmup's. */
+export interface ReconcilerFrontend extends FastPathFrontend {
+  /** Every backend of the frontend has a known state (the warmup may release it). */
+  readonly settled: boolean;
+}
+
+/**
+ * Where the desired state comes from: the control-plane core, which owns it. The reconciler
+ * never plans on its own; it reads the full plan for a sync and one frontend's model for the
+ * fast path.
+ */
+export interface DesiredStateSource {
+  /** The running config (sync interval, warmup delays, frontend names). */
+  readonly config: Config;
+  /** The whole desired dataplane. */
+  plan(): Plan;
+  model(frontend: string): ReconcilerFrontend | undefined;
+}
+
+/** What changed, as the core reports it; the reconciler needs only this much of a change set. */
+export interface DesiredStateChange {
+  /** Non-null for a config reload: a full sync follows. */
+  readonly reload: object | null;
+  /** frontend → address → what the fast path should do. */
+  readonly vips: ReadonlyMap<string, ReadonlyMap<string, AsChange>>;
 }
 
 /** Raised by syncs when VPP is disabled or not connected. */
@@ -46,7 +65,7 @@ export interface SyncResult extends LbSyncCounts {
 }
 
 export interface ReconcilerOptions {
-  readonly inputs: ReconcilerInputs;
+  readonly source: DesiredStateSource;
   readonly logger?: Logger;
   /** Called after every sync and fast-path run with what changed (for metrics). */
   readonly onSync?: (scope: SyncScope, counts: LbSyncCounts) => void;
@@ -57,6 +76,8 @@ export interface ReconcilerOptions {
   /** Period of warmup release attempts. Default 250 ms, as the original. */
   readonly warmupPollMs?: number;
 }
+
+const RANK: Record<AsChange, number> = { weight: 0, transition: 1, flush: 2 };
 
 const ZERO: LbSyncCounts = { vip_added: 0, vip_removed: 0, as_added: 0, as_removed: 0, as_weight_updated: 0 };
 
@@ -94,7 +115,7 @@ const LOG_NAME: Record<LbOp['kind'], string> = {
  * path's newer weights: the fast path runs after it.
  */
 export class Reconciler {
-  readonly #inputs: ReconcilerInputs;
+  readonly #source: DesiredStateSource;
   readonly #logger: Logger;
   readonly #onSync: ReconcilerOptions['onSync'];
   readonly #now: () => number;
@@ -103,27 +124,21 @@ export class Reconciler {
 
   #dataplane: LbDataplane | null = null;
   #cache: LbCache | null = null;
-  #index: FrontendIndex;
-  #indexedConfig: Config;
   #chain: Promise<unknown> = Promise.resolve();
-  #pending = new Set<string>();
-  /** backend → frontends whose AS of it must be flushed with the next fast-path weight. */
-  #forceFlush = new Map<string, Set<string>>();
+  /** frontend → address → change, waiting for the next fast path. */
+  #pending = new Map<string, Map<string, AsChange>>();
   #fastPathScheduled = false;
   #syncTimer: NodeJS.Timeout | null = null;
   #warmupTimer: NodeJS.Timeout | null = null;
   #closed = false;
 
   constructor(opts: ReconcilerOptions) {
-    this.#inputs = opts.inputs;
+    this.#source = opts.source;
     this.#logger = opts.logger ?? silentLogger;
     this.#onSync = opts.onSync;
     this.#now = opts.now ?? Date.now;
     this.#warmupPollMs = opts.warmupPollMs ?? 250;
-    const config = opts.inputs.config();
-    this.#indexedConfig = config;
-    this.#index = indexFrontendsByBackend(config);
-    const lb = config.vpp.lb;
+    const lb = opts.source.config.vpp.lb;
     this.#warmup = new WarmupTracker(opts.startedAt ?? this.#now(), lb.startupMinDelay, lb.startupMaxDelay);
   }
 
@@ -153,37 +168,52 @@ export class Reconciler {
     this.#syncTimer = null;
   }
 
-  /** The config changed (reload): re-index, push conf and run a full sync. */
-  configChanged(): void {
-    const config = this.#inputs.config();
-    this.#indexedConfig = config;
-    this.#index = indexFrontendsByBackend(config);
-    this.#warmup.setDelays(config.vpp.lb.startupMinDelay, config.vpp.lb.startupMaxDelay);
-    if (this.#dataplane && this.#warmup.finished) this.#runSync('reload');
-    this.#scheduleSyncLoop();
+  /** Starts serving change sets (logs `vpp-reconciler-start`). */
+  start(): void {
+    this.#logger.info('vpp-reconciler-start', {});
   }
 
   /**
-   * Backends changed state. The fast path runs once per event-loop turn for every backend
-   * noted in it, so a burst of transitions becomes one batch of set-weight calls.
+   * Takes a change set of the core: a reload runs a full sync; anything else is queued for the
+   * fast path, which runs once per event-loop turn for everything queued in it, so a burst of
+   * transitions becomes one batch of set-weight calls.
    */
-  noteTransition(backend: string, opts?: { flushFrontend?: string }): void {
-    this.#pending.add(backend);
-    if (opts?.flushFrontend !== undefined) {
-      const set = this.#forceFlush.get(backend) ?? new Set<string>();
-      set.add(opts.flushFrontend);
-      this.#forceFlush.set(backend, set);
+  apply(change: DesiredStateChange): void {
+    if (this.#closed) return;
+    if (change.reload !== null) {
+      this.configChanged();
+      return;
+    }
+    if (change.vips.size === 0) return;
+    for (const [frontend, ases] of change.vips) {
+      let pending = this.#pending.get(frontend);
+      if (!pending) {
+        pending = new Map();
+        this.#pending.set(frontend, pending);
+      }
+      for (const [address, c] of ases) {
+        const prev = pending.get(address);
+        if (prev === undefined || RANK[c] > RANK[prev]) pending.set(address, c);
+      }
     }
     if (this.#fastPathScheduled) return;
     this.#fastPathScheduled = true;
     setImmediate(() => {
       this.#fastPathScheduled = false;
-      const names = this.#pending;
-      const flush = this.#forceFlush;
-      this.#pending = new Set();
-      this.#forceFlush = new Map();
-      void this.#fastPath(names, flush);
+      const pending = this.#pending;
+      this.#pending = new Map();
+      void this.#fastPath(pending);
     });
+  }
+
+  /** The config changed (reload): push conf and run a full sync. */
+  configChanged(): void {
+    const config = this.#source.config;
+    // Queued fast-path work was planned against the old config; the full sync covers it.
+    this.#pending = new Map();
+    this.#warmup.setDelays(config.vpp.lb.startupMinDelay, config.vpp.lb.startupMaxDelay);
+    if (this.#dataplane && this.#warmup.finished) this.#runSync('reload');
+    this.#scheduleSyncLoop();
   }
 
   /** Full sync: create missing VIPs/ASes, remove stale ones, fix weights and conf. */
@@ -193,14 +223,16 @@ export class Reconciler {
 
   /** Sync of one frontend's VIP; never removes VIPs. */
   syncVip(frontend: string, signal?: AbortSignal): Promise<SyncResult> {
-    if (!this.#inputs.config().frontends.has(frontend))
+    if (!this.#source.config.frontends.has(frontend))
       return Promise.reject(new FrontendNotFoundError(frontend));
     return this.#exclusive(() => this.#sync('vip', frontend, signal));
   }
 
   /** Stops timers and waits for work in flight. */
   async close(): Promise<void> {
+    if (this.#closed) return;
     this.#closed = true;
+    this.#logger.info('vpp-reconciler-stop', {});
     if (this.#syncTimer) clearTimeout(this.#syncTimer);
     if (this.#warmupTimer) clearTimeout(this.#warmupTimer);
     this.#syncTimer = null;
@@ -224,7 +256,7 @@ export class Reconciler {
     if (this.#syncTimer) clearTimeout(this.#syncTimer);
     this.#syncTimer = null;
     if (this.#closed || !this.#dataplane) return;
-    const interval = this.#inputs.config().vpp.lb.syncInterval;
+    const interval = this.#source.config.vpp.lb.syncInterval;
     this.#syncTimer = setTimeout(() => {
       this.#syncTimer = null;
       if (this.#warmup.finished && this.#dataplane) this.#runSync('interval');
@@ -256,14 +288,9 @@ export class Reconciler {
   }
 
   #releaseSettled(): void {
-    const config = this.#inputs.config();
-    const states = this.#inputs.states();
-    for (const fe of config.frontends.values()) {
+    for (const fe of this.#source.config.frontends.values()) {
       if (this.#warmup.isReleased(fe.name)) continue;
-      const settled = fe.pools.every((p) =>
-        p.backends.every((b) => (states.get(b.name) ?? 'unknown') !== 'unknown'),
-      );
-      if (!settled) continue;
+      if (!this.#source.model(fe.name)?.settled) continue;
       this.#warmup.release(fe.name);
       this.#logger.info('vpp-warmup-release', { frontend: fe.name });
       this.syncVip(fe.name).catch((err: unknown) => {
@@ -276,10 +303,7 @@ export class Reconciler {
     }
   }
 
-  async #fastPath(
-    backends: Set<string>,
-    forceFlush: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
-  ): Promise<void> {
+  async #fastPath(pending: ReadonlyMap<string, ReadonlyMap<string, AsChange>>): Promise<void> {
     if (!this.#dataplane) return;
     if (!this.#warmup.finished) {
       if (this.#warmup.phase(this.#now()) === 'release') this.#releaseSettled();
@@ -289,46 +313,7 @@ export class Reconciler {
       const dp = this.#dataplane;
       const cache = this.#cache;
       if (!dp || !cache) return;
-      const config = this.#inputs.config();
-      if (config !== this.#indexedConfig) {
-        this.#indexedConfig = config;
-        this.#index = indexFrontendsByBackend(config);
-      }
-      const t = planTransition(
-        {
-          config,
-          index: this.#index,
-          states: this.#inputs.states(),
-          overrides: this.#inputs.overrides(),
-          cache,
-        },
-        backends,
-      );
-      // An operator weight change asked for a flush: the member's AS gets is_flush with its weight.
-      for (const [backend, frontends] of forceFlush) {
-        for (const fp of t.frontends) {
-          if (!frontends.has(fp.name)) continue;
-          const address = this.#inputs.config().backends.get(backend)?.address;
-          const want = fp.vip.ases.find((a) => a.address === address);
-          const cached = cache.get(vipKeyString(fp.vip));
-          if (!want || !cached?.ases.has(want.address)) continue;
-          const i = t.ops.findIndex(
-            (op) =>
-              op.kind === 'as-weight' &&
-              op.address === want.address &&
-              vipKeyString(op.vip) === vipKeyString(fp.vip),
-          );
-          const op: LbOp = {
-            kind: 'as-weight',
-            vip: cached.key,
-            address: want.address,
-            weight: want.weight,
-            flush: true,
-          };
-          if (i >= 0) t.ops[i] = op;
-          else t.ops.push(op);
-        }
-      }
+      const t = planFastPath((name) => this.#source.model(name), pending, cache);
       const released = new Set(
         t.frontends.filter((f) => this.#warmup.isReleased(f.name)).map((f) => vipKeyString(f.vip)),
       );
@@ -346,10 +331,12 @@ export class Reconciler {
         const fe = t.frontends.find((f) => vipKeyString(f.vip) === vipKeyString(op.vip));
         if (fe) resync.add(fe.name);
       }
-      for (const fe of resync)
+      for (const fe of resync) {
+        if (!this.#source.config.frontends.has(fe)) continue;
         await this.#sync('vip', fe).catch((err: unknown) => {
           this.#logger.warn('vpp-lbsync-error', { scope: 'vip', frontend: fe, err: (err as Error).message });
         });
+      }
     });
   }
 
@@ -359,7 +346,7 @@ export class Reconciler {
     const started = this.#now();
     this.#logger.info('vpp-lbsync-start', frontend ? { scope, frontend } : { scope });
     const actual = await dp.getState(signal);
-    const full = plan(this.#inputs.config(), this.#inputs.states(), this.#inputs.overrides());
+    const full = this.#source.plan();
     let desired: DesiredLbState = full;
     if (frontend !== null) {
       const fp = full.frontends.get(frontend);

@@ -14,8 +14,9 @@
  * that VIP; weights of the ASes that are there are still set.
  */
 import type { Config, FrontendConfig } from '../config/types.js';
-import { planFrontend } from '../plan/plan.js';
-import type { BackendStates, FrontendPlan, WeightOverrides } from '../plan/types.js';
+import { FrontendModel, type VipHeader } from '../plan/frontend-model.js';
+import { ipSortKey } from '../plan/ip.js';
+import type { BackendStates, DesiredAs, FrontendPlan, WeightOverrides } from '../plan/types.js';
 import { vipSortKey } from '../plan/vip.js';
 import { vipKeyString } from '../vpp/types.js';
 import type { LbCache } from './cache.js';
@@ -59,40 +60,114 @@ export interface TransitionPlan {
 }
 
 /**
+ * What the fast path does for one application server:
+ * - `weight`: set its weight where VPP's differs;
+ * - `transition`: its backend changed state: as `weight`, and flush it when the plan asks for a
+ *   flush (down with flush-on-down, disabled) even if the weight is already 0;
+ * - `flush`: an operator asked for a flush with a weight change: always send it, with is_flush.
+ */
+export type AsChange = 'weight' | 'transition' | 'flush';
+
+/** What the fast path needs to know of one frontend's plan (a FrontendModel answers it). */
+export interface FastPathFrontend {
+  readonly vip: VipHeader;
+  /** The number of application servers the plan has for the VIP. */
+  readonly asCount: number;
+  desiredAs(address: string): DesiredAs | undefined;
+}
+
+export interface FastPathPlan {
+  /** `as-weight` ops only, VIPs in VIP order, ASes in numeric IP order within each. */
+  readonly ops: LbOp[];
+  /** The frontends planned, in VIP order. */
+  readonly frontends: Array<{ readonly name: string; readonly vip: VipHeader }>;
+  /** Frontends the fast path could not fully converge: run a full sync of their VIP. */
+  readonly needsSync: string[];
+}
+
+const byKey = <T>(items: Iterable<readonly [string, T]>): T[] =>
+  [...items].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((x) => x[1]);
+
+/**
+ * Plans the fast path for the application servers in `pending` (frontend → address → change)
+ * against the cache. Its cost is the number of pending servers (plus a sort of them), whatever
+ * the size of the frontends or the number of VIPs. Frontends `model` does not know (gone in a
+ * reload) are skipped: the reload's full sync handles them.
+ */
+export function planFastPath(
+  model: (frontend: string) => FastPathFrontend | undefined,
+  pending: ReadonlyMap<string, ReadonlyMap<string, AsChange>>,
+  cache: LbCache,
+): FastPathPlan {
+  const planned: Array<
+    readonly [string, { name: string; m: FastPathFrontend; changes: ReadonlyMap<string, AsChange> }]
+  > = [];
+  for (const [name, changes] of pending) {
+    const m = model(name);
+    if (m) planned.push([`${vipSortKey(m.vip)} ${name}`, { name, m, changes }]);
+  }
+  const ops: LbOp[] = [];
+  const needsSync: string[] = [];
+  const frontends: FastPathPlan['frontends'] = [];
+  for (const { name, m, changes } of byKey(planned)) {
+    frontends.push({ name, vip: m.vip });
+    const cached = input(cache, m.vip);
+    if (cached === undefined) {
+      needsSync.push(name);
+      continue;
+    }
+    const vip = cached.key;
+    let complete = !needsRecreate(m.vip, cached) && cached.ases.size === m.asCount;
+    const addresses = byKey([...changes].map(([a, c]) => [ipSortKey(a), [a, c] as const] as const));
+    for (const [address, change] of addresses) {
+      const want = m.desiredAs(address);
+      const w = cached.ases.get(address);
+      if (want === undefined) {
+        if (w !== undefined) complete = false;
+        continue;
+      }
+      if (w === undefined) {
+        complete = false;
+      } else if (change === 'flush') {
+        ops.push({ kind: 'as-weight', vip, address, weight: want.weight, flush: true });
+      } else if (w !== want.weight || (want.flush && change === 'transition')) {
+        ops.push({ kind: 'as-weight', vip, address, weight: want.weight, flush: want.flush });
+      }
+    }
+    if (!complete) needsSync.push(name);
+  }
+  return { ops, frontends, needsSync };
+}
+
+function input(cache: LbCache, vip: VipHeader) {
+  return cache.get(vipKeyString(vip));
+}
+
+/**
  * Plans the fast path for backends that just changed state (several at once when transitions
- * are coalesced). Backends no frontend references give an empty plan.
+ * are coalesced), re-planning the frontends that contain them from scratch and comparing every
+ * one of their application servers with the cache. Backends no frontend references give an
+ * empty plan. The daemon uses the incremental form, `planFastPath` over the control plane's
+ * models; this one states the rule in full and the tests hold the two together.
  */
 export function planTransition(input: TransitionInput, backends: Iterable<string>): TransitionPlan {
   const transitioned = new Set(backends);
   const affected = new Map<string, FrontendConfig>();
   for (const name of transitioned) for (const fe of input.index.get(name) ?? []) affected.set(fe.name, fe);
-
-  const plans = [...affected.values()]
-    .map((fe) => planFrontend(input.config, fe, input.states, input.overrides))
-    .map((p) => [`${vipSortKey(p.vip)} ${p.name}`, p] as const)
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map((x) => x[1]);
-
-  const ops: LbOp[] = [];
-  const needsSync: string[] = [];
-  for (const p of plans) {
-    const cached = input.cache.get(vipKeyString(p.vip));
-    if (cached === undefined) {
-      needsSync.push(p.name);
-      continue;
-    }
-    const flushing = new Set(p.backends.filter((b) => transitioned.has(b.backend)).map((b) => b.address));
-    const vip = cached.key;
-    let complete = !needsRecreate(p.vip, cached) && cached.ases.size === p.vip.ases.length;
-    for (const a of p.vip.ases) {
-      const w = cached.ases.get(a.address);
-      if (w === undefined) {
-        complete = false;
-      } else if (w !== a.weight || (a.flush && flushing.has(a.address))) {
-        ops.push({ kind: 'as-weight', vip, address: a.address, weight: a.weight, flush: a.flush });
-      }
-    }
-    if (!complete) needsSync.push(p.name);
+  const models = new Map<string, FrontendModel>();
+  const pending = new Map<string, Map<string, AsChange>>();
+  for (const fe of affected.values()) {
+    const m = new FrontendModel(input.config, fe, input.states, input.overrides);
+    models.set(fe.name, m);
+    const changes = new Map<string, AsChange>();
+    for (const a of m.desiredVip().ases) changes.set(a.address, 'weight');
+    for (const name of transitioned) for (const a of m.addressesOf(name)) changes.set(a, 'transition');
+    pending.set(fe.name, changes);
   }
-  return { ops, frontends: plans, needsSync };
+  const t = planFastPath((name) => models.get(name), pending, input.cache);
+  return {
+    ops: t.ops,
+    frontends: t.frontends.map((f) => (models.get(f.name) as FrontendModel).plan()),
+    needsSync: t.needsSync,
+  };
 }

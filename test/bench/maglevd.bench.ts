@@ -17,6 +17,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { ConfigLoader } from '../../lib/config/loader.js';
+import { ControlPlane } from '../../lib/daemon/control-plane.js';
+import { emptyOperatorState } from '../../lib/daemon/operator-state.js';
 import type { BackendState } from '../../lib/health/types.js';
 import { Reconciler } from '../../lib/reconcile/reconciler.js';
 import { VppLbSimulator } from '../../lib/sim/server.js';
@@ -113,9 +115,7 @@ async function fullSync(): Promise<void> {
   const conn = new VppConnection({ socketPath, requestTimeoutMs: 300_000 });
   await conn.connect();
   const lb = new VppLbClient(() => conn, { timeoutMs: 300_000 });
-  const r = new Reconciler({
-    inputs: { config: () => cfg, states: () => states, overrides: () => new Map() },
-  });
+  const r = new Reconciler({ source: new ControlPlane(cfg, states, emptyOperatorState) });
   r.attach({ getState: () => lb.getState(), execute: (op) => lb.execute(op) });
   let t = performance.now();
   const first = await r.syncAll();

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigLoader } from '../../../lib/config/loader.js';
 import type { Config } from '../../../lib/config/types.js';
+import { ControlPlane } from '../../../lib/daemon/control-plane.js';
+import { emptyOperatorState } from '../../../lib/daemon/operator-state.js';
 import type { BackendState } from '../../../lib/health/types.js';
 import { plan } from '../../../lib/plan/plan.js';
 import { applyOps, type LbOp } from '../../../lib/reconcile/ops.js';
@@ -85,12 +87,19 @@ function setup(config: Config, now = () => Date.now()) {
   ]);
   const dp = new ModelDataplane();
   const syncs: Array<[string, number]> = [];
+  const core = new ControlPlane(config, states, emptyOperatorState);
   const r = new Reconciler({
-    inputs: { config: () => config, states: () => states, overrides: () => new Map() },
+    source: core,
     onSync: (scope, c) => syncs.push([scope, c.as_weight_updated]),
     now,
   });
-  return { r, dp, states, syncs };
+  /** A health transition through the core, its change set handed to the reconciler. */
+  const transition = (backend: string, to: BackendState) => {
+    const from = core.states.get(backend) ?? 'unknown';
+    states.set(backend, to);
+    r.apply(core.healthTransition({ backend, address: '', from, to, at: 0, code: 'L4OK', detail: '' }));
+  };
+  return { r, dp, states, syncs, transition };
 }
 
 function weights(state: LbState, prefix: string): Record<string, number> {
@@ -130,13 +139,12 @@ describe('Reconciler', () => {
   });
 
   it('the fast path sends only the set-weight calls of the affected VIP, with flush, and no dump', async () => {
-    const { r, dp, states } = setup(load());
+    const { r, dp, transition } = setup(load());
     r.attach(dp);
     await r.syncAll();
     const reads = dp.reads;
     dp.sent = [];
-    states.set('a1', 'down');
-    r.noteTransition('a1');
+    transition('a1', 'down');
     await until(() => dp.sent.length > 0);
     await r.syncAll().then(() => undefined); // drains the queue; its own diff is then empty
     const fast = dp.sent.filter((op) => op.kind === 'as-weight');
@@ -154,15 +162,13 @@ describe('Reconciler', () => {
   });
 
   it('coalesces transitions of one event-loop turn and fails over to the next pool', async () => {
-    const { r, dp, states, syncs } = setup(load());
+    const { r, dp, syncs, transition } = setup(load());
     r.attach(dp);
     await r.syncAll();
     dp.sent = [];
     syncs.length = 0;
-    states.set('a1', 'down');
-    states.set('a2', 'down');
-    r.noteTransition('a1');
-    r.noteTransition('a2');
+    transition('a1', 'down');
+    transition('a2', 'down');
     await until(() => syncs.length === 1);
     expect(weights(dp.state, '192.0.2.1/32')).toEqual({ '10.0.0.1': 0, '10.0.0.2': 0, '10.0.1.1': 100 });
     expect(dp.sent.map((op) => op.kind === 'as-weight' && [op.address, op.weight, op.flush])).toEqual([
@@ -175,13 +181,12 @@ describe('Reconciler', () => {
   });
 
   it('falls back to a sync of the VIP when VPP refuses a fast-path call', async () => {
-    const { r, dp, states } = setup(load());
+    const { r, dp, transition } = setup(load());
     r.attach(dp);
     await r.syncAll();
     const reads = dp.reads;
     dp.failNext = (op) => op.kind === 'as-weight';
-    states.set('c1', 'down');
-    r.noteTransition('c1');
+    transition('c1', 'down');
     await until(() => dp.reads === reads + 1);
     await until(() => weights(dp.state, '192.0.2.2/32')['10.0.2.1'] === 0);
     await r.close();
@@ -218,13 +223,12 @@ describe('Reconciler', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const t0 = Date.now();
     const config = load('      startup-min-delay: 5s\n      startup-max-delay: 30s');
-    const { r, dp, states } = setup(config, () => Date.now());
-    for (const b of ['a1', 'a2', 'b1', 'c1']) states.set(b, 'unknown');
+    const { r, dp, transition } = setup(config, () => Date.now());
+    for (const b of ['a1', 'a2', 'b1', 'c1']) transition(b, 'unknown');
     r.attach(dp);
     await vi.advanceTimersByTimeAsync(4900);
     expect(dp.sent).toEqual([]); // hold: nothing touches VPP, not even a transition
-    states.set('c1', 'up');
-    r.noteTransition('c1');
+    transition('c1', 'up');
     await vi.advanceTimersByTimeAsync(50);
     expect(dp.sent).toEqual([]);
     await vi.advanceTimersByTimeAsync(400); // into the release phase: "other" is settled

@@ -1,0 +1,297 @@
+/**
+ * The control-plane core: the one owner of maglevd's state — the running config, every
+ * backend's health state and the operator's overrides — and of the plan derived from them.
+ *
+ * Every input is a command (a config to apply, a health transition, an operator's weight
+ * change). Each command updates the state synchronously and returns a {@link ChangeSet}: the
+ * backend and frontend transitions it caused and, per frontend, the application servers whose
+ * desired weight may have changed. The reconciler, the event bus, the logs and the metrics all
+ * consume that one result; nobody mirrors the state or plans it again.
+ *
+ * The core does no I/O and has no clock of its own beyond the timestamps the commands carry.
+ */
+import { type ConfigDiff, diffConfig } from '../config/diff.js';
+import type { Config } from '../config/types.js';
+import type { BackendState, TransitionCode } from '../health/types.js';
+import { FrontendModel } from '../plan/frontend-model.js';
+import { desiredLbConf, weightOverrideKey } from '../plan/plan.js';
+import type { DesiredVip, FrontendPlan, FrontendState, Plan, WeightOverrides } from '../plan/types.js';
+import { vipSortKey } from '../plan/vip.js';
+import type { AsChange } from '../reconcile/transition.js';
+import type { OperatorState } from './operator-state.js';
+
+/** A backend's health changed (a probe result, an operator action or a reload). */
+export interface BackendChange {
+  readonly backend: string;
+  readonly address: string;
+  readonly from: BackendState;
+  readonly to: BackendState;
+  /** Unix milliseconds. */
+  readonly at: number;
+  readonly code: TransitionCode;
+  readonly detail: string;
+  /** Frontends that reference the backend (for `removed`: that referenced it), in config order. */
+  readonly frontends: readonly string[];
+}
+
+/** A frontend's aggregate state changed. */
+export interface FrontendChange {
+  readonly frontend: string;
+  readonly from: FrontendState;
+  readonly to: FrontendState;
+  /** Unix milliseconds. */
+  readonly at: number;
+}
+
+const AS_CHANGE_RANK: Record<AsChange, number> = { weight: 0, transition: 1, flush: 2 };
+
+/** The result of one command: what changed, for every consumer. */
+export interface ChangeSet {
+  readonly cause: 'config' | 'health' | 'operator';
+  /** Backend transitions, in the order they happened. */
+  readonly backends: readonly BackendChange[];
+  /** Frontend transitions (a frontend that appears or goes away has none). */
+  readonly frontends: readonly FrontendChange[];
+  /** frontend → address → what the fast path should do. Empty for a reload (it syncs fully). */
+  readonly vips: ReadonlyMap<string, ReadonlyMap<string, AsChange>>;
+  /** Set for a config reload. */
+  readonly reload: ConfigDiff | null;
+}
+
+/** A health transition as the health checker reports it. */
+export interface HealthTransition {
+  readonly backend: string;
+  readonly address: string;
+  readonly from: BackendState;
+  readonly to: BackendState;
+  readonly at: number;
+  readonly code: TransitionCode;
+  readonly detail: string;
+}
+
+/** The frontends referencing each backend, in config order, each once. */
+function frontendsByBackend(config: Config): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const fe of config.frontends.values()) {
+    for (const pool of fe.pools) {
+      for (const m of pool.backends) {
+        const list = out.get(m.name);
+        if (!list) out.set(m.name, [fe.name]);
+        else if (list.at(-1) !== fe.name && !list.includes(fe.name)) list.push(fe.name);
+      }
+    }
+  }
+  return out;
+}
+
+/** The weight overrides of an operator state, keyed by `weightOverrideKey`. */
+export function overridesOf(state: OperatorState): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const [fe, pools] of Object.entries(state.weights)) {
+    for (const [pool, members] of Object.entries(pools)) {
+      for (const [be, w] of Object.entries(members)) m.set(weightOverrideKey(fe, pool, be), w);
+    }
+  }
+  return m;
+}
+
+class ChangeBuilder {
+  readonly backends: BackendChange[] = [];
+  readonly frontends: FrontendChange[] = [];
+  readonly vips = new Map<string, Map<string, AsChange>>();
+
+  note(frontend: string, addresses: Iterable<string>, change: AsChange): void {
+    let m = this.vips.get(frontend);
+    for (const a of addresses) {
+      if (!m) {
+        m = new Map();
+        this.vips.set(frontend, m);
+      }
+      const prev = m.get(a);
+      if (prev === undefined || AS_CHANGE_RANK[change] > AS_CHANGE_RANK[prev]) m.set(a, change);
+    }
+  }
+
+  build(cause: ChangeSet['cause'], reload: ConfigDiff | null = null): ChangeSet {
+    return { cause, backends: this.backends, frontends: this.frontends, vips: this.vips, reload };
+  }
+}
+
+/** See the module comment. */
+export class ControlPlane {
+  #config: Config;
+  #operator: OperatorState;
+  #overrides: Map<string, number>;
+  readonly #states = new Map<string, BackendState>();
+  #models = new Map<string, FrontendModel>();
+  #frontendsOf = new Map<string, string[]>();
+  /** The last state of every frontend, as reported in frontend transitions. */
+  readonly #frontendStates = new Map<string, FrontendState>();
+
+  /**
+   * @param states every backend's health state now (as the health checker reports it).
+   * @param operator the operator state, already pruned to `config`.
+   */
+  constructor(config: Config, states: ReadonlyMap<string, BackendState>, operator: OperatorState) {
+    this.#config = config;
+    this.#operator = operator;
+    this.#overrides = overridesOf(operator);
+    for (const [name, s] of states) this.#states.set(name, s);
+    this.#rebuild();
+    for (const [name, m] of this.#models) this.#frontendStates.set(name, m.state);
+  }
+
+  get config(): Config {
+    return this.#config;
+  }
+
+  get operator(): OperatorState {
+    return this.#operator;
+  }
+
+  get overrides(): WeightOverrides {
+    return this.#overrides;
+  }
+
+  /** Every backend's health state. */
+  get states(): ReadonlyMap<string, BackendState> {
+    return this.#states;
+  }
+
+  /** Every frontend's aggregate state, in config order. */
+  frontendStates(): ReadonlyMap<string, FrontendState> {
+    return this.#frontendStates;
+  }
+
+  /** The incremental model of one frontend (the reconciler's fast path reads it). */
+  model(frontend: string): FrontendModel | undefined {
+    return this.#models.get(frontend);
+  }
+
+  /** Frontends referencing a backend, in config order. */
+  frontendsOf(backend: string): readonly string[] {
+    return this.#frontendsOf.get(backend) ?? [];
+  }
+
+  /** One frontend's full plan (for views); undefined when the config has no such frontend. */
+  frontendPlan(frontend: string): FrontendPlan | undefined {
+    return this.#models.get(frontend)?.plan();
+  }
+
+  /** The whole desired dataplane (for full syncs). O(size of the config). */
+  plan(): Plan {
+    const frontends = new Map<string, FrontendPlan>();
+    const vips: Array<readonly [string, DesiredVip]> = [];
+    for (const [name, m] of this.#models) {
+      const p = m.plan();
+      frontends.set(name, p);
+      vips.push([`${vipSortKey(p.vip)} ${name}`, p.vip]);
+    }
+    vips.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    return { conf: desiredLbConf(this.#config.vpp.lb), vips: vips.map((v) => v[1]), frontends };
+  }
+
+  /**
+   * Commits a new config at once: the health checker has already applied it and reports
+   * `transitions` (removed backends, restarted checks) and every backend's state after it;
+   * `operator` is the operator state pruned to the new config. Nothing is observable half-done:
+   * the caller runs this in the same turn as the checker's reload.
+   */
+  applyConfig(
+    next: Config,
+    transitions: readonly HealthTransition[],
+    states: ReadonlyMap<string, BackendState>,
+    operator: OperatorState,
+  ): ChangeSet {
+    const diff = diffConfig(this.#config, next);
+    const previousFrontendsOf = this.#frontendsOf;
+    const nextFrontendsOf = frontendsByBackend(next);
+    const out = new ChangeBuilder();
+    for (const t of transitions) {
+      const frontends =
+        t.to === 'removed'
+          ? (previousFrontendsOf.get(t.backend) ?? [])
+          : (nextFrontendsOf.get(t.backend) ?? []);
+      out.backends.push({ ...t, frontends });
+    }
+    this.#config = next;
+    this.#operator = operator;
+    this.#overrides = overridesOf(operator);
+    this.#states.clear();
+    for (const [name, s] of states) this.#states.set(name, s);
+    this.#rebuild();
+    const at = transitions.at(-1)?.at ?? Date.now();
+    for (const name of [...this.#frontendStates.keys()]) {
+      if (!this.#models.has(name)) this.#frontendStates.delete(name);
+    }
+    for (const [name, m] of this.#models) this.#noteFrontendState(out, name, m.state, at);
+    return out.build('config', diff);
+  }
+
+  /** A backend changed health state. */
+  healthTransition(t: HealthTransition): ChangeSet {
+    const out = new ChangeBuilder();
+    const frontends = this.#frontendsOf.get(t.backend) ?? [];
+    out.backends.push({ ...t, frontends });
+    if (this.#config.backends.has(t.backend) && t.to !== 'removed') {
+      this.#states.set(t.backend, t.to);
+      for (const fe of frontends) {
+        const m = this.#models.get(fe);
+        if (!m) continue;
+        const changed = m.setState(t.backend, t.to);
+        const own = new Set(m.addressesOf(t.backend));
+        out.note(
+          fe,
+          [...changed].filter((a) => !own.has(a)),
+          'weight',
+        );
+        out.note(fe, own, 'transition');
+        this.#noteFrontendState(out, fe, m.state, t.at);
+      }
+    }
+    return out.build('health');
+  }
+
+  /**
+   * The operator state changed (pause/resume/enable/disable are recorded here, their health
+   * effect arrives as a health transition). A weight change re-plans that member; `flush`
+   * asks the fast path to flush the member's application server with its new weight.
+   */
+  setOperatorState(
+    next: OperatorState,
+    weightChange?: { frontend: string; pool: string; backend: string; flush: boolean },
+    at: number = Date.now(),
+  ): ChangeSet {
+    this.#operator = next;
+    this.#overrides = overridesOf(next);
+    const out = new ChangeBuilder();
+    if (weightChange) {
+      const { frontend, pool, backend, flush } = weightChange;
+      const m = this.#models.get(frontend);
+      if (m) {
+        const w = this.#overrides.get(weightOverrideKey(frontend, pool, backend)) ?? null;
+        const changed = m.setWeight(pool, backend, w);
+        out.note(frontend, changed, 'weight');
+        if (flush) out.note(frontend, m.addressesOf(backend), 'flush');
+        this.#noteFrontendState(out, frontend, m.state, at);
+      }
+    }
+    return out.build('operator');
+  }
+
+  #noteFrontendState(out: ChangeBuilder, frontend: string, to: FrontendState, at: number): void {
+    const from = this.#frontendStates.get(frontend);
+    if (from === to) return;
+    this.#frontendStates.set(frontend, to);
+    if (from !== undefined) out.frontends.push({ frontend, from, to, at });
+  }
+
+  #rebuild(): void {
+    const models = new Map<string, FrontendModel>();
+    for (const fe of this.#config.frontends.values()) {
+      models.set(fe.name, new FrontendModel(this.#config, fe, this.#states, this.#overrides));
+    }
+    this.#models = models;
+    this.#frontendsOf = frontendsByBackend(this.#config);
+  }
+}
