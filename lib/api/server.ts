@@ -1,3 +1,4 @@
+import { createServer as createNetServer } from 'node:net';
 import { create } from '@bufbuild/protobuf';
 import {
   Server,
@@ -73,6 +74,23 @@ export function grpcListenAddress(addr: string): string {
   if (addr.startsWith('unix:')) return addr;
   if (addr.startsWith(':')) return `[::]${addr}`;
   return addr;
+}
+
+/** Binds and releases a TCP "host:port" (port > 0) to learn why it cannot be bound, if it cannot. */
+async function probeBind(addr: string): Promise<void> {
+  if (addr.startsWith('unix:')) return;
+  const m = /^(?:\[([^\]]*)\]|([^:]*)):(\d+)$/.exec(addr);
+  if (!m) return; // grpc-js says what is wrong with it
+  const host = m[1] ?? m[2] ?? '';
+  const port = Number(m[3]);
+  if (port === 0 || port > 65535) return;
+  await new Promise<void>((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen({ host: host === '' ? undefined : host, port, exclusive: true }, () => {
+      probe.close(() => resolve());
+    });
+  });
 }
 
 function nsOf(ms: number): bigint {
@@ -176,7 +194,12 @@ export class MaglevGrpcServer {
     return this.#port;
   }
 
-  start(): Promise<number> {
+  /**
+   * Binds and serves; resolves with the port. A TCP port that cannot be bound rejects with the
+   * system's error (its `code`, e.g. EADDRINUSE): grpc-js itself only says "No address added".
+   */
+  async start(): Promise<number> {
+    await probeBind(grpcListenAddress(this.#opts.address));
     return new Promise((resolve, reject) => {
       this.#server.bindAsync(
         grpcListenAddress(this.#opts.address),

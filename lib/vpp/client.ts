@@ -89,6 +89,7 @@ export class VppClient extends EventEmitter<VppClientEvents> {
   #failures = 0;
   #running = false;
   #closed = false;
+  readonly #abortConnect = new AbortController();
   #connecting: Promise<void> | null = null;
 
   constructor(opts: VppClientOptions) {
@@ -120,6 +121,8 @@ export class VppClient extends EventEmitter<VppClientEvents> {
 
   async close(): Promise<void> {
     this.#closed = true;
+    // A handshake in progress (VPP hung, or slow to answer) is abandoned, not waited for.
+    this.#abortConnect.abort(new Error('the VPP client was closed'));
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
     await this.#connecting?.catch(() => undefined);
@@ -159,7 +162,7 @@ export class VppClient extends EventEmitter<VppClientEvents> {
       trace: this.#trace,
     });
     try {
-      await conn.connect();
+      await conn.connect(this.#abortConnect.signal);
       const missing = conn.missingMessages(REQUIRED_MESSAGES);
       if (missing.length > 0) throw new VppMissingMessagesError(missing);
       this.#conn = conn;
@@ -191,6 +194,7 @@ export class VppClient extends EventEmitter<VppClientEvents> {
     } catch (e) {
       this.#conn = null;
       await conn.close().catch(() => undefined);
+      if (this.#closed) return;
       this.#failures++;
       const delay = Math.min(
         (this.#opts.reconnectMs ?? 5000) * 2 ** Math.min(this.#failures - 1, 10),

@@ -123,6 +123,7 @@ export async function startSim(ws: Workspace): Promise<LoggedProcess> {
 export async function startMaglevd(
   ws: Workspace,
   extra: string[] = [],
+  opts: { stateFile?: string } = {},
 ): Promise<{ proc: LoggedProcess; client: MaglevClient; grpcPort: number; metricsPort: number }> {
   const proc = startBin('maglevd', [
     '--config',
@@ -136,7 +137,7 @@ export async function startMaglevd(
     '--vpp-stats-addr',
     ws.statsSock,
     '--state-file',
-    ws.stateFile,
+    opts.stateFile ?? ws.stateFile,
     ...extra,
   ]);
   const grpc = await proc.waitLog((l) => l.msg === 'grpc-listen');
