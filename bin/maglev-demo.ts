@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { emitKeypressEvents } from 'node:readline';
-import { DEMO_BACKENDS, MaglevDemo } from '../lib/demo/demo.js';
+import { DEMO_BACKENDS, demoLine, formatDemoEvent, MaglevDemo } from '../lib/demo/demo.js';
 import type { MaglevEvent } from '../lib/events/types.js';
 import { run } from './common.js';
 
@@ -16,10 +16,30 @@ function free(host: string, port: number): Promise<boolean> {
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 
 run('maglev-demo', async () => {
+  // Ctrl-C, kill and a closed terminal (SIGHUP) all end the demo the same way: every part
+  // stopped and the temporary directory removed. The handlers are in place before anything
+  // starts, so a signal that arrives during start-up waits for it and then cleans up too.
+  let signal: NodeJS.Signals | null = null;
+  let requestStop: () => void = () => {};
+  const stopRequested = new Promise<void>((resolve) => {
+    requestStop = resolve;
+  });
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(sig, () => {
+      signal ??= sig;
+      requestStop();
+    });
+  }
+  // After a hang-up the terminal is gone: writing to it fails (EIO), which must not kill the
+  // demo half way through its clean-up.
+  process.stdout.on('error', () => {});
+  process.stdin.on('error', () => requestStop());
+
   const grpcAddr = (await free('127.0.0.1', 9090)) ? '127.0.0.1:9090' : '127.0.0.1:0';
   const metricsAddr = (await free('127.0.0.1', 9091)) ? '127.0.0.1:9091' : '127.0.0.1:0';
   const dashboardAddr = (await free('127.0.0.1', 8080)) ? '127.0.0.1:8080' : '127.0.0.1:0';
   const demo = new MaglevDemo({ grpcAddr, metricsAddr, dashboardAddr });
+  // A failed start stops what it had started and removes the directory itself.
   await demo.start();
   const server = demo.grpcPort === 9090 ? '' : ` --server 127.0.0.1:${demo.grpcPort}`;
   const port = demo.backends[0]?.port;
@@ -55,44 +75,39 @@ run('maglev-demo', async () => {
 
   demo.daemon?.bus.subscribe(
     (e: MaglevEvent) => {
-      const t = new Date().toISOString().slice(11, 19);
-      if (e.kind === 'backend' && e.frontend !== null) {
-        out.write(
-          `${t}  backend ${e.backend}: ${e.transition.from} → ${e.transition.to} (${e.transition.code}${e.transition.detail ? ` ${e.transition.detail}` : ''})\n`,
-        );
-      } else if (e.kind === 'frontend') {
-        out.write(`${t}  frontend ${e.frontend}: ${e.from} → ${e.to}\n`);
-      } else if (e.kind === 'log' && e.msg === 'vpp-lbsync-as-weight') {
-        out.write(
-          `${t}  VPP: ${e.attrs.address} weight ${e.attrs.weight}${e.attrs.flush ? ' (flows flushed)' : ''}\n`,
-        );
-      } else if (e.kind === 'log' && (e.msg === 'vpp-connect' || e.msg === 'vpp-warmup-done')) {
-        out.write(`${t}  ${e.msg}\n`);
-      }
+      const line = formatDemoEvent(e);
+      if (line !== null) out.write(`${line}\n`);
     },
     { wantsLogs: true },
   );
 
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-    if (process.stdin.isTTY) {
-      emitKeypressEvents(process.stdin);
-      process.stdin.setRawMode(true);
-      process.stdin.on('keypress', (str: string | undefined, key: { ctrl?: boolean; name?: string }) => {
-        if (key.name === 'q' || (key.ctrl && key.name === 'c')) resolve();
-        const n = Number(str);
-        if (n >= 1 && n <= demo.backends.length) {
-          void demo.toggle(n - 1).then((r) => {
-            if (r)
-              out.write(`            ${r.name} ${r.listening ? 'revived' : 'crashed (listener closed)'}\n`);
-          });
-        }
-      });
+  if (process.stdin.isTTY) {
+    emitKeypressEvents(process.stdin);
+    process.stdin.setRawMode(true);
+    // The terminal closing ends stdin too.
+    process.stdin.on('end', () => requestStop());
+    process.stdin.on('keypress', (str: string | undefined, key: { ctrl?: boolean; name?: string }) => {
+      if (key.name === 'q' || (key.ctrl && key.name === 'c')) requestStop();
+      const n = Number(str);
+      if (n >= 1 && n <= demo.backends.length) {
+        void demo.toggle(n - 1).then((r) => {
+          if (r)
+            out.write(
+              `${demoLine(Date.now(), `${r.name} ${r.listening ? 'revived' : 'crashed (listener closed)'}`)}\n`,
+            );
+        });
+      }
+    });
+  }
+  await stopRequested;
+  if (process.stdin.isTTY) {
+    try {
+      process.stdin.setRawMode(false);
+    } catch {
+      // A terminal that hung up has no mode left to restore.
     }
-  });
-  if (process.stdin.isTTY) process.stdin.setRawMode(false);
-  out.write('stopping…\n');
+  }
+  if (signal !== 'SIGHUP') out.write('stopping…\n');
   await demo.close();
   process.exit(0);
 });

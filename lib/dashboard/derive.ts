@@ -67,14 +67,14 @@ export function withBackendState(fe: FrontendView, backend: string, state: Backe
 }
 
 /**
- * The health icon of a frontend card:
- * - `ok` ✅: every backend of every pool is up;
- * - `degraded` ⚠️: the first pool serves, but some backend (in any pool) is not up;
- * - `fallback` ❗: a later pool serves, the first has nothing up;
- * - `down` ‼️: nothing serves (no member has an effective weight);
- * - `unknown` ❓: nothing is known yet (every backend unknown, paused or disabled).
+ * The health icon of a frontend card (drawn as inline SVG by the web app):
+ * - `ok` (green tick): every backend of every pool is up;
+ * - `degraded` (amber triangle): the first pool serves, but some backend (in any pool) is not up;
+ * - `fallback` (orange disc, one "!"): a later pool serves, the first has nothing up;
+ * - `down` (red octagon, "!!"): nothing serves (no member has an effective weight);
+ * - `unknown` (grey disc, "?"): nothing is known yet (every backend unknown, paused or disabled).
  * While `settling` (a transition arrived and VPP's lb state was not re-read yet) `down` is
- * shown as `degraded`, so a failover in progress does not flash ‼️.
+ * shown as `degraded`, so a failover in progress does not flash the red octagon.
  */
 export type FrontendHealth = 'ok' | 'degraded' | 'fallback' | 'down' | 'unknown';
 
@@ -87,14 +87,6 @@ export function frontendHealth(fe: FrontendView, settling = false): FrontendHeal
   if (serving > 0) return 'fallback';
   return members.every((b) => b.state === 'up') ? 'ok' : 'degraded';
 }
-
-export const HEALTH_ICONS: Readonly<Record<FrontendHealth, string>> = {
-  ok: '✅',
-  degraded: '⚠️',
-  fallback: '❗',
-  down: '‼️',
-  unknown: '❓',
-};
 
 export const HEALTH_TITLES: Readonly<Record<FrontendHealth, string>> = {
   ok: 'all backends serving',

@@ -82,6 +82,68 @@ function segment(s: string): string {
   }
 }
 
+/** An admin action, recognised from the path below /admin/api/ alone. */
+type ActionRoute =
+  | {
+      readonly maglevd: string;
+      readonly kind: 'backend';
+      readonly action: BackendAction;
+      readonly backend: string;
+    }
+  | {
+      readonly maglevd: string;
+      readonly kind: 'weight';
+      readonly frontend: string;
+      readonly pool: string;
+      readonly backend: string;
+    }
+  | { readonly maglevd: string; readonly kind: 'sync' }
+  | { readonly maglevd: string; readonly kind: 'reload' };
+
+/**
+ * The action an API path names, or null when it names none. Only the shape counts (not whether
+ * the maglevd or backend exists), so any method but POST on an action's URL is told which
+ * method it takes, whatever the names.
+ */
+function parseActionRoute(route: string): ActionRoute | null {
+  const raw = route.split('/');
+  if (raw[0] !== 'maglevd' || raw.length < 3) return null;
+  const parts = raw.map(segment);
+  const maglevd = parts[1] as string;
+  const what = parts.slice(2);
+  if (what.length === 3 && what[0] === 'backends' && BACKEND_ACTIONS.includes(what[2] as BackendAction))
+    return { maglevd, kind: 'backend', action: what[2] as BackendAction, backend: what[1] as string };
+  if (
+    what.length === 7 &&
+    what[0] === 'frontends' &&
+    what[2] === 'pools' &&
+    what[4] === 'backends' &&
+    what[6] === 'weight'
+  )
+    return {
+      maglevd,
+      kind: 'weight',
+      frontend: what[1] as string,
+      pool: what[3] as string,
+      backend: what[5] as string,
+    };
+  if (what.length === 1 && what[0] === 'sync') return { maglevd, kind: 'sync' };
+  if (what.length === 1 && what[0] === 'reload') return { maglevd, kind: 'reload' };
+  return null;
+}
+
+/** What an admin-action log line says about the action, before its body is read. */
+function actionLogFields(r: ActionRoute): Record<string, unknown> {
+  switch (r.kind) {
+    case 'backend':
+      return { action: r.action, backend: r.backend };
+    case 'weight':
+      return { action: 'set-weight', frontend: r.frontend, pool: r.pool, backend: r.backend };
+    default:
+      return { action: r.kind };
+  }
+}
+
 /**
  * maglevd-frontend: the web dashboard. Keeps a connection to every maglevd, serves the
  * single-page app and its JSON API under /view/ (read-only) and /admin/ (the same plus POST
@@ -216,6 +278,18 @@ export class DashboardServer {
         throw new HttpError(405, '/view/ is read-only; actions are under /admin/', { Allow: 'GET' });
       return this.#action(req, res, route);
     }
+    if (parseActionRoute(route) !== null) {
+      // An action only ever runs on POST: a GET (a prefetch, a crawler, a pasted link) must
+      // change nothing, and is told what would.
+      if (admin)
+        throw new HttpError(405, `${route} is an action: send it as a POST with a JSON body`, {
+          Allow: 'POST',
+        });
+      throw new HttpError(
+        404,
+        `no such API endpoint: ${route} (actions are POST requests under /admin/api/)`,
+      );
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD')
       throw new HttpError(405, 'method not allowed', { Allow: admin ? 'GET, POST' : 'GET' });
     const parts = route.split('/');
@@ -279,70 +353,95 @@ export class DashboardServer {
     // A cross-site form cannot send JSON without a CORS preflight, which this server never grants.
     if (type !== 'application/json')
       throw new HttpError(415, 'actions take a JSON body (Content-Type: application/json)');
-    const body = await readJson(req);
-    const parts = route.split('/').map(segment);
-    if (parts[0] !== 'maglevd' || parts.length < 3) throw new HttpError(404, `no such action: ${route}`);
-    const c = this.#connection(parts[1] as string);
-    const what = parts.slice(2);
-    const log = (action: string, fields: Record<string, unknown>) =>
-      this.#logger.info('admin-action', {
+    const action = parseActionRoute(route);
+    if (!action) throw new HttpError(404, `no such action: ${route}`);
+    const c = this.#connection(action.maglevd);
+    const fields: Record<string, unknown> = actionLogFields(action);
+    // One admin-action line per action, written once the outcome is known, so the log says
+    // what happened and not only what was asked for.
+    const done = (error?: string, status?: number) => {
+      const line = {
         maglevd: c.name,
-        action,
         ...fields,
         remote: req.socket.remoteAddress,
-      });
+        outcome: error === undefined ? 'ok' : 'error',
+        ...(error !== undefined && { error }),
+        ...(status !== undefined && { status }),
+      };
+      if (error === undefined) this.#logger.info('admin-action', line);
+      else this.#logger.warn('admin-action', line);
+    };
+    let answer: unknown;
     try {
-      if (what.length === 3 && what[0] === 'backends' && BACKEND_ACTIONS.includes(what[2] as BackendAction)) {
-        const action = what[2] as BackendAction;
-        log(action, { backend: what[1] });
-        return this.#json(res, 200, await c.backendAction(action, what[1] as string));
-      }
-      if (
-        what.length === 7 &&
-        what[0] === 'frontends' &&
-        what[2] === 'pools' &&
-        what[4] === 'backends' &&
-        what[6] === 'weight'
-      ) {
+      answer = await this.#runAction(c, action, await readJson(req), fields);
+    } catch (e) {
+      const err =
+        e instanceof MaglevCallError
+          ? new HttpError(httpStatusOf(e), e.message)
+          : e instanceof HttpError
+            ? e
+            : null;
+      if (err) done(err.message, err.status);
+      else done(e instanceof Error ? e.message : String(e), 500);
+      throw err ?? e;
+    }
+    // maglevd answers a reload it refused with ok false and the reason: a failure all the same.
+    const reload =
+      action.kind === 'reload'
+        ? (answer as { ok: boolean; parseError: string; semanticError: string })
+        : null;
+    if (reload && !reload.ok)
+      done(reload.parseError || reload.semanticError || 'maglevd refused the configuration');
+    else done();
+    return this.#json(res, 200, answer);
+  }
+
+  /** Runs one action against its maglevd; adds what the body said to the log fields. */
+  async #runAction(
+    c: MaglevdConnection,
+    route: ActionRoute,
+    body: Record<string, unknown>,
+    fields: Record<string, unknown>,
+  ): Promise<unknown> {
+    switch (route.kind) {
+      case 'backend':
+        return await c.backendAction(route.action, route.backend);
+      case 'weight': {
         const weight = body.weight;
         if (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 0 || weight > 100)
           throw new HttpError(400, 'weight must be a whole number 0-100');
         if (body.flush !== undefined && typeof body.flush !== 'boolean')
           throw new HttpError(400, 'flush must be true or false');
-        const req2 = {
-          frontend: what[1] as string,
-          pool: what[3] as string,
-          backend: what[5] as string,
+        const flush = body.flush === true;
+        fields.weight = weight;
+        fields.flush = flush;
+        return await c.setWeight({
+          frontend: route.frontend,
+          pool: route.pool,
+          backend: route.backend,
           weight,
-          flush: body.flush === true,
-        };
-        log('set-weight', req2);
-        return this.#json(res, 200, await c.setWeight(req2));
+          flush,
+        });
       }
-      if (what.length === 1 && what[0] === 'sync') {
+      case 'sync': {
         const frontend = body.frontend ?? '';
         if (typeof frontend !== 'string') throw new HttpError(400, 'frontend must be a string');
-        log('sync', { frontend });
+        fields.frontend = frontend;
         const r = await c.syncLbState(frontend);
-        return this.#json(res, 200, {
+        return {
           scope: r.scope,
           vipAdded: r.vipAdded,
           vipRemoved: r.vipRemoved,
           asAdded: r.asAdded,
           asRemoved: r.asRemoved,
           asWeightUpdated: r.asWeightUpdated,
-        });
+        };
       }
-      if (what.length === 1 && what[0] === 'reload') {
-        log('reload', {});
+      case 'reload': {
         const r = await c.reloadConfig();
-        return this.#json(res, 200, { ok: r.ok, parseError: r.parseError, semanticError: r.semanticError });
+        return { ok: r.ok, parseError: r.parseError, semanticError: r.semanticError };
       }
-    } catch (e) {
-      if (e instanceof MaglevCallError) throw new HttpError(httpStatusOf(e), e.message);
-      throw e;
     }
-    throw new HttpError(404, `no such action: ${route}`);
   }
 
   #connection(name: string): MaglevdConnection {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Maglevd } from '../daemon/maglevd.js';
 import { DashboardServer } from '../dashboard/server.js';
-import type { LogLevel } from '../events/types.js';
+import type { LogLevel, MaglevEvent, TransitionRecord } from '../events/types.js';
 import { VppLbSimulator } from '../sim/server.js';
 import { DemoBackendServer } from './backend-server.js';
 
@@ -88,7 +88,17 @@ export class MaglevDemo {
     return join(this.dir, 'maglev.yaml');
   }
 
+  /** Starts every part; when one fails, whatever did start is stopped and the directory removed. */
   async start(): Promise<void> {
+    try {
+      await this.#start();
+    } catch (e) {
+      await this.close().catch(() => {});
+      throw e;
+    }
+  }
+
+  async #start(): Promise<void> {
     let port = 0;
     for (const b of DEMO_BACKENDS) {
       const s = new DemoBackendServer({ name: b.name, address: b.address, port });
@@ -136,13 +146,78 @@ export class MaglevDemo {
     return { name: b.name, listening: b.listening };
   }
 
+  /**
+   * Stops every part and removes the temporary directory. Idempotent; the directory goes even
+   * when stopping a part fails (that error is thrown afterwards).
+   */
   async close(): Promise<void> {
-    await this.dashboard?.close();
-    await this.daemon?.close();
-    await this.sim?.close();
-    for (const b of this.backends) await b.stop();
+    let failure: unknown = null;
+    const stop = async (part: (() => Promise<void>) | undefined) => {
+      try {
+        await part?.();
+      } catch (e) {
+        failure ??= e;
+      }
+    };
+    await stop(this.dashboard ? () => (this.dashboard as DashboardServer).close() : undefined);
+    await stop(this.daemon ? () => (this.daemon as Maglevd).close() : undefined);
+    await stop(this.sim ? () => (this.sim as VppLbSimulator).close() : undefined);
+    for (const b of this.backends) if (b.listening) await stop(() => b.stop());
     rmSync(this.dir, { recursive: true, force: true });
+    if (failure !== null) throw failure;
   }
+}
+
+/** HH:MM:SS in local time: the demo's lines are read by a person, against the clock on the wall. */
+export function clockTime(at: number): string {
+  const d = new Date(at);
+  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+}
+
+/** One line of the demo's event log: the local time, two spaces, the text. */
+export function demoLine(at: number, text: string): string {
+  return `${clockTime(at)}  ${text}`;
+}
+
+const bare = (word: string) => word.toLowerCase().replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+
+/**
+ * Why a backend changed state, without saying anything twice: an operator action's code is
+ * repeated in its detail (code "paused", detail "paused by operator"), and the detail often
+ * starts with the new state the line already shows. So "up → paused (by operator)", not
+ * "up → paused (paused paused by operator)".
+ */
+export function transitionReason(t: Pick<TransitionRecord, 'to' | 'code' | 'detail'>): string {
+  const words: string[] = [];
+  for (const w of `${t.code} ${t.detail}`.split(/\s+/)) {
+    if (w === '') continue;
+    const prev = words[words.length - 1];
+    if (prev !== undefined && bare(prev) === bare(w)) continue;
+    words.push(w);
+  }
+  if (words.length > 0 && bare(words[0] as string) === bare(t.to)) words.shift();
+  return words.join(' ');
+}
+
+/** The demo's line for an event worth showing (transitions, VPP weight changes), or null. */
+export function formatDemoEvent(e: MaglevEvent): string | null {
+  if (e.kind === 'backend') {
+    // A backend event comes once per frontend using it; the demo has one frontend, and the
+    // copy without a frontend is the backend's own.
+    if (e.frontend === null) return null;
+    const t = e.transition;
+    const why = transitionReason(t);
+    return demoLine(t.at, `backend ${e.backend}: ${t.from} → ${t.to}${why ? ` (${why})` : ''}`);
+  }
+  if (e.kind === 'frontend') return demoLine(e.at, `frontend ${e.frontend}: ${e.from} → ${e.to}`);
+  if (e.msg === 'vpp-lbsync-as-weight')
+    return demoLine(
+      e.at,
+      `VPP: ${String(e.attrs.address)} weight ${String(e.attrs.weight)}${e.attrs.flush ? ' (flows flushed)' : ''}`,
+    );
+  if (e.msg === 'vpp-connect') return demoLine(e.at, 'VPP: connected');
+  if (e.msg === 'vpp-warmup-done') return demoLine(e.at, 'VPP: warmup done, every frontend programmed');
+  return null;
 }
 
 function devNull(): NodeJS.WritableStream {

@@ -237,10 +237,16 @@ export function parseFlags<S extends FlagSpecs>(
   };
 }
 
-function formatDefault(spec: FlagSpec): string {
+/** The default as --help shows it; undefined when there is none worth showing (an empty list). */
+function formatDefault(spec: FlagSpec): string | undefined {
   const d = spec.default;
   if (spec.kind === 'duration') return formatDuration(d as number);
-  if (spec.kind === 'strings') return (d as readonly string[]).join(',');
+  // An empty list has no spelling on the command line; "default " followed by nothing reads as
+  // a rendering bug, so the clause is left out.
+  if (spec.kind === 'strings') {
+    const list = d as readonly string[];
+    return list.length === 0 ? undefined : list.join(',');
+  }
   if (typeof d === 'string') return d === '' ? '""' : d;
   return String(d);
 }
@@ -262,9 +268,13 @@ export function formatHelp(specs: FlagSpecs, opts: HelpOptions): string {
     const left = `  --${name}${value}`;
     const extras: string[] = [];
     if (spec.env && spec.env.length > 0) extras.push(`env ${spec.env.join(', ')}`);
-    extras.push(`default ${formatDefault(spec)}`);
+    const shownDefault = formatDefault(spec);
+    if (shownDefault !== undefined) extras.push(`default ${shownDefault}`);
     if (spec.choices) extras.push(`one of ${spec.choices.join(', ')}`);
-    return { left, right: `${spec.description} (${extras.join('; ')})` };
+    return {
+      left,
+      right: extras.length > 0 ? `${spec.description} (${extras.join('; ')})` : spec.description,
+    };
   });
   const width = Math.min(36, Math.max(...rows.map((r) => r.left.length)) + 2);
   const lines = [`Usage: ${opts.usage}`, ''];

@@ -87,6 +87,15 @@ describe('maglevd-frontend binary', () => {
     expect(r.stdout).toMatch(/^maglevd-frontend version \S+ \(commit \S+, built \S+\)\n$/);
   });
 
+  it('--help lists every flag and renders no empty default', async () => {
+    const r = await runBin('maglevd-frontend', ['--help']);
+    expect(r.code).toBe(0);
+    for (const flag of ['server', 'listen', 'log-level', 'version', 'help'])
+      expect(r.stdout).toContain(`--${flag}`);
+    expect(r.stdout).toContain('(env MAGLEV_FRONTEND_SERVER, MAGLEV_SERVERS)\n');
+    expect(r.stdout).not.toMatch(/default[;)]|\(\)/);
+  });
+
   it.each([
     [[], {}, /no maglevd given/],
     [['-server', 'x:1'], { MAGLEV_FRONTEND_USER: 'ops' }, /MAGLEV_FRONTEND_PASSWORD is not/],

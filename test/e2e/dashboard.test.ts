@@ -134,6 +134,17 @@ describe('maglevd-frontend in Chromium', () => {
       expect(await page.locator('[data-testid="frontend-smtp-v4"]').getAttribute('data-health')).toBe(
         'fallback',
       );
+      // Health icons are inline SVG (no emoji font needed), drawn at full size, one per health.
+      for (const [fe, health] of [
+        ['web-v4', 'ok'],
+        ['api-v4', 'degraded'],
+        ['smtp-v4', 'fallback'],
+      ] as const) {
+        const icon = page.locator(`[data-testid="frontend-${fe}"] [data-testid="health-icon"] svg`);
+        expect(await icon.getAttribute('data-icon')).toBe(`health-${health}`);
+        expect(await icon.boundingBox()).toMatchObject({ width: 16, height: 16 });
+        expect(await icon.locator('title').textContent()).not.toBe('');
+      }
       const r = row(page, 'web-v4', 'primary', 'nginx0-ams');
       expect(await r.getAttribute('data-state')).toBe('up');
       expect(await r.locator('[data-testid="effective-weight"]').textContent()).toBe('100');
@@ -151,7 +162,11 @@ describe('maglevd-frontend in Chromium', () => {
       // The probe heartbeat and the VPP API arrows follow maglevd's debug log.
       await scenario.probeStarted(0, 'nginx1-ams');
       const probe = row(page, 'web-v4', 'primary', 'nginx1-ams').locator('.probe');
-      await expect.poll(() => probe.textContent(), { timeout: 20_000 }).toBe('❤️');
+      await expect.poll(() => probe.getAttribute('data-probing'), { timeout: 20_000 }).toBe('true');
+      expect(await probe.locator('svg[data-icon="heart"]').boundingBox()).toMatchObject({
+        width: 16,
+        height: 16,
+      });
       await scenario.vppApi(0, 'send');
       await expect
         .poll(() => page.locator('.api-arrow').first().getAttribute('class'), { timeout: 20_000 })
@@ -166,7 +181,9 @@ describe('maglevd-frontend in Chromium', () => {
         copyFileSync(tmp, repo('docs/dashboard.png'));
       }
       await scenario.probeDone(0, 'nginx1-ams');
-      await expect.poll(() => probe.textContent(), { timeout: 20_000 }).toBe('·');
+      await expect.poll(() => probe.getAttribute('data-probing'), { timeout: 20_000 }).toBe('false');
+      expect(await probe.locator('svg').count()).toBe(0);
+      expect(await probe.textContent()).toBe('·');
     } finally {
       await ctx.close();
     }
@@ -218,6 +235,12 @@ describe('maglevd-frontend in Chromium', () => {
           timeout: 20_000,
         })
         .toBe('fallback');
+      // The icon follows the health in place.
+      expect(
+        await page
+          .locator('[data-testid="frontend-web-v4"] [data-testid="health-icon"] svg')
+          .getAttribute('data-icon'),
+      ).toBe('health-fallback');
       await expect
         .poll(
           () =>

@@ -54,6 +54,8 @@ export class FakeMaglevd {
   readonly bus = new EventBus();
   /** Every unary method called, in order (e.g. "getVPPLBState"). */
   readonly calls: string[] = [];
+  /** When set, ReloadConfig refuses the configuration with this parse error. */
+  reloadParseError: string | null = null;
   readonly #config: FakeConfig;
   readonly #backends = new Map<string, BackendRuntime>();
   readonly #overrides = new Map<string, number>();
@@ -377,6 +379,8 @@ export class FakeMaglevd {
       },
       checkConfig: () => create(pb.CheckConfigResponseSchema, { ok: true }),
       reloadConfig: () => {
+        if (this.reloadParseError !== null)
+          return create(pb.ReloadConfigResponseSchema, { ok: false, parseError: this.reloadParseError });
         this.log('info', 'config-reload', {});
         return create(pb.ReloadConfigResponseSchema, { ok: true });
       },

@@ -467,6 +467,137 @@ describe('/admin/', () => {
     }
   });
 
+  it('answers any method but POST on an action URL with 405 and Allow: POST, changing nothing', async () => {
+    const auth = { Authorization: basic(USER, PASSWORD) };
+    const mutating = () =>
+      a.calls.filter((c) => /pause|resume|enable|disable|weight|sync|reload/i.test(c)).length;
+    const callsBefore = mutating();
+    const logBefore = logText.split('\n').filter((l) => l.includes('"admin-action"')).length;
+    const stateBefore = a.state('api0');
+    const paths = [
+      'backends/api0/pause',
+      'backends/api0/disable',
+      'frontends/web-v4/pools/primary/backends/nginx0-ams/weight',
+      'sync',
+      'reload',
+    ];
+    for (const path of paths) {
+      for (const method of ['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
+        const body = method === 'GET' || method === 'HEAD' ? undefined : '{"weight":1}';
+        const r = await http(`${base}/admin/api/maglevd/${encodeURIComponent(a.address)}/${path}`, {
+          method,
+          headers: {
+            ...auth,
+            'Content-Type': 'application/json',
+            Origin: base,
+            'Sec-Fetch-Site': 'same-origin',
+            // node sends DELETE and OPTIONS bodies unframed unless told their length.
+            ...(body !== undefined && { 'Content-Length': String(Buffer.byteLength(body)) }),
+          },
+          body,
+        });
+        expect(r.status, `${method} ${path}`).toBe(405);
+        expect(r.headers.allow, `${method} ${path}`).toBe('POST');
+        if (method !== 'HEAD') expect(JSON.parse(r.body).error).toMatch(/is an action: send it as a POST/);
+      }
+    }
+    // The shape decides, not the names: an unknown maglevd or backend is still an action URL.
+    const unknown = await http(`${base}/admin/api/maglevd/nowhere/backends/nobody/resume`, { headers: auth });
+    expect(unknown.status).toBe(405);
+    expect(unknown.headers.allow).toBe('POST');
+    // Authentication still comes first.
+    expect((await http(`${base}/admin/api/maglevd/${encodeURIComponent(a.address)}/reload`)).status).toBe(
+      401,
+    );
+    // /view/ has no actions at all, and says where they are.
+    const view = await http(`${base}/view/api/maglevd/${encodeURIComponent(a.address)}/backends/api0/pause`);
+    expect(view.status).toBe(404);
+    expect(JSON.parse(view.body).error).toContain('actions are POST requests under /admin/api/');
+    // The read API is untouched by the rule.
+    expect((await http(`${base}/admin/api/state`, { headers: auth })).status).toBe(200);
+
+    expect(mutating()).toBe(callsBefore);
+    expect(a.state('api0')).toBe(stateBefore);
+    expect(logText.split('\n').filter((l) => l.includes('"admin-action"')).length).toBe(logBefore);
+  });
+
+  it('logs one admin-action line per action once its outcome is known, with the outcome', async () => {
+    type Line = Record<string, unknown> & { msg: string; level: string };
+    const seen = logText.length;
+    const lines = () =>
+      logText
+        .slice(seen)
+        .split('\n')
+        .filter((l) => l.includes('"admin-action"'))
+        .map((l) => JSON.parse(l) as Line);
+    const remote = expect.stringMatching(/^(::ffff:)?127\.0\.0\.1$/);
+
+    expect((await action('backends/api0/pause', sameOrigin())).status).toBe(200);
+    // Written before the answer is sent, so it is there once the answer is.
+    expect(lines()).toEqual([
+      expect.objectContaining({
+        level: 'INFO',
+        maglevd: a.address,
+        action: 'pause',
+        backend: 'api0',
+        outcome: 'ok',
+        remote,
+      }),
+    ]);
+    expect(lines()[0]).not.toHaveProperty('error');
+
+    expect((await action('backends/api0/disable', sameOrigin())).status).toBe(200);
+    const refused = await action('backends/api0/pause', sameOrigin());
+    expect(refused.status).toBe(409);
+    expect(lines()[2]).toEqual(
+      expect.objectContaining({
+        level: 'WARN',
+        action: 'pause',
+        backend: 'api0',
+        outcome: 'error',
+        error: 'backend "api0" is disabled',
+        status: 409,
+      }),
+    );
+    expect((await action('backends/api0/enable', sameOrigin())).status).toBe(200);
+
+    // Refused by the dashboard itself (bad value), by maglevd (unknown name), and a reload
+    // maglevd answers with ok false.
+    await action('frontends/api-v4/pools/main/backends/api0/weight', sameOrigin(), '{"weight":"lots"}');
+    await action('frontends/api-v4/pools/main/backends/nobody/weight', sameOrigin(), '{"weight":5}');
+    a.reloadParseError = 'line 3: mapping values are not allowed here';
+    try {
+      const reload = await action('reload', sameOrigin());
+      expect(reload.status).toBe(200);
+      expect(JSON.parse(reload.body)).toMatchObject({ ok: false });
+    } finally {
+      a.reloadParseError = null;
+    }
+    expect((await action('sync', sameOrigin(), '{"frontend":"api-v4"}')).status).toBe(200);
+
+    const all = lines();
+    expect(all.map((l) => [l.action, l.outcome])).toEqual([
+      ['pause', 'ok'],
+      ['disable', 'ok'],
+      ['pause', 'error'],
+      ['enable', 'ok'],
+      ['set-weight', 'error'],
+      ['set-weight', 'error'],
+      ['reload', 'error'],
+      ['sync', 'ok'],
+    ]);
+    expect(all[4]).toMatchObject({ error: 'weight must be a whole number 0-100', status: 400, pool: 'main' });
+    expect(all[5]).toMatchObject({
+      error: 'backend "nobody" not in pool "main"',
+      status: 404,
+      weight: 5,
+      flush: false,
+    });
+    expect(all[6]).toMatchObject({ level: 'WARN', error: 'line 3: mapping values are not allowed here' });
+    expect(all[6]).not.toHaveProperty('status');
+    expect(all[7]).toMatchObject({ level: 'INFO', frontend: 'api-v4' });
+  });
+
   it('says so when admin is off', async () => {
     const plain = new DashboardServer({
       listen: '127.0.0.1:0',

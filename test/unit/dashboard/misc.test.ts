@@ -1,9 +1,11 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { backoffDelay, sleep } from '../../../lib/dashboard/backoff.js';
+import { frontendFlags } from '../../../lib/dashboard/flags.js';
 import { ListenAddressError, parseListenAddress } from '../../../lib/dashboard/listen.js';
 import { CoalescingRunner } from '../../../lib/dashboard/runner.js';
 import { formatSseComment, formatSseEvent, formatSseRetry } from '../../../lib/dashboard/sse.js';
+import { type FlagSpec, formatHelp } from '../../../lib/flags/flags.js';
 
 describe('parseListenAddress', () => {
   it.each([
@@ -24,6 +26,36 @@ describe('parseListenAddress', () => {
   ])('%s is refused', (text, why) => {
     expect(() => parseListenAddress(text)).toThrow(ListenAddressError);
     expect(() => parseListenAddress(text)).toThrow(why);
+  });
+});
+
+describe('maglevd-frontend --help', () => {
+  const help = formatHelp(frontendFlags, { program: 'maglevd-frontend', usage: 'maglevd-frontend [flags]' });
+  const line = (flag: string) => help.split('\n').find((l) => l.startsWith(`  --${flag} `)) ?? '';
+
+  it('leaves out the default of a list flag that has none, instead of printing an empty one', () => {
+    expect(line('server')).toBe(
+      '  --server ADDR[,ADDR...]  maglevd gRPC address(es), host:port; repeatable (env MAGLEV_FRONTEND_SERVER, MAGLEV_SERVERS)',
+    );
+    // No clause ends in an empty value anywhere.
+    expect(help).not.toMatch(/default[;)]|default\s*$|\(\)|; \)/m);
+  });
+
+  it('still shows every real default', () => {
+    expect(line('listen')).toContain('(env MAGLEV_FRONTEND_LISTEN, MAGLEV_LISTEN; default :8080)');
+    expect(line('log-level')).toContain('default info; one of debug, info, warn, error');
+  });
+
+  it('prints no empty parentheses for a flag with neither environment nor default', () => {
+    const specs = {
+      peer: { kind: 'strings', default: [], description: 'peers' } as FlagSpec<'strings'>,
+      tags: { kind: 'strings', default: ['a', 'b'], description: 'tags' } as FlagSpec<'strings'>,
+      name: { kind: 'string', default: '', description: 'name' } as FlagSpec<'string'>,
+    };
+    const text = formatHelp(specs, { program: 'x', usage: 'x' });
+    expect(text).toMatch(/--peer VALUE +peers\n/);
+    expect(text).toContain('tags (default a,b)');
+    expect(text).toContain('name (default "")');
   });
 });
 

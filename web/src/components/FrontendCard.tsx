@@ -4,13 +4,13 @@ import {
   bucketShares,
   formatAge,
   frontendHealth,
-  HEALTH_ICONS,
   HEALTH_TITLES,
 } from '../../../lib/dashboard/derive.js';
 import type { BackendView, FrontendView, LbStateView, PoolMemberView } from '../../../lib/dashboard/types.js';
 import { isProbing, isSettling, now, postAction } from '../store.js';
 import { StateBadge } from './Badges.jsx';
 import { Flash } from './Flash.jsx';
+import { HealthIcon, HeartIcon } from './Icons.jsx';
 import { colorOf } from './palette.js';
 import { notifyError } from './Toast.jsx';
 
@@ -207,7 +207,7 @@ export function FrontendCard(props: CardProps): JSX.Element {
           <StateBadge state={props.frontend.state} large />
         </Flash>
         <span class="health-icon" title={HEALTH_TITLES[health()]} data-testid="health-icon">
-          {HEALTH_ICONS[health()]}
+          <HealthIcon health={health()} label={HEALTH_TITLES[health()]} />
         </span>
         <span class="vip mono">{vip()}</span>
         <span class="desc">{props.frontend.description}</span>
@@ -335,8 +335,14 @@ export function FrontendCard(props: CardProps): JSX.Element {
                             <td class="r num muted" title="time in this state">
                               {since(m.name) === null ? '–' : formatAge(now() - (since(m.name) as number))}
                             </td>
-                            <td class="c probe" title="health probe in flight">
-                              {isProbing(props.maglevd, m.name) ? '❤️' : '·'}
+                            <td
+                              class="c probe"
+                              title="health probe in flight"
+                              data-probing={isProbing(props.maglevd, m.name) ? 'true' : 'false'}
+                            >
+                              <Show when={isProbing(props.maglevd, m.name)} fallback="·">
+                                <HeartIcon label="health probe in flight" />
+                              </Show>
                             </td>
                             <Show when={props.admin}>
                               <td class="r">
