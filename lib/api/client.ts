@@ -196,11 +196,12 @@ export class MaglevClient {
       o,
     );
   }
+  /** Syncs all of VPP, or only the VIP of the frontend named (`frontend_name` on the wire). */
   syncVPPLBState(frontend = '', o?: CallOptions) {
     return this.#unary<typeof pb.SyncVPPLBStateRequestSchema, typeof pb.SyncVPPLBStateResponseSchema>(
       'SyncVPPLBState',
       pb.SyncVPPLBStateRequestSchema,
-      { frontend },
+      { frontendName: frontend },
       o,
     );
   }
