@@ -1,6 +1,7 @@
 import { create, type DescMessage, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
 import {
   type Client,
+  connectivityState,
   credentials,
   Metadata,
   makeGenericClientConstructor,
@@ -14,7 +15,7 @@ const MaglevGenericClient = makeGenericClientConstructor(grpcServiceDefinition(p
 
 /** A failed call: the gRPC code and maglevd's message, without grpc-js's "N CODE:" prefix. */
 export class MaglevCallError extends Error {
-  override readonly name = 'MaglevCallError';
+  override readonly name: string = 'MaglevCallError';
   constructor(
     readonly method: string,
     readonly code: status,
@@ -22,6 +23,54 @@ export class MaglevCallError extends Error {
   ) {
     super(details || `${method}: ${status[code] ?? code}`);
   }
+}
+
+/**
+ * A call that never reached maglevd: nothing listens at the address, the name does not resolve,
+ * the peer is not a gRPC server, or no connection came up before the deadline. `reason` is short
+ * and lower case (`connection refused`); `details` keeps grpc-js's own text for debugging.
+ */
+export class MaglevUnreachableError extends MaglevCallError {
+  override readonly name = 'MaglevUnreachableError';
+  constructor(
+    method: string,
+    code: status,
+    details: string,
+    readonly address: string,
+    readonly reason: string,
+  ) {
+    super(method, code, details);
+    this.message = `cannot reach maglevd at ${address}: ${reason}`;
+  }
+}
+
+// Socket errors as a person says them; the codes are those of Node's net module and getaddrinfo.
+const SOCKET_ERRORS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\bECONNREFUSED\b/, 'connection refused'],
+  [/\bECONNRESET\b/, 'connection reset'],
+  [/\bETIMEDOUT\b/, 'connection timed out'],
+  [/\bEHOSTUNREACH\b/, 'no route to host'],
+  [/\bENETUNREACH\b/, 'network is unreachable'],
+  [/\bEADDRNOTAVAIL\b/, 'address not available'],
+  [/\bENOENT\b/, 'no such socket'],
+  [/\bEACCES\b/, 'permission denied'],
+  [/\b(ENOTFOUND|EAI_AGAIN|EAI_NONAME)\b|Name resolution failed/, 'cannot resolve the host name'],
+  // grpc-js's words for a peer that accepted TCP but closed it or spoke no HTTP/2 (not a gRPC
+  // server), and for a connection lost while the call was in flight.
+  [/Failed to connect|protocol error/i, 'the connection closed before the gRPC handshake'],
+  [/Connection dropped/i, 'connection lost'],
+];
+
+/**
+ * The reason a call that never got a connection failed, from grpc-js's status text, which
+ * carries the socket error (`No connection established. Last error: Error: connect
+ * ECONNREFUSED 127.0.0.1:9090. Resolution note: `).
+ */
+function unreachableReason(code: status, details: string, timeoutMs: number): string {
+  if (code === status.DEADLINE_EXCEEDED) return `no connection within ${timeoutMs / 1000}s`;
+  for (const [re, reason] of SOCKET_ERRORS) if (re.test(details)) return reason;
+  const last = /Last error: (?:Error: )?(.*?)\.? Resolution note/.exec(details)?.[1];
+  return last || details || 'no connection';
 }
 
 export interface MaglevClientOptions {
@@ -53,6 +102,26 @@ export class MaglevClient {
     this.#timeoutMs = opts.timeoutMs ?? 10_000;
   }
 
+  /**
+   * A failed call as MaglevCallError, or MaglevUnreachableError when it never reached maglevd.
+   * maglevd itself answers UNAVAILABLE too (VPP not connected), so the code alone cannot tell;
+   * the channel's state can: a call maglevd answered leaves it READY.
+   */
+  #callError(method: string, code: status, details: string, timeoutMs: number): MaglevCallError {
+    const unreached =
+      (code === status.UNAVAILABLE || code === status.DEADLINE_EXCEEDED) &&
+      this.#client.getChannel().getConnectivityState(false) !== connectivityState.READY;
+    return unreached
+      ? new MaglevUnreachableError(
+          method,
+          code,
+          details,
+          this.address,
+          unreachableReason(code, details, timeoutMs),
+        )
+      : new MaglevCallError(method, code, details);
+  }
+
   #unary<I extends DescMessage, O extends DescMessage>(
     method: string,
     schema: I,
@@ -65,11 +134,12 @@ export class MaglevClient {
         reject(new MaglevCallError(method, status.CANCELLED, 'cancelled'));
         return;
       }
-      const deadline = new Date(Date.now() + (opts.timeoutMs ?? this.#timeoutMs));
+      const timeoutMs = opts.timeoutMs ?? this.#timeoutMs;
+      const deadline = new Date(Date.now() + timeoutMs);
       const onAbort = () => call.cancel();
       const call = fn.call(this.#client, create(schema, init), new Metadata(), { deadline }, (err, res) => {
         opts.signal?.removeEventListener('abort', onAbort);
-        if (err) reject(new MaglevCallError(method, err.code, err.details));
+        if (err) reject(this.#callError(method, err.code, err.details, timeoutMs));
         else resolve(res as MessageShape<O>);
       });
       opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -196,11 +266,12 @@ export class MaglevClient {
       o,
     );
   }
+  /** Syncs all of VPP, or only the VIP of the frontend named (`frontend_name` on the wire). */
   syncVPPLBState(frontend = '', o?: CallOptions) {
     return this.#unary<typeof pb.SyncVPPLBStateRequestSchema, typeof pb.SyncVPPLBStateResponseSchema>(
       'SyncVPPLBState',
       pb.SyncVPPLBStateRequestSchema,
-      { frontend },
+      { frontendName: frontend },
       o,
     );
   }
@@ -232,7 +303,12 @@ export class MaglevClient {
     } catch (e) {
       const err = e as Partial<ServiceError>;
       if (err.code === status.CANCELLED && signal?.aborted) return;
-      throw new MaglevCallError('WatchEvents', err.code ?? status.UNKNOWN, err.details ?? String(e));
+      throw this.#callError(
+        'WatchEvents',
+        err.code ?? status.UNKNOWN,
+        err.details ?? String(e),
+        this.#timeoutMs,
+      );
     } finally {
       signal?.removeEventListener('abort', onAbort);
       stream.cancel();

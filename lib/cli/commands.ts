@@ -13,6 +13,7 @@ import {
   renderHealthCheckList,
   renderLbCounters,
   renderLbState,
+  renderNames,
   renderSync,
   renderVersion,
   renderVppInfo,
@@ -98,6 +99,14 @@ async function listHealthChecks(c: MaglevApi, o: { signal?: AbortSignal }): Prom
   return Promise.all(r.names.map((n) => c.getHealthCheck(n, o)));
 }
 
+/** The names of a list reply; a reply with only the objects (no names) still lists them. */
+function namesOf<K extends 'frontends' | 'backends' | 'healthchecks'>(
+  r: { readonly names: readonly string[] } & { readonly [k in K]: ReadonlyArray<{ readonly name: string }> },
+  key: K,
+): string[] {
+  return r.names.length > 0 ? [...r.names] : r[key].map((x) => x.name);
+}
+
 /** The `help` listing. */
 export function renderHelp(style: Style): string[] {
   const rows = commandSummaries(MAGLEVC_TREE);
@@ -128,17 +137,26 @@ export async function runCommand(cmd: ParsedCommand<CommandName>, ctx: CommandCo
       return 0;
     case 'show-frontends':
       if (args.frontend !== undefined) print(renderFrontend(await c.getFrontend(name('frontend'), o), style));
-      else print(renderFrontendList(await listFrontends(c, o), style));
+      else print(renderNames(namesOf(await c.listFrontends(o), 'frontends')));
+      return 0;
+    case 'show-frontends-detail':
+      print(renderFrontendList(await listFrontends(c, o), style));
       return 0;
     case 'show-backends':
       if (args.backend !== undefined)
         print(renderBackend(await c.getBackend(name('backend'), o), ctx.now(), style));
-      else print(renderBackendList(await listBackends(c, o), ctx.now(), style));
+      else print(renderNames(namesOf(await c.listBackends(o), 'backends')));
+      return 0;
+    case 'show-backends-detail':
+      print(renderBackendList(await listBackends(c, o), ctx.now(), style));
       return 0;
     case 'show-healthchecks':
       if (args.healthcheck !== undefined)
         print(renderHealthCheck(await c.getHealthCheck(name('healthcheck'), o), style));
-      else print(renderHealthCheckList(await listHealthChecks(c, o), style));
+      else print(renderNames(namesOf(await c.listHealthChecks(o), 'healthchecks')));
+      return 0;
+    case 'show-healthchecks-detail':
+      print(renderHealthCheckList(await listHealthChecks(c, o), style));
       return 0;
     case 'show-vpp-info':
       print(renderVppInfo(await c.getVPPInfo(o), ctx.now(), style));

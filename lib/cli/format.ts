@@ -11,19 +11,53 @@ const RED = '\x1b[31m';
 const RESET = '\x1b[0m';
 
 export interface Style {
+  /** Whether labels (written to stdout) are coloured. */
   readonly color: boolean;
   /** A static label, padded to `width` visible characters. */
   label(text: string, width?: number): string;
-  /** An error message. */
+  /** An error message (written to stderr). */
   error(text: string): string;
 }
 
-export function makeStyle(color: boolean): Style {
+/**
+ * Labels go to stdout and errors to stderr, and each may or may not be a terminal, so the two
+ * are coloured independently (`errorColor` defaults to `color`).
+ */
+export function makeStyle(color: boolean, errorColor = color): Style {
   return {
     color,
     label: (text, width = 0) => (color ? `${BLUE}${text.padEnd(width)}${RESET}` : text.padEnd(width)),
-    error: (text) => (color ? `${RED}${text}${RESET}` : text),
+    error: (text) => (errorColor ? `${RED}${text}${RESET}` : text),
   };
+}
+
+/** `--color`: always, never, or auto (a terminal, and NO_COLOR unset or empty). */
+export type ColorMode = 'always' | 'never' | 'auto';
+
+/** A `--color` value maglevc does not know. */
+export class ColorModeError extends Error {
+  override readonly name = 'ColorModeError';
+}
+
+// The Go maglevc's --color was a boolean, so its spellings keep working.
+const ALWAYS = new Set(['always', 'true', 't', '1', 'yes', 'on']);
+const NEVER = new Set(['never', 'false', 'f', '0', 'no', 'off']);
+
+export function parseColorMode(text: string): ColorMode {
+  const t = text.trim().toLowerCase();
+  if (ALWAYS.has(t)) return 'always';
+  if (NEVER.has(t)) return 'never';
+  if (t === 'auto') return 'auto';
+  throw new ColorModeError('expected always, never or auto (or true, false)');
+}
+
+/**
+ * Whether to colour one stream. `auto` follows https://no-color.org: a NO_COLOR that is set and
+ * not empty turns colour off; an explicit `always` (flag or MAGLEV_COLOR) still wins over it.
+ */
+export function colorOn(mode: ColorMode, isTTY: boolean, noColor: boolean): boolean {
+  if (mode !== 'auto') return mode === 'always';
+  return isTTY && !noColor;
 }
 
 /** Removes ANSI escape sequences (for measuring and for tests). */

@@ -3,7 +3,8 @@ import { type FlagSpecs, formatHelp, parseFlags, UsageError } from '../flags/fla
 import { type BuildInfo, buildInfo, formatVersion } from '../version.js';
 import { runCommand } from './commands.js';
 import { describeError } from './errors.js';
-import { makeStyle } from './format.js';
+import { type ColorMode, ColorModeError, colorOn, makeStyle, parseColorMode } from './format.js';
+import { parseServerAddress, ServerAddressError } from './server-address.js';
 import { runShell, type ShellInput, type ShellOutput } from './shell.js';
 import { type CommandName, MAGLEVC_TREE } from './tree.js';
 import { CommandSyntaxError, type ParsedCommand, parseCommand } from './walk.js';
@@ -14,13 +15,17 @@ export const maglevcFlags = {
     env: ['MAGLEV_SERVER'],
     default: 'localhost:9090',
     valueName: 'HOST:PORT',
-    description: "address of maglevd's gRPC API",
+    description: "address of maglevd's gRPC API: HOST:PORT, [IPV6]:PORT or unix:PATH",
   },
   color: {
-    kind: 'boolean',
+    kind: 'string',
     env: ['MAGLEV_COLOR'],
-    default: true,
-    description: 'colour labels (dark blue) and errors (red); false writes no ANSI escapes at all',
+    default: 'auto',
+    bareValue: 'always',
+    valueName: 'WHEN',
+    description:
+      'colour labels and errors: always (--color alone, true), never (false), or auto: on a terminal ' +
+      'unless NO_COLOR is set',
   },
   version: {
     kind: 'boolean',
@@ -47,7 +52,8 @@ export interface SignalSource {
 
 export interface MaglevcIo {
   readonly stdout: ShellOutput;
-  readonly stderr: NodeJS.WritableStream;
+  /** `isTTY` decides, with `--color=auto`, whether errors are red. */
+  readonly stderr: NodeJS.WritableStream & { readonly isTTY?: boolean };
   readonly stdin: ShellInput;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Ends `watch events` on SIGINT; without it only keys and `num` end a one-shot watch. */
@@ -59,7 +65,7 @@ export interface MaglevcIo {
 
 const HELP = {
   program: 'maglevc',
-  usage: 'maglevc [--server host:port] [--color[=bool]] [command...]',
+  usage: 'maglevc [--server host:port] [--color[=always|never|auto]] [command...]',
   summary:
     'Command-line client of maglevd. With a command, runs it once and exits (0 on success, 1 when\n' +
     'it failed, 2 when the command line is wrong); without one, opens an interactive shell.\n' +
@@ -76,8 +82,7 @@ export async function runMaglevc(argv: readonly string[], io: MaglevcIo): Promis
     flags = parseFlags(maglevcFlags, argv, io.env, { positionals: true });
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    io.stderr.write(`maglevc: ${e.message}\nRun 'maglevc --help' for usage.\n`);
-    return MAGLEVC_EXIT.usage;
+    return usage(io, e.message);
   }
   const build = io.build ?? buildInfo;
   const { values, positionals } = flags;
@@ -89,7 +94,32 @@ export async function runMaglevc(argv: readonly string[], io: MaglevcIo): Promis
     io.stdout.write(`${formatVersion('maglevc', build)}\n`);
     return MAGLEVC_EXIT.ok;
   }
-  const style = makeStyle(values.color);
+  // Checked before anything runs, so a typo in --server is a usage error, not an unreachable
+  // server; the flag or variable it came from is named.
+  const origin = (flag: keyof typeof maglevcFlags): string => {
+    if (flags.sources[flag] === 'flag') return `flag --${flag}`;
+    const env = (maglevcFlags[flag] as { env?: readonly string[] }).env?.find((e) => io.env[e] !== undefined);
+    return `${env ?? 'the default'} (--${flag})`;
+  };
+  let target: string;
+  let color: ColorMode;
+  try {
+    target = parseServerAddress(values.server);
+  } catch (e) {
+    if (!(e instanceof ServerAddressError)) throw e;
+    return usage(io, `invalid value ${JSON.stringify(e.value)} for ${origin('server')}: ${e.message}`);
+  }
+  try {
+    color = parseColorMode(values.color);
+  } catch (e) {
+    if (!(e instanceof ColorModeError)) throw e;
+    return usage(io, `invalid value ${JSON.stringify(values.color)} for ${origin('color')}: ${e.message}`);
+  }
+  const noColor = (io.env.NO_COLOR ?? '') !== '';
+  const style = makeStyle(
+    colorOn(color, io.stdout.isTTY === true, noColor),
+    colorOn(color, io.stderr.isTTY === true, noColor),
+  );
   const now = io.now ?? Date.now;
   const errLines = (lines: readonly string[]) => {
     for (const l of lines) io.stderr.write(`${l}\n`);
@@ -106,7 +136,7 @@ export async function runMaglevc(argv: readonly string[], io: MaglevcIo): Promis
       return MAGLEVC_EXIT.usage;
     }
     // Creating the client does not connect: `help` and `show version` work without a server.
-    const client = new MaglevClient(values.server);
+    const client = new MaglevClient(target);
     const stop = new AbortController();
     const release = cmd.command === 'watch-events' ? stopOnKeyOrSignal(io, stop) : () => {};
     try {
@@ -120,7 +150,7 @@ export async function runMaglevc(argv: readonly string[], io: MaglevcIo): Promis
         err: (l) => io.stderr.write(`${l}\n`),
       });
     } catch (e) {
-      errLines(describeError(e, style, { echoLine: false, indent: 0 }));
+      errLines(describeError(e, style, { echoLine: false, indent: 0, prefix: 'maglevc: ' }));
       return MAGLEVC_EXIT.failed;
     } finally {
       release();
@@ -128,7 +158,7 @@ export async function runMaglevc(argv: readonly string[], io: MaglevcIo): Promis
     }
   }
 
-  const client = new MaglevClient(values.server);
+  const client = new MaglevClient(target);
   try {
     return await runShell({
       client,
@@ -143,6 +173,11 @@ export async function runMaglevc(argv: readonly string[], io: MaglevcIo): Promis
   } finally {
     client.close();
   }
+}
+
+function usage(io: MaglevcIo, message: string): number {
+  io.stderr.write(`maglevc: ${message}\nRun 'maglevc --help' for usage.\n`);
+  return MAGLEVC_EXIT.usage;
 }
 
 /**

@@ -40,6 +40,18 @@ function upCount(f: pb.FrontendInfo): string {
   return `${up}/${members.size}`;
 }
 
+/**
+ * The bare listing of `show frontends|backends|healthchecks`: one name per line and nothing
+ * else (no header, no colour, nothing at all when there are none), so that
+ * `for f in $(maglevc show frontends)` works as with the Go maglevc.
+ */
+export function renderNames(names: readonly string[]): string[] {
+  return [...names];
+}
+
+/** The footnote under a frontend whose pool members carry an operator's weight. */
+export const OVERRIDE_LEGEND = '* weight set at runtime by an operator, not from the config';
+
 export function renderFrontendList(frontends: readonly pb.FrontendInfo[], style: Style): string[] {
   if (frontends.length === 0) return ['no frontends'];
   return table(
@@ -83,13 +95,15 @@ export function renderFrontend(f: pb.FrontendInfo, style: Style): string[] {
     lines.push(`  ${p.name}${active ? ' (active)' : ''}`);
     for (const b of p.backends) {
       const notes: string[] = [];
-      if (b.weight !== 100)
-        notes.push(`${style.label('weight')} ${b.weight}${b.weightOverridden ? ' (set)' : ''}`);
+      // An override is shown even when it sets the default 100: it still outlives the config.
+      if (b.weight !== 100 || b.weightOverridden)
+        notes.push(`${style.label('weight')} ${b.weight}${b.weightOverridden ? '*' : ''}`);
       if (!b.enabled) notes.push('[disabled]');
       const cols = [b.name.padEnd(nameW), b.address.padEnd(addrW), b.state.padEnd(stateW), ...notes];
       lines.push(`    ${cols.join('  ')}`.trimEnd());
     }
   });
+  if (members.some((b) => b.weightOverridden)) lines.push(OVERRIDE_LEGEND);
   return lines;
 }
 

@@ -177,7 +177,8 @@ export async function runShell(opts: ShellOptions): Promise<number> {
           failed = true;
       } catch (e) {
         failed = true;
-        for (const l of describeError(e, style, { echoLine: false, indent: 0 })) err(l);
+        const prefix = terminal ? '' : 'maglevc: ';
+        for (const l of describeError(e, style, { echoLine: false, indent: 0, prefix })) err(l);
       } finally {
         running = undefined;
       }

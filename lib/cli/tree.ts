@@ -4,8 +4,11 @@ import type { CommandNode } from './walk.js';
 export type CommandName =
   | 'show-version'
   | 'show-frontends'
+  | 'show-frontends-detail'
   | 'show-backends'
+  | 'show-backends-detail'
   | 'show-healthchecks'
+  | 'show-healthchecks-detail'
   | 'show-vpp-info'
   | 'show-vpp-lbstate'
   | 'show-vpp-lb-counters'
@@ -33,6 +36,29 @@ function syncTarget(): Node {
   };
 }
 
+/**
+ * `show frontends` and its kin: the names, one per line, for scripts (`for f in $(maglevc show
+ * frontends)`), as the Go maglevc prints them; `detail` for the table; a name for one in detail.
+ * `detail` stands where a name may, so it is matched only when spelled out (see walk.ts).
+ */
+function listing(
+  words: readonly [string, string],
+  kind: 'frontend' | 'backend' | 'healthcheck',
+  what: string,
+  list: CommandName,
+  table: CommandName,
+): Node {
+  return {
+    words,
+    help: `${what} by name, one per line; or one in detail`,
+    command: list,
+    children: [
+      { words: ['detail'], help: `all ${what} as a table`, command: table },
+      { slot: { kind, arg: kind, label: '<name>' }, help: `${what.replace(/s$/, '')} name`, command: list },
+    ],
+  };
+}
+
 function backendAction(word: string, command: CommandName, help: string): Node {
   return { words: [word], help, command };
 }
@@ -48,42 +74,15 @@ export const MAGLEVC_TREE: readonly CommandNode<CommandName>[] = [
     help: 'show state and configuration',
     children: [
       { words: ['version'], help: "maglevc's version, commit and build date", command: 'show-version' },
-      {
-        words: ['frontends', 'frontend'],
-        help: 'all frontends, or one in detail',
-        command: 'show-frontends',
-        children: [
-          {
-            slot: { kind: 'frontend', arg: 'frontend', label: '<name>' },
-            help: 'frontend name',
-            command: 'show-frontends',
-          },
-        ],
-      },
-      {
-        words: ['backends', 'backend'],
-        help: 'all backends, or one in detail',
-        command: 'show-backends',
-        children: [
-          {
-            slot: { kind: 'backend', arg: 'backend', label: '<name>' },
-            help: 'backend name',
-            command: 'show-backends',
-          },
-        ],
-      },
-      {
-        words: ['healthchecks', 'healthcheck'],
-        help: 'all health checks, or one in detail',
-        command: 'show-healthchecks',
-        children: [
-          {
-            slot: { kind: 'healthcheck', arg: 'healthcheck', label: '<name>' },
-            help: 'health check name',
-            command: 'show-healthchecks',
-          },
-        ],
-      },
+      listing(['frontends', 'frontend'], 'frontend', 'frontends', 'show-frontends', 'show-frontends-detail'),
+      listing(['backends', 'backend'], 'backend', 'backends', 'show-backends', 'show-backends-detail'),
+      listing(
+        ['healthchecks', 'healthcheck'],
+        'healthcheck',
+        'health checks',
+        'show-healthchecks',
+        'show-healthchecks-detail',
+      ),
       {
         words: ['vpp'],
         help: 'the VPP dataplane',
@@ -152,7 +151,7 @@ export const MAGLEVC_TREE: readonly CommandNode<CommandName>[] = [
             slot: { kind: 'backend', arg: 'backend', label: '<name>' },
             help: 'backend name',
             children: [
-              backendAction('pause', 'set-backend-pause', 'stop probing; keep its last weight'),
+              backendAction('pause', 'set-backend-pause', 'stop probing; weight 0, flows kept (a drain)'),
               backendAction('resume', 'set-backend-resume', 'start probing again'),
               backendAction('disable', 'set-backend-disable', 'take it out of service (weight 0, flushed)'),
               backendAction('enable', 'set-backend-enable', 'put it back into service'),

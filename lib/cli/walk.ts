@@ -6,7 +6,9 @@
  * of one. An exact spelling wins over prefixes of other keywords; otherwise the prefix must be
  * unambiguous among the keywords allowed at that point. Spellings of one keyword never compete
  * with each other (`ba` is `backends`, though `backend` is a spelling too). A slot (a name or a
- * number) takes any word no keyword matched.
+ * number) takes any word no keyword matched. Where a name may stand beside keywords (`show
+ * frontends detail|<name>`), the keywords must be spelled out, so that a name which happens to
+ * be a prefix of one (a frontend `d`) still reaches the slot.
  *
  * Pure: no I/O. Live names for slots are fetched by the shell.
  */
@@ -179,7 +181,8 @@ function matchWord<C extends string>(cands: readonly CommandNode<C>[], word: str
   const keywords = cands.filter((c) => c.words);
   const exact = keywords.find((c) => c.words?.includes(word));
   if (exact) return { kind: 'node', node: exact, value: exact.words?.[0] as string };
-  const prefixed = keywords.filter((c) => c.words?.some((w) => w.startsWith(word)));
+  const nameSlot = cands.some((c) => c.slot && !c.slot.choices && !c.slot.numeric);
+  const prefixed = nameSlot ? [] : keywords.filter((c) => c.words?.some((w) => w.startsWith(word)));
   if (prefixed.length === 1) {
     const node = prefixed[0] as CommandNode<C>;
     return { kind: 'node', node, value: node.words?.[0] as string };

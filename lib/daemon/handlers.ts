@@ -296,11 +296,13 @@ export class MaglevHandlersImpl implements MaglevHandlers {
 
   async syncVPPLBState(req: pb.SyncVPPLBStateRequest): Promise<pb.SyncVPPLBStateResponse> {
     this.#vpp();
-    if (req.frontend !== '' && !this.d.config.frontends.has(req.frontend)) {
-      throw new NotFoundError(`frontend "${req.frontend}" not found in config`);
+    if (req.frontendName !== '' && !this.d.config.frontends.has(req.frontendName)) {
+      throw new NotFoundError(`frontend "${req.frontendName}" not found in config`);
     }
     const r =
-      req.frontend === '' ? await this.d.reconciler.syncAll() : await this.d.reconciler.syncVip(req.frontend);
+      req.frontendName === ''
+        ? await this.d.reconciler.syncAll()
+        : await this.d.reconciler.syncVip(req.frontendName);
     return create(pb.SyncVPPLBStateResponseSchema, {
       scope: r.scope,
       vipAdded: r.vip_added,

@@ -33,6 +33,11 @@ export interface FlagSpec<K extends FlagKind = FlagKind> {
   readonly repeatable?: boolean;
   /** Shorter spellings, e.g. `h` for `help`. */
   readonly aliases?: readonly string[];
+  /**
+   * For a string flag: the value of the flag given alone (`--color` for `--color=always`). Such
+   * a flag takes a value only after `=`, never from the next argument.
+   */
+  readonly bareValue?: string;
 }
 
 export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
@@ -210,6 +215,8 @@ export function parseFlags<S extends FlagSpecs>(
     } else if (spec.kind === 'boolean') {
       values[name] = true;
       sources[name] = 'flag';
+    } else if (spec.bareValue !== undefined) {
+      setFromFlag(name, spec, spec.bareValue, shown);
     } else {
       const next = argv[i + 1];
       if (next === undefined) throw new UsageError(`flag ${shown} needs a value`, name);
@@ -261,10 +268,14 @@ export interface HelpOptions {
 /** The --help text: every flag with its value, environment variables and default. */
 export function formatHelp(specs: FlagSpecs, opts: HelpOptions): string {
   const rows = Object.entries(specs).map(([name, spec]) => {
+    const valueName =
+      spec.valueName ?? (spec.kind === 'duration' ? 'DURATION' : spec.kind === 'int' ? 'N' : 'VALUE');
     const value =
       spec.kind === 'boolean'
         ? '[=BOOL]'
-        : ` ${spec.valueName ?? (spec.kind === 'duration' ? 'DURATION' : spec.kind === 'int' ? 'N' : 'VALUE')}`;
+        : spec.bareValue !== undefined
+          ? `[=${valueName}]`
+          : ` ${valueName}`;
     const left = `  --${name}${value}`;
     const extras: string[] = [];
     if (spec.env && spec.env.length > 0) extras.push(`env ${spec.env.join(', ')}`);

@@ -168,8 +168,9 @@ describe('maglevc one-shot commands against maglevd and the simulator', { timeou
     expect(v.date).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 
-  it('show frontends lists them; show frontend <name> details pools and members', async () => {
-    const list = await ok('show', 'frontends');
+  it('show frontends lists the names; detail the table; show frontend <name> pools and members', async () => {
+    expect(await ok('show', 'frontends')).toEqual(['web']);
+    const list = await ok('show', 'frontends', 'detail');
     expect(cols(list[0])).toEqual([
       'name',
       'address',
@@ -197,8 +198,9 @@ describe('maglevc one-shot commands against maglevd and the simulator', { timeou
     expect(await ok('sh', 'fr', 'web')).toEqual(one);
   });
 
-  it('show backends lists them; show backend <name> shows its health and transitions', async () => {
-    const list = await ok('show', 'backends');
+  it('show backends lists the names; detail the table; show backend <name> its health', async () => {
+    expect(await ok('show', 'backends')).toEqual(['web1', 'web2', 'spare']);
+    const list = await ok('show', 'backends', 'detail');
     expect(cols(list[0])).toEqual(['name', 'address', 'state', 'for', 'enabled', 'healthcheck', 'frontends']);
     const rows = list.slice(1).map(cols);
     expect(rows.map((r) => [r[0], r[1], r[2], r[4], r[5], r[6]])).toEqual([
@@ -217,8 +219,9 @@ describe('maglevc one-shot commands against maglevd and the simulator', { timeou
     ]);
   });
 
-  it('show healthchecks lists them; show healthcheck <name> shows the HTTP parameters', async () => {
-    const list = await ok('show', 'healthchecks');
+  it('show healthchecks lists the names; detail the table; show healthcheck <name> its HTTP', async () => {
+    expect(await ok('show', 'healthchecks')).toEqual(['http']);
+    const list = await ok('show', 'healthchecks', 'detail');
     expect(list.map(cols)).toEqual([
       ['name', 'type', 'port', 'interval', 'fast-interval', 'down-interval', 'timeout', 'rise', 'fall'],
       ['http', 'http', String(port), '1.5s', '300ms', '1.5s', '1s', '2', '2'],
@@ -324,9 +327,19 @@ describe('maglevc one-shot commands against maglevd and the simulator', { timeou
   });
 
   it('set backend pause, resume, disable and enable reach maglevd and VPP', async () => {
+    // Pause drains: weight 0 in VPP, its flows left alone (no flush).
+    const paused = maglevd.lines.length;
     expect(await ok('set', 'backend', 'web1', 'pause')).toEqual(['backend web1 state paused enabled true']);
     await expect.poll(weights, { timeout: 30_000 }).toEqual({ ...SETTLED, '127.0.0.2': 0 });
-    expect(cols((await ok('show', 'backends')).find((l) => l.startsWith('web1')))[2]).toBe('paused');
+    const drained = await maglevd.waitLog(
+      (l) => l.msg === 'vpp-lbsync-as-weight' && l.address === '127.0.0.2' && l.weight === 0,
+      30_000,
+      paused,
+    );
+    expect(drained.flush).toBe(false);
+    expect(cols((await ok('show', 'backends', 'detail')).find((l) => l.startsWith('web1')))[2]).toBe(
+      'paused',
+    );
 
     expect(await ok('set', 'backend', 'web1', 'resume')).toEqual(['backend web1 state unknown enabled true']);
     await settled();
@@ -354,12 +367,24 @@ describe('maglevc one-shot commands against maglevd and the simulator', { timeou
   });
 
   it('set frontend <f> pool <p> backend <b> weight <n> overrides the weight, 0-100 only', async () => {
+    const legend = '* weight set at runtime by an operator, not from the config';
+    expect(await ok('show', 'frontend', 'web')).not.toContain(legend);
     const out = await ok('set', 'frontend', 'web', 'pool', 'primary', 'backend', 'web2', 'weight', '20');
     expect(out.slice(out.indexOf('pools') + 1).map(cols)).toContainEqual([
       'web2',
       '127.0.0.3',
       'up',
-      'weight 20 (set)',
+      'weight 20*',
+    ]);
+    expect(out.at(-1)).toBe(legend);
+    const shown = await ok('show', 'frontend', 'web');
+    expect(shown.slice(shown.indexOf('pools') + 1).map(cols)).toEqual([
+      ['primary (active)'],
+      ['web1', '127.0.0.2', 'up'],
+      ['web2', '127.0.0.3', 'up', 'weight 20*'],
+      ['fallback'],
+      ['spare', '127.0.0.4', 'up'],
+      [legend],
     ]);
     await expect.poll(weights, { timeout: 30_000 }).toEqual({ ...SETTLED, '127.0.0.3': 20 });
 
@@ -446,7 +471,7 @@ describe('maglevc one-shot commands against maglevd and the simulator', { timeou
       /^semantic error: .*backend "ghost" does not exist\n$/,
     );
     // The running config is untouched.
-    expect((await ok('show', 'frontends')).length).toBe(2);
+    expect(await ok('show', 'frontends')).toEqual(['web']);
   });
 
   it('config reload of a good file applies it: a new frontend, in VPP too', async () => {
@@ -464,7 +489,8 @@ describe('maglevc one-shot commands against maglevd and the simulator', { timeou
     );
     expect(await ok('config', 'check')).toEqual(['config ok']);
     expect(await ok('config', 'reload')).toEqual(['config reloaded']);
-    expect((await ok('show', 'frontends')).slice(1).map((l) => cols(l).slice(0, 4))).toEqual([
+    expect(await ok('show', 'frontends')).toEqual(['web', 'api']);
+    expect((await ok('show', 'frontends', 'detail')).slice(1).map((l) => cols(l).slice(0, 4))).toEqual([
       ['web', '198.51.100.1', 'tcp', '80'],
       ['api', '198.51.100.2', 'tcp', '443'],
     ]);
@@ -473,7 +499,9 @@ describe('maglevc one-shot commands against maglevd and the simulator', { timeou
       .toMatch(
         /vip 198\.51\.100\.2\/32 protocol tcp port 443\n {2}frontend +api\n[\s\S]*address 127\.0\.0\.2 weight 100 /,
       );
-    expect(cols((await ok('show', 'backends')).find((l) => l.startsWith('web1')))[6]).toBe('web,api');
+    expect(cols((await ok('show', 'backends', 'detail')).find((l) => l.startsWith('web1')))[6]).toBe(
+      'web,api',
+    );
   });
 
   it('help lists every command; quit does nothing', async () => {
@@ -552,7 +580,7 @@ describe('maglevc one-shot commands against maglevd and the simulator', { timeou
     expect({ exit, stderr }).toEqual({ exit: [0, null], stderr: '' });
   });
 
-  it('an unreachable maglevd exits 1; show version needs no server', async () => {
+  it('an unreachable maglevd exits 1 and says so; show version needs no server', async () => {
     const closed = await new Promise<number>((resolve) => {
       const s = createServer().listen(0, '127.0.0.1', () => {
         const p = (s.address() as { port: number }).port;
@@ -560,11 +588,58 @@ describe('maglevc one-shot commands against maglevd and the simulator', { timeou
       });
     });
     const at = `127.0.0.1:${closed}`;
-    const r = await maglevc(['show', 'frontends'], at);
-    expect(r).toMatchObject({ code: 1, stdout: '' });
-    expect(r.stderr).toMatch(/ECONNREFUSED/);
-    expect(await maglevc(['set', 'backend', 'web1', 'pause'], at)).toMatchObject({ code: 1, stdout: '' });
+    const refused = {
+      code: 1,
+      stdout: '',
+      stderr: `maglevc: cannot reach maglevd at ${at}: connection refused\n`,
+    };
+    expect(await maglevc(['show', 'frontends'], at)).toMatchObject(refused);
+    expect(await maglevc(['set', 'backend', 'web1', 'pause'], at)).toMatchObject(refused);
     expect(await maglevc(['show', 'version'], at)).toMatchObject({ code: 0, stderr: '' });
+  });
+
+  it('a --server that is no address is a usage error (exit 2) naming the flag and the value', async () => {
+    const [range, empty, garbage] = await Promise.all([
+      maglevc(['show', 'frontends'], '127.0.0.1:99999'),
+      maglevc(['show', 'frontends'], ''),
+      maglevc(['show', 'frontends'], 'garbage'),
+    ]);
+    const usage = "\nRun 'maglevc --help' for usage.\n";
+    expect(range).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: `maglevc: invalid value "127.0.0.1:99999" for flag --server: port 99999 is out of range 1-65535${usage}`,
+    });
+    expect(empty).toMatchObject({
+      code: 2,
+      stderr: `maglevc: invalid value "" for flag --server: it is empty (expected HOST:PORT)${usage}`,
+    });
+    expect(garbage).toMatchObject({
+      code: 2,
+      stderr: `maglevc: invalid value "garbage" for flag --server: the port is missing (expected HOST:PORT)${usage}`,
+    });
+  });
+
+  it('into a pipe no escape sequence by default or with NO_COLOR; --color=always forces them', async () => {
+    const run = (args: string[], env: Record<string, string | undefined>) =>
+      runBin('maglevc', ['--server', server, ...args, 'show', 'backend', 'web1'], {
+        env: { NO_COLOR: undefined, MAGLEV_COLOR: undefined, ...env },
+        timeoutMs: 60_000,
+      });
+    const [plain, noColor, forced, forcedEnv] = await Promise.all([
+      run([], {}),
+      run([], { NO_COLOR: '1' }),
+      run(['--color=always'], { NO_COLOR: '1' }),
+      run([], { MAGLEV_COLOR: 'always' }),
+    ]);
+    for (const r of [plain, noColor]) {
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^name +web1\n/);
+      expect(r.stdout).not.toContain('\x1b');
+    }
+    for (const r of [forced, forcedEnv]) {
+      expect(r.stdout.startsWith('\x1b[34mname       \x1b[0m  web1\n')).toBe(true);
+    }
   });
 
   it('the vpp commands exit 1 with the reason when VPP, its stats or its connection are missing', async () => {

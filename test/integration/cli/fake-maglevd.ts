@@ -389,10 +389,10 @@ export class FakeMaglevd {
     },
     syncVPPLBState: (req) => {
       this.#vpp();
-      if (req.frontend !== '') this.#frontend(req.frontend);
+      if (req.frontendName !== '') this.#frontend(req.frontendName);
       return create(pb.SyncVPPLBStateResponseSchema, {
-        scope: req.frontend === '' ? 'all' : 'vip',
-        asWeightUpdated: req.frontend === '' ? 2 : 1,
+        scope: req.frontendName === '' ? 'all' : 'vip',
+        asWeightUpdated: req.frontendName === '' ? 2 : 1,
       });
     },
     getVPPLBCounters: () => {

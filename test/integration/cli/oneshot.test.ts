@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { stripAnsi } from '../../../lib/cli/format.js';
@@ -11,6 +13,8 @@ process.env.TZ = 'UTC';
 
 class Collect extends Writable {
   text = '';
+  /** A terminal or not, as maglevc's --color=auto sees it. */
+  isTTY = false;
   override _write(chunk: Buffer | string, _enc: BufferEncoding, cb: () => void): void {
     this.text += chunk.toString();
     cb();
@@ -50,16 +54,21 @@ interface RunOptions {
   env?: Record<string, string>;
   stdin?: string;
   signals?: EventEmitter;
+  /** Leave the colour to maglevc (no --color=never): its flags, env and terminals decide. */
   color?: boolean;
+  /** Present stdout and stderr as terminals. */
+  tty?: { stdout: boolean; stderr: boolean };
 }
 
 /** Starts maglevc in-process; its output can be watched while it runs. */
 function start(args: readonly string[], opts: RunOptions = {}): { stdout: Collect; done: Promise<Run> } {
   const stdout = new Collect();
   const stderr = new Collect();
+  stdout.isTTY = opts.tty?.stdout ?? false;
+  stderr.isTTY = opts.tty?.stderr ?? false;
   const stdin = new PassThrough();
   stdin.end(opts.stdin ?? '');
-  const flags = opts.color ? [] : ['--color=false'];
+  const flags = opts.color ? [] : ['--color=never'];
   const done = runMaglevc([...flags, ...args], {
     stdout,
     stderr,
@@ -97,8 +106,27 @@ describe('one-shot commands against a real gRPC server', () => {
     expect(out).toContain('config reload');
   });
 
-  it('show frontends / show frontend <name>', async () => {
-    const all = await ok('show', 'frontends');
+  it('show frontends|backends|healthchecks: the names, one per line, plain', async () => {
+    for (const words of [
+      ['show', 'frontends'],
+      ['sh', 'fr'],
+    ]) {
+      expect(await ok(...words)).toBe('web\napi\ndns\n');
+    }
+    expect(await ok('show', 'backends')).toBe('nginx0\nnginx1\nnginx2\napi0\napi1\ndns0\n');
+    expect(await ok('show', 'healthchecks')).toBe('http-check\ntcp-check\nicmp-check\n');
+    // Never coloured, not even on a terminal with colour forced.
+    for (const opts of [{ color: true }, { color: true, tty: { stdout: true, stderr: true } }]) {
+      expect((await maglevc(['show', 'frontends'], opts)).out).toBe('web\napi\ndns\n');
+    }
+    expect((await maglevc(['--color=always', 'show', 'backends'], { color: true })).out).not.toContain(
+      '\x1b',
+    );
+  });
+
+  it('show frontends detail / show frontend <name>', async () => {
+    const all = await ok('show', 'frontends', 'detail');
+    expect(await ok('sh', 'fr', 'detail')).toBe(all);
     expect(all.split('\n')[0]).toMatch(/^name +address +protocol +port +state/);
     expect(all).toMatch(/\nweb +192\.0\.2\.1 +tcp +80 +up +primary +1\/3 +Public website\n/);
     expect(all).toMatch(/\ndns +203\.0\.113\.53 +udp +53 +up/);
@@ -108,8 +136,8 @@ describe('one-shot commands against a real gRPC server', () => {
     expect(web).toMatch(/nginx2 +192\.0\.2\.12 +disabled +\[disabled\]\n/);
   });
 
-  it('show backends / show backend <name> (any unambiguous prefix)', async () => {
-    const all = await ok('sh', 'ba');
+  it('show backends detail / show backend <name> (any unambiguous prefix)', async () => {
+    const all = await ok('sh', 'ba', 'detail');
     expect(all).toMatch(/\nnginx1 +192\.0\.2\.11 +down +1h12m +true +http-check +web\n/);
     expect(all).toMatch(/\napi0 +198\.51\.100\.20 +paused +20m\ds +true +tcp-check +api\n/);
     const one = await ok('sh', 'ba', 'nginx0');
@@ -123,8 +151,8 @@ describe('one-shot commands against a real gRPC server', () => {
     expect(one).toMatch(/down -> up +L7OK +10m3\ds ago +HTTP 200\n$/);
   });
 
-  it('show healthchecks / show healthcheck <name>', async () => {
-    const all = await ok('show', 'healthchecks');
+  it('show healthchecks detail / show healthcheck <name>', async () => {
+    const all = await ok('show', 'healthchecks', 'detail');
     expect(all).toMatch(/\nhttp-check +http +80 +2s +1s +5s +1s +2 +3\n/);
     expect(all).toMatch(/\nicmp-check +icmp +- +1s/);
     const one = await ok('show', 'healthcheck', 'http-check');
@@ -173,10 +201,23 @@ describe('one-shot commands against a real gRPC server', () => {
     expect(hist).toMatch(/disabled -> unknown +enabled/);
   });
 
-  it('set frontend <name> pool <pool> backend <name> weight <0-100>', async () => {
+  it('set frontend <name> pool <pool> backend <name> weight <0-100>: the override is marked *', async () => {
+    const legend = '* weight set at runtime by an operator, not from the config\n';
+    expect(await ok('show', 'frontend', 'api')).not.toContain(legend);
     const out = await ok('set', 'frontend', 'api', 'pool', 'main', 'backend', 'api1', 'weight', '30');
-    expect(out).toMatch(/api1 +198\.51\.100\.21 +unknown +weight 30 \(set\)\n/);
-    expect(await ok('show', 'frontend', 'api')).toMatch(/api1 .*weight 30 \(set\)/);
+    expect(out).toMatch(/ {4}api1 +198\.51\.100\.21 +unknown +weight 30\*\n/);
+    expect(out.endsWith(legend)).toBe(true);
+    const api = await ok('show', 'frontend', 'api');
+    expect(api).toMatch(/ {4}api0 +198\.51\.100\.20 +paused\n/);
+    expect(api).toMatch(/ {4}api1 +198\.51\.100\.21 +unknown +weight 30\*\n/);
+    expect(api.endsWith(legend)).toBe(true);
+    // Set to 100, the default, it is still an override and still shown.
+    await ok('set', 'frontend', 'api', 'pool', 'main', 'backend', 'api0', 'weight', '100');
+    expect(await ok('show', 'frontend', 'api')).toMatch(/ {4}api0 +198\.51\.100\.20 +paused +weight 100\*\n/);
+    // With colour the mark and the legend are the same, the label alone is blue.
+    const colored = await maglevc(['--color=always', 'show', 'frontend', 'api'], { color: true });
+    expect(colored.out).toContain('unknown  \x1b[34mweight\x1b[0m 30*\n');
+    expect(colored.out.endsWith(legend)).toBe(true);
   });
 
   it('watch events num <n> prints n events as compact protobuf JSON', async () => {
@@ -293,11 +334,65 @@ describe('errors and exit codes', () => {
     }
   });
 
-  it('server unreachable: exit 1, no gRPC prefix', async () => {
-    const r = await maglevc(['show', 'frontends'], { env: { MAGLEV_SERVER: deadAddress } });
-    expect(r.code).toBe(1);
-    expect(r.err).not.toMatch(/^\d+ UNAVAILABLE/);
-    expect(r.err).toMatch(/ECONNREFUSED|No connection established|connect/i);
+  it('server unreachable (a closed port): exit 1, maglevc says so, no grpc-js text', async () => {
+    for (const words of [
+      ['show', 'frontends'],
+      ['set', 'backend', 'nginx0', 'pause'],
+      ['watch', 'events'],
+    ]) {
+      const r = await maglevc(words, { env: { MAGLEV_SERVER: deadAddress } });
+      expect(r).toEqual({
+        code: 1,
+        out: '',
+        err: `maglevc: cannot reach maglevd at ${deadAddress}: connection refused\n`,
+      });
+    }
+    // Commands from a pipe say the same, and the run fails.
+    const piped = await maglevc([], { env: { MAGLEV_SERVER: deadAddress }, stdin: 'show backends\n' });
+    expect(piped).toEqual({
+      code: 1,
+      out: '',
+      err: `maglevc: cannot reach maglevd at ${deadAddress}: connection refused\n`,
+    });
+    // Red on a terminal, like any error.
+    const red = await maglevc(['show', 'frontends'], {
+      color: true,
+      tty: { stdout: true, stderr: true },
+      env: { MAGLEV_SERVER: deadAddress },
+    });
+    expect(red.err).toBe(
+      `\x1b[31mmaglevc: cannot reach maglevd at ${deadAddress}: connection refused\x1b[0m\n`,
+    );
+  });
+
+  it('a unix socket that does not exist: exit 1, no such socket', async () => {
+    const at = `unix:${join(tmpdir(), `maglevc-missing-${process.pid}`, 'maglevd.sock')}`;
+    const r = await maglevc(['--server', at, 'show', 'frontends']);
+    expect(r).toEqual({ code: 1, out: '', err: `maglevc: cannot reach maglevd at ${at}: no such socket\n` });
+  });
+
+  it.each([
+    ['127.0.0.1:99999', 'port 99999 is out of range 1-65535'],
+    ['', 'it is empty (expected HOST:PORT)'],
+    ['garbage', 'the port is missing (expected HOST:PORT)'],
+    ['::1:9090', 'an IPv6 address goes in brackets: [ADDRESS]:PORT'],
+  ])('bad --server %j: exit 2, the flag and the value named', async (value, reason) => {
+    for (const args of [
+      ['--server', value, 'show', 'frontends'],
+      [`--server=${value}`, 'show', 'version'],
+    ]) {
+      const r = await maglevc(args);
+      expect(r).toEqual({
+        code: 2,
+        out: '',
+        err: `maglevc: invalid value ${JSON.stringify(value)} for flag --server: ${reason}\nRun 'maglevc --help' for usage.\n`,
+      });
+    }
+    const env = await maglevc(['show', 'frontends'], { env: { MAGLEV_SERVER: value } });
+    expect(env.code).toBe(2);
+    expect(env.err).toBe(
+      `maglevc: invalid value ${JSON.stringify(value)} for MAGLEV_SERVER (--server): ${reason}\nRun 'maglevc --help' for usage.\n`,
+    );
   });
 
   it('bad flag: exit 2', async () => {
@@ -319,19 +414,19 @@ describe('flags and colour', () => {
     expect(e.code).toBe(1);
   });
 
-  it('colours labels dark blue and errors red by default; --color=false writes no ANSI at all', async () => {
-    const colored = await maglevc(['show', 'backend', 'nginx0'], { color: true });
+  it('--color=always colours labels dark blue and errors red; never writes no ANSI at all', async () => {
+    const colored = await maglevc(['--color=always', 'show', 'backend', 'nginx0'], { color: true });
     expect(colored.out).toContain('\x1b[34mname       \x1b[0m  nginx0');
-    const err = await maglevc(['show', 'backend', 'nope'], { color: true });
+    const err = await maglevc(['--color=always', 'show', 'backend', 'nope'], { color: true });
     expect(err.err).toBe('\x1b[31mbackend "nope" not found\x1b[0m\n');
     for (const words of [
       ['show', 'backend', 'nginx0'],
-      ['show', 'frontends'],
+      ['show', 'frontends', 'detail'],
       ['show', 'vpp', 'lbstate'],
       ['help'],
       ['show', 'bogus'],
     ]) {
-      const r = await maglevc(words);
+      const r = await maglevc(words, { tty: { stdout: true, stderr: true } });
       expect(r.out + r.err).not.toContain('\x1b');
     }
     const agesAway = (s: string) => s.replace(/\d+(ms|[dhms]\d*[hms]?)/g, 'T');
@@ -340,10 +435,63 @@ describe('flags and colour', () => {
     );
   });
 
+  const LABEL = '\x1b[34mname';
+  const RED = '\x1b[31m';
+  /** Whether a run coloured its labels (stdout) and its error (stderr). */
+  async function colours(args: string[], opts: RunOptions): Promise<{ labels: boolean; errors: boolean }> {
+    const label = await maglevc([...args, 'show', 'backend', 'nginx0'], { ...opts, color: true });
+    const error = await maglevc([...args, 'show', 'backend', 'nope'], { ...opts, color: true });
+    expect([label.code, error.code]).toEqual([0, 1]);
+    return { labels: label.out.includes(LABEL), errors: error.err.startsWith(RED) };
+  }
+  const TTY = { stdout: true, stderr: true };
+  const PIPES = { stdout: false, stderr: false };
+
+  it.each([
+    ['auto on terminals', [], {}, TTY, true, true],
+    ['auto into pipes', [], {}, PIPES, false, false],
+    ['auto, stdout a terminal, stderr a pipe', [], {}, { stdout: true, stderr: false }, true, false],
+    ['auto, stdout a pipe, stderr a terminal', [], {}, { stdout: false, stderr: true }, false, true],
+    ['auto on terminals with NO_COLOR=1', [], { NO_COLOR: '1' }, TTY, false, false],
+    ['auto on terminals with an empty NO_COLOR', [], { NO_COLOR: '' }, TTY, true, true],
+    ['--color=auto with NO_COLOR', ['--color=auto'], { NO_COLOR: 'yes' }, TTY, false, false],
+    ['--color alone into pipes', ['--color'], {}, PIPES, true, true],
+    ['--color=always into pipes with NO_COLOR', ['--color=always'], { NO_COLOR: '1' }, PIPES, true, true],
+    ['--color=true (the Go spelling)', ['--color=true'], {}, PIPES, true, true],
+    ['-color=false (the Go spelling)', ['-color=false'], {}, TTY, false, false],
+    ['--color=never on terminals', ['--color=never'], {}, TTY, false, false],
+    ['MAGLEV_COLOR=always with NO_COLOR', [], { MAGLEV_COLOR: 'always', NO_COLOR: '1' }, PIPES, true, true],
+    ['MAGLEV_COLOR=never on terminals', [], { MAGLEV_COLOR: 'never' }, TTY, false, false],
+    [
+      '--color=never beats MAGLEV_COLOR=always',
+      ['--color=never'],
+      { MAGLEV_COLOR: 'always' },
+      TTY,
+      false,
+      false,
+    ],
+  ] as const)('%s', async (_what, args, vars, tty, labels, errors) => {
+    const env = { MAGLEV_SERVER: address, ...vars };
+    expect(await colours([...args], { env, tty })).toEqual({ labels, errors });
+  });
+
+  it('a --color or MAGLEV_COLOR it does not know: exit 2, naming where it came from', async () => {
+    const r = await maglevc(['--color=sometimes', 'show', 'version'], { color: true });
+    expect(r).toEqual({
+      code: 2,
+      out: '',
+      err: 'maglevc: invalid value "sometimes" for flag --color: expected always, never or auto (or true, false)\nRun \'maglevc --help\' for usage.\n',
+    });
+    const e = await maglevc(['show', 'version'], { color: true, env: { MAGLEV_COLOR: 'blue' } });
+    expect(e.code).toBe(2);
+    expect(e.err).toMatch(/^maglevc: invalid value "blue" for MAGLEV_COLOR \(--color\): expected always/);
+  });
+
   it('--help and --version', async () => {
     const h = await maglevc(['--help']);
     expect(h.code).toBe(0);
-    expect(h.out).toContain('Usage: maglevc [--server host:port] [--color[=bool]] [command...]');
+    expect(h.out).toContain('Usage: maglevc [--server host:port] [--color[=always|never|auto]] [command...]');
+    expect(h.out).toMatch(/--color\[=WHEN\] +colour .*NO_COLOR.*\(env MAGLEV_COLOR; default auto\)/);
     expect(h.out).toContain('MAGLEV_SERVER');
     const v = await maglevc(['--version']);
     expect(v.out).toMatch(/^maglevc version /);
@@ -382,8 +530,35 @@ describe('the built binary', () => {
     const dead = await runBin('maglevc', ['--color=false', '--server', deadAddress, 'show', 'backends'], {
       env,
     });
-    expect(dead.code).toBe(1);
-    expect(dead.stderr).not.toBe('');
+    expect(dead).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: `maglevc: cannot reach maglevd at ${deadAddress}: connection refused\n`,
+    });
+    const bad = await runBin('maglevc', ['--server', '127.0.0.1:99999', 'show', 'backends'], { env });
+    expect(bad).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr:
+        'maglevc: invalid value "127.0.0.1:99999" for flag --server: port 99999 is out of range 1-65535\n' +
+        "Run 'maglevc --help' for usage.\n",
+    });
+  });
+
+  it('into pipes: the names one per line and no escape sequence, unless --color=always', async () => {
+    // NO_COLOR and MAGLEV_COLOR from the test runner's environment must not decide.
+    const env = { MAGLEV_SERVER: address, TZ: 'UTC', NO_COLOR: undefined, MAGLEV_COLOR: undefined };
+    const names = await runBin('maglevc', ['show', 'frontends'], { env });
+    expect(names).toMatchObject({ code: 0, stdout: 'web\napi\ndns\n', stderr: '' });
+    const detail = await runBin('maglevc', ['show', 'backend', 'nginx0'], { env });
+    expect(detail.stdout).toMatch(/^name +nginx0\n/);
+    expect(detail.stdout).not.toContain('\x1b');
+    const missing = await runBin('maglevc', ['show', 'backend', 'nope'], { env });
+    expect(missing.stderr).toBe('backend "nope" not found\n');
+    const forced = await runBin('maglevc', ['--color=always', 'show', 'backend', 'nginx0'], {
+      env: { ...env, NO_COLOR: '1' },
+    });
+    expect(forced.stdout).toContain('\x1b[34mname');
   });
 
   it('watch events num 2 ends by itself', async () => {

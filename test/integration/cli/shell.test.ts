@@ -85,12 +85,22 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs the built maglevc with these words in a new tmux session of its own. */
-async function startMaglevc(words: string): Promise<void> {
+/**
+ * Runs the built maglevc with these words in a new tmux session of its own. `env` is set for
+ * it; NO_COLOR and MAGLEV_COLOR are otherwise cleared, so the test runner's own cannot decide.
+ */
+async function startMaglevc(words: string, env = ''): Promise<void> {
   fake.reset();
   target = `s${++session}`;
-  const cmd = `${process.execPath} ${binPath('maglevc')} --server ${address} ${words}; echo maglevc-exit=$?`;
+  const cmd =
+    `env -u NO_COLOR -u MAGLEV_COLOR ${env} ${process.execPath} ${binPath('maglevc')} ` +
+    `--server ${address} ${words}; echo maglevc-exit=$?`;
   await tmux('new-session', '-d', '-s', target, '-x', '150', '-y', '50', cmd);
+}
+
+/** The pane with its colours as escape sequences. */
+function screenWithEscapes(): Promise<string> {
+  return tmux('capture-pane', '-p', '-e', '-J', '-S', '-', '-t', target);
 }
 
 afterEach(async () => {
@@ -116,6 +126,37 @@ describe('maglevc watch events, one-shot, in a terminal', () => {
   });
 });
 
+describe('maglevc one-shot in a terminal: colour by default, none with NO_COLOR', () => {
+  const BLUE = '\x1b[34m';
+  const RED = '\x1b[31m';
+
+  it('colours labels on a terminal', async () => {
+    await startMaglevc('show backend nginx0');
+    await expect.poll(paneExit, { timeout: DEADLINE_MS, interval: 100 }).toBe('0');
+    expect(await screenWithEscapes()).toContain(`${BLUE}name`);
+  });
+
+  it.each([
+    ['NO_COLOR=1', false],
+    ['NO_COLOR=', true],
+    ['NO_COLOR=1 MAGLEV_COLOR=always', true],
+    ['MAGLEV_COLOR=never', false],
+  ])('%s: colour %s', async (env, on) => {
+    await startMaglevc('show backend nope', env);
+    await expect.poll(paneExit, { timeout: DEADLINE_MS, interval: 100 }).toBe('1');
+    const s = await screenWithEscapes();
+    expect(s).toContain('backend "nope" not found');
+    expect(s.includes(RED)).toBe(on);
+  });
+
+  it('show frontends lists names, one per line, plain, even on a terminal', async () => {
+    await startMaglevc('show frontends');
+    await expect.poll(paneExit, { timeout: DEADLINE_MS, interval: 100 }).toBe('0');
+    // With escapes shown, the lines are still bare: no colour around the names.
+    expect(await screenWithEscapes()).toMatch(/^web\napi\ndns\nmaglevc-exit=0$/m);
+  });
+});
+
 describe('maglevc shell in a terminal', () => {
   beforeEach(async () => {
     await startMaglevc('');
@@ -134,7 +175,8 @@ describe('maglevc shell in a terminal', () => {
     await waitFor(/^maglev> sh backends$/m);
     expect(await cursorX()).toBe('maglev> sh backends '.length);
     await keys('Tab');
-    await waitFor(/^nginx0 +nginx1 +nginx2 +api0 +api1 +dns0\nmaglev> sh backends$/m);
+    // The keyword `detail` and the live names compete.
+    await waitFor(/^detail +nginx0 +nginx1 +nginx2 +api0 +api1 +dns0\nmaglev> sh backends$/m);
     expect(await cursorX()).toBe('maglev> sh backends '.length);
     // Several candidates with a longer common prefix: listed, and the prefix is filled in.
     await type('ng');
@@ -145,6 +187,24 @@ describe('maglevc shell in a terminal', () => {
     const s = await waitFor(/^state {8}down for 1h12m$/m);
     expect(s).toMatch(/^address {6}192\.0\.2\.11$/m);
     await waitFor(/transitions\n.*\n.*up -> down +L4CON.*\nmaglev>$/);
+  });
+
+  it('Tab offers detail beside the names after show frontends; ? explains it', async () => {
+    await type('show frontends d');
+    await keys('Tab');
+    await waitFor(/^detail +dns\nmaglev> show frontends d$/m);
+    await type('e');
+    await keys('Tab');
+    await waitFor(/^maglev> show frontends detail$/m);
+    await keys('Enter');
+    await waitFor(/^name +address +protocol +port +state .*\nweb .*\napi .*\ndns .*\nmaglev>$/m);
+    await type('show backends ?');
+    await waitFor(
+      /^maglev> show backends \?\n {2}detail +all backends as a table\n {2}<name> +backend name\n {2}<cr> +run the command\nmaglev> show backends$/m,
+    );
+    await keys('C-u');
+    await type('set backend nginx0 ?');
+    await waitFor(/^ {2}pause +stop probing; weight 0, flows kept \(a drain\)$/m);
   });
 
   it('completes pools and pool members from the frontend on the line', async () => {

@@ -401,7 +401,7 @@ export class FakeMaglevd {
       },
       syncVPPLBState: (r) => {
         this.#requireVpp();
-        return create(pb.SyncVPPLBStateResponseSchema, { scope: r.frontend === '' ? 'all' : 'vip' });
+        return create(pb.SyncVPPLBStateResponseSchema, { scope: r.frontendName === '' ? 'all' : 'vip' });
       },
       getVPPLBCounters: () => {
         this.#requireVpp();

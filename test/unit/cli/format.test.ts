@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  ColorModeError,
+  colorOn,
   columns,
   formatSpan,
   formatTime,
@@ -8,6 +10,7 @@ import {
   makeStyle,
   nsToMs,
   pairs,
+  parseColorMode,
   stripAnsi,
   table,
 } from '../../../lib/cli/format.js';
@@ -133,5 +136,43 @@ describe('labels and layout', () => {
   it('lays words out in columns that fit the width', () => {
     expect(columns(['nginx0', 'nginx1', 'nginx2', 'api0'], 20)).toEqual(['nginx0  nginx1', 'nginx2  api0']);
     expect(columns([], 80)).toEqual([]);
+  });
+});
+
+describe('colour modes', () => {
+  it.each([
+    ['always', 'always'],
+    ['true', 'always'],
+    ['1', 'always'],
+    ['TRUE', 'always'],
+    ['never', 'never'],
+    ['false', 'never'],
+    ['0', 'never'],
+    ['Off', 'never'],
+    ['auto', 'auto'],
+  ] as const)('%s is %s', (text, mode) => {
+    expect(parseColorMode(text)).toBe(mode);
+  });
+
+  it('refuses anything else, saying what it takes', () => {
+    expect(() => parseColorMode('sometimes')).toThrow(ColorModeError);
+    expect(() => parseColorMode('')).toThrow('expected always, never or auto (or true, false)');
+  });
+
+  it('auto colours a terminal unless NO_COLOR is set; always and never ignore both', () => {
+    expect(colorOn('auto', true, false)).toBe(true);
+    expect(colorOn('auto', false, false)).toBe(false);
+    expect(colorOn('auto', true, true)).toBe(false);
+    expect(colorOn('always', false, true)).toBe(true);
+    expect(colorOn('never', true, false)).toBe(false);
+  });
+
+  it('labels and errors are coloured independently (stdout and stderr)', () => {
+    const labelsOnly = makeStyle(true, false);
+    expect(labelsOnly.label('name')).toBe('\x1b[34mname\x1b[0m');
+    expect(labelsOnly.error('boom')).toBe('boom');
+    const errorsOnly = makeStyle(false, true);
+    expect(errorsOnly.label('name', 6)).toBe('name  ');
+    expect(errorsOnly.error('boom')).toBe('\x1b[31mboom\x1b[0m');
   });
 });

@@ -9,6 +9,7 @@ import {
   renderFrontendList,
   renderHealthCheck,
   renderLbState,
+  renderNames,
   renderVppInfo,
 } from '../../../lib/cli/render.js';
 import { FakeMaglevd } from '../../integration/cli/fake-maglevd.js';
@@ -42,6 +43,37 @@ describe('renderers', () => {
     ]);
     // Colour changes nothing but the escapes.
     expect(renderFrontend(web, color).map(stripAnsi)).toEqual(renderFrontend(web, plain));
+  });
+
+  it('show frontends <name>: an operator weight is marked *, with a footnote, even at 100', async () => {
+    const set = (backend: string, weight: number) =>
+      h.setFrontendPoolBackendWeight(
+        create(pb.SetWeightRequestSchema, { frontend: 'web', pool: 'primary', backend, weight }),
+      );
+    try {
+      await set('nginx0', 100);
+      const web = await set('nginx1', 20);
+      const lines = renderFrontend(web, plain);
+      expect(lines.slice(9)).toEqual([
+        '  primary (active)',
+        '    nginx0  192.0.2.10  up        weight 100*',
+        '    nginx1  192.0.2.11  down      weight 20*',
+        '  fallback',
+        '    nginx2  192.0.2.12  disabled  [disabled]',
+        '* weight set at runtime by an operator, not from the config',
+      ]);
+      expect(renderFrontend(web, color).map(stripAnsi)).toEqual(lines);
+      // No override, no footnote.
+      const api = await h.getFrontend(create(pb.GetFrontendRequestSchema, { name: 'api' }));
+      expect(renderFrontend(api, plain).join('\n')).not.toContain('*');
+    } finally {
+      fake.reset(NOW);
+    }
+  });
+
+  it('show frontends|backends|healthchecks: the names, one per line, nothing else', () => {
+    expect(renderNames(['web', 'api', 'dns'])).toEqual(['web', 'api', 'dns']);
+    expect(renderNames([])).toEqual([]);
   });
 
   it('show backends <name>: state with how long, transitions with time and age', async () => {

@@ -43,8 +43,14 @@ function competitors(path: CommandPath<CommandName>, i: number): Node[] {
   return candidatesAfter(MAGLEVC_TREE, path.nodes.slice(0, i).map(sampleWord).join(' '));
 }
 
+/** Where a name may stand, keywords must be spelled out: a prefix would be taken as a name. */
+function besideName(siblings: readonly Node[]): boolean {
+  return siblings.some((s) => s.slot && !s.slot.choices && !s.slot.numeric);
+}
+
 /** The shortest prefix of `word` that no other keyword at that position shares. */
 function shortestUnique(word: string, node: Node, siblings: readonly Node[]): number {
+  if (besideName(siblings)) return word.length;
   for (let len = 1; len <= word.length; len++) {
     const p = word.slice(0, len);
     const clash = siblings.some((s) => s !== node && s.words?.some((w) => w.startsWith(p)));
@@ -65,8 +71,11 @@ describe('the maglevc command tree', () => {
     expect(syntaxes).toEqual([
       'show version',
       'show frontends [<name>]',
+      'show frontends detail',
       'show backends [<name>]',
+      'show backends detail',
       'show healthchecks [<name>]',
+      'show healthchecks detail',
       'show vpp info',
       'show vpp lbstate',
       'show vpp lb state',
@@ -86,7 +95,7 @@ describe('the maglevc command tree', () => {
       'exit',
     ]);
     // Every command the tree names is reachable.
-    expect(new Set(paths.map((p) => p.command)).size).toBe(18);
+    expect(new Set(paths.map((p) => p.command)).size).toBe(21);
     // Options are walked too.
     expect(paths.map((p) => p.syntax)).toContain('watch events log level <level>');
   });
@@ -164,7 +173,7 @@ describe('the maglevc command tree', () => {
   it('tells an ambiguous prefix from a unique one on every path (property)', () => {
     const withClash = paths.flatMap((path) =>
       path.nodes.flatMap((n, i) => {
-        if (!n.words) return [];
+        if (!n.words || besideName(competitors(path, i))) return [];
         const w = n.words[0] as string;
         const min = shortestUnique(w, n, competitors(path, i));
         return min > 1 ? [{ path, i, prefix: w.slice(0, min - 1) }] : [];
@@ -216,6 +225,14 @@ describe('parsing', () => {
     ],
     // A name that looks like a keyword is still a name in a slot.
     ['show backends show', 'show-backends', { backend: 'show' }],
+    ['show frontends detail', 'show-frontends-detail', {}],
+    ['sh fr detail', 'show-frontends-detail', {}],
+    ['show backend detail', 'show-backends-detail', {}],
+    ['sh he detail', 'show-healthchecks-detail', {}],
+    // Beside a name, `detail` is not shortened: these are names.
+    ['show frontends d', 'show-frontends', { frontend: 'd' }],
+    ['show backends deta', 'show-backends', { backend: 'deta' }],
+    ['show healthchecks details', 'show-healthchecks', { healthcheck: 'details' }],
     ['watch events', 'watch-events', {}],
     ['watch events num 5', 'watch-events', { num: '5' }],
     ['wa ev log', 'watch-events', { log: 'true' }],
@@ -249,6 +266,7 @@ describe('parsing', () => {
     ['show foo', UnknownWordError, 5, 'unknown word "foo"; expected one of: version, frontends'],
     ['bogus', UnknownWordError, 0, 'unknown word "bogus"; expected one of: show, sync, set'],
     ['show version now', UnknownWordError, 13, 'unexpected word "now": the command is complete'],
+    ['show frontends detail web', UnknownWordError, 22, 'unexpected word "web": the command is complete'],
     ['show', IncompleteCommandError, 4, 'incomplete command; expected one of: version'],
     ['set backend nginx0', IncompleteCommandError, 18, 'expected one of: pause, resume, disable, enable'],
     ['set frontend web pool primary backend nginx1 weight', IncompleteCommandError, 51, 'expected <0-100>'],
@@ -301,6 +319,14 @@ describe('completion and ? help', () => {
     });
     expect(completionAt(MAGLEVC_TREE, 'sh he')?.words).toEqual(['healthchecks']);
     expect(completionAt(MAGLEVC_TREE, 'sh healthchecks ')?.slot?.kind).toBe('healthcheck');
+    // `detail` and the live names compete for Tab.
+    expect(completionAt(MAGLEVC_TREE, 'show frontends d')).toMatchObject({
+      start: 15,
+      partial: 'd',
+      words: ['detail'],
+      slot: { kind: 'frontend' },
+    });
+    expect(completionAt(MAGLEVC_TREE, 'show backends ')?.words).toEqual(['detail']);
   });
 
   it('offers nothing after words that do not parse', () => {
@@ -317,9 +343,14 @@ describe('completion and ? help', () => {
       'vpp',
     ]);
     expect(helpAt(MAGLEVC_TREE, 'show ba')).toEqual([
-      { label: 'backends', help: 'all backends, or one in detail' },
+      { label: 'backends', help: 'backends by name, one per line; or one in detail' },
     ]);
-    expect(helpAt(MAGLEVC_TREE, 'show backends ').map((e) => e.label)).toEqual(['<name>', '<cr>']);
+    expect(helpAt(MAGLEVC_TREE, 'show backends ')).toEqual([
+      { label: 'detail', help: 'all backends as a table' },
+      { label: '<name>', help: 'backend name' },
+      { label: '<cr>', help: 'run the command' },
+    ]);
+    expect(helpAt(MAGLEVC_TREE, 'show healthchecks d').map((e) => e.label)).toEqual(['detail', '<name>']);
     expect(
       helpAt(MAGLEVC_TREE, 'set frontend web pool primary backend nginx1 weight ').map((e) => e.label),
     ).toEqual(['<0-100>']);
