@@ -40,7 +40,7 @@ export type LbSyncKind = 'vip_added' | 'vip_removed' | 'as_added' | 'as_removed'
 
 /**
  * maglevd's Prometheus metrics, with the names of the Go maglevd 1.0 (docs/user-guide.md lists
- * them), plus Node's process and runtime defaults.
+ * them), plus Node's process and runtime defaults (less the gauges prom-client names `*_total`).
  */
 export class MaglevMetrics {
   readonly registry = new Registry();
@@ -57,6 +57,12 @@ export class MaglevMetrics {
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
+    // prom-client's nodejs_active_{handles,requests,resources}_total are gauges named like
+    // counters, which `promtool check metrics` rejects; each is the sum of the per-type gauge of
+    // the same name without the suffix, so nothing is lost by leaving them out.
+    for (const m of this.registry.getMetricsAsArray()) {
+      if (m.name.endsWith('_total') && !(m instanceof Counter)) this.registry.removeSingleMetric(m.name);
+    }
 
     new Gauge({
       name: 'maglev_backend_state',
