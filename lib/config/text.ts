@@ -29,16 +29,17 @@ export function tooLargeProblem(file: string, size: number | null): ConfigProble
 /** Formats that a config file path sometimes points at by mistake, by their first bytes. */
 function knownBinaryFormat(b: Uint8Array): string | null {
   const starts = (...bytes: number[]) => bytes.every((x, i) => b[i] === x);
-  if (starts(0x1f, 0x8b)) return 'gzip-compressed data: decompress it first';
-  if (starts(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00)) return 'xz-compressed data: decompress it first';
-  if (starts(0x28, 0xb5, 0x2f, 0xfd)) return 'zstd-compressed data: decompress it first';
+  if (starts(0x1f, 0x8b)) return 'gzip-compressed data, not YAML text: decompress it first';
+  if (starts(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00))
+    return 'xz-compressed data, not YAML text: decompress it first';
+  if (starts(0x28, 0xb5, 0x2f, 0xfd)) return 'zstd-compressed data, not YAML text: decompress it first';
   // "BZh", a block size digit, then the block magic: plain letters alone could start a YAML file.
   const digit = b[3] ?? 0;
   if (starts(0x42, 0x5a, 0x68) && digit >= 0x31 && digit <= 0x39 && b[4] === 0x31 && b[5] === 0x41) {
-    return 'bzip2-compressed data: decompress it first';
+    return 'bzip2-compressed data, not YAML text: decompress it first';
   }
-  if (starts(0x50, 0x4b, 0x03, 0x04)) return 'a zip archive';
-  if (starts(0x7f, 0x45, 0x4c, 0x46)) return 'an ELF executable';
+  if (starts(0x50, 0x4b, 0x03, 0x04)) return 'a zip archive, not YAML text';
+  if (starts(0x7f, 0x45, 0x4c, 0x46)) return 'an ELF executable, not YAML text';
   return null;
 }
 
@@ -110,8 +111,7 @@ export function checkText(file: string, text: string): TextCheck {
 export function decodeConfig(file: string, bytes: Uint8Array): TextCheck {
   if (bytes.length > MAX_CONFIG_BYTES) return { ok: false, problem: tooLargeProblem(file, bytes.length) };
   const format = knownBinaryFormat(bytes);
-  if (format !== null)
-    return { ok: false, problem: fileProblem(file, `the file is ${format}, not YAML text`) };
+  if (format !== null) return { ok: false, problem: fileProblem(file, `the file is ${format}`) };
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const le = bytes[0] === 0xff && bytes[1] === 0xfe;
   const be = bytes[0] === 0xfe && bytes[1] === 0xff;

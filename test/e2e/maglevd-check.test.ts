@@ -165,7 +165,7 @@ describe('maglevd --check', () => {
     [
       'a gzip file',
       () => gzipSync(configText()),
-      /: the file is gzip-compressed data: decompress it first, not YAML text$/,
+      /: the file is gzip-compressed data, not YAML text: decompress it first$/,
     ],
     [
       'NUL bytes',

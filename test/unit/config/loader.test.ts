@@ -658,7 +658,7 @@ describe('files that are not a configuration', () => {
   it('a gzip-compressed config', async () => {
     const p = await problemOf('maglev.yaml.gz', gzipSync(configText()));
     expect(p).toMatchObject({ line: 0, path: '' });
-    expect(p.message).toBe('the file is gzip-compressed data: decompress it first, not YAML text');
+    expect(p.message).toBe('the file is gzip-compressed data, not YAML text: decompress it first');
   });
 
   it('an executable', async () => {
