@@ -80,10 +80,10 @@ function lineShape(text: string): LineShape | null {
     .replace(/^[ \t]+#.*$/, '')
     .replace(/^(?:[ \t]*(?:&|!)\S*)*/, '')
     .trim();
-  // A value on the line leaves the key no children, unless it is a flow collection left open
-  // (its entries go on below) or a block scalar indicator (its text follows below).
+  // A value on the line leaves the key no children (a block scalar's lines below are text, not
+  // keys), unless it is a flow collection left open: its entries go on below.
   const opens = (value.match(/[[{]/g) ?? []).length - (value.match(/[\]}]/g) ?? []).length;
-  const closedValue = value !== '' && !/^[|>]/.test(value) && !(/^[[{]/.test(value) && opens > 0);
+  const closedValue = value !== '' && !(/^[[{]/.test(value) && opens > 0);
   return { indent, dash, key: { name, index: i, column: columnOf(text, i) }, closedValue };
 }
 
