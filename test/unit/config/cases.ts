@@ -152,6 +152,14 @@ export const parseCases: readonly RuleCase[] = [
     'port: 80',
   ),
   syntax(
+    'a key indented between a block scalar and its neighbours',
+    '      address: 198.51.100.1\n      protocol: tcp\n',
+    '      description: |\n        The web site\n       address: 198.51.100.1\n      protocol: tcp\n',
+    'maglev.frontends.web.address',
+    /YAML syntax error: All mapping items must start at the same column/,
+    'address: 198.51.100.1',
+  ),
+  syntax(
     'a tab as indentation',
     '      port: 80\n      params:\n',
     '\tport: 80\n      params:\n',
