@@ -485,7 +485,7 @@ class Validator {
         else if (twin.backend !== member) {
           this.warn(
             mpath,
-            `backend ${JSON.stringify(member)} has the same address (${b.address}) as backend ${JSON.stringify(twin.backend)} in pool ${twin.pool}: VPP holds one application server per address per VIP, so both are one, with the larger of their weights`,
+            `backend ${JSON.stringify(member)} has the same address (${b.address}) as backend ${JSON.stringify(twin.backend)} in pool ${twin.pool}: VPP holds one application server per address per VIP, so both are one, with the larger of their effective weights`,
             'key',
           );
         }

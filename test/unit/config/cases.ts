@@ -921,7 +921,7 @@ export const warningCases: readonly WarningCase[] = [
     'two backends with the same address in one frontend',
     [[`${BE}.b4.address`, '192.0.2.10']],
     `${FE}.web.pools[1].backends.b4`,
-    /^backend "b4" has the same address \(192.0.2.10\) as backend "a4" in pool "primary": VPP holds one application server per address per VIP, so both are one, with the larger of their weights$/,
+    /^backend "b4" has the same address \(192.0.2.10\) as backend "a4" in pool "primary": VPP holds one application server per address per VIP, so both are one, with the larger of their effective weights$/,
     'b4:',
   ),
 ];
