@@ -40,7 +40,8 @@ export interface ConfigParseOptions {
  * Reads maglev.yaml into a frozen, typed {@link Config}, in two stages like the Go original:
  * structure (YAML syntax, keys, value types; a {@link ConfigParseError}), then meaning
  * (references, ranges, what VPP can do; a {@link ConfigSemanticError}). Each stage reports every
- * problem it finds, with file:line:column and the YAML path.
+ * problem it finds, with file:line:column and the YAML path. The semantic stage also finds
+ * warnings, which do not stop loading: the result carries them ({@link CheckedConfig}).
  */
 export class ConfigLoader {
   /**
@@ -121,7 +122,8 @@ async function readAtMost(path: string, limit: number, signal?: AbortSignal): Pr
     let total = 0;
     for (;;) {
       signal?.throwIfAborted();
-      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, limit + 1 - total));
+      // A regular file is read in one go; anything else 64 KiB at a time.
+      const chunk = Buffer.allocUnsafe(Math.min(Math.max(65_536, stat.size + 1 - total), limit + 1 - total));
       const { bytesRead } = await fh.read(chunk, 0, chunk.length, null);
       if (bytesRead === 0) break;
       chunks.push(chunk.subarray(0, bytesRead));
