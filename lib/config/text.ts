@@ -137,7 +137,7 @@ export function decodeConfig(file: string, bytes: Uint8Array): TextCheck {
     ok: false,
     problem: fileProblem(
       file,
-      `the file is not UTF-8 text: byte 0x${hex(bytes[bad] as number, 2)} cannot start a UTF-8 character`,
+      `the file is not UTF-8 text: byte 0x${hex(bytes[bad] as number, 2)} does not begin a valid UTF-8 sequence`,
       line,
       column,
     ),

@@ -175,7 +175,7 @@ describe('maglevd --check', () => {
     [
       'bytes that are not UTF-8',
       () => Buffer.from([0x6d, 0x3a, 0x20, 0xc3, 0x28, 0xff, 0xfe, 0x80]),
-      /:1:4: the file is not UTF-8 text: byte 0xC3 cannot start a UTF-8 character$/,
+      /:1:4: the file is not UTF-8 text: byte 0xC3 does not begin a valid UTF-8 sequence$/,
     ],
   ])('exits 1 for %s with one short line naming the file', async (_name, bytes, message) => {
     const file = join(dir, 'binary.bin');

@@ -680,7 +680,7 @@ describe('files that are not a configuration', () => {
     const bytes = Buffer.from([...noise(4096)].filter((b) => b >= 0x80 || (b >= 0x20 && b < 0x7f)));
     const p = await problemOf('random-high', bytes);
     expect(p.message).toMatch(
-      /^the file is not UTF-8 text: byte 0x[0-9A-F]{2} cannot start a UTF-8 character$/,
+      /^the file is not UTF-8 text: byte 0x[0-9A-F]{2} does not begin a valid UTF-8 sequence$/,
     );
   });
 
@@ -688,7 +688,7 @@ describe('files that are not a configuration', () => {
     const text = Buffer.concat([Buffer.from(configText()), Buffer.from('# caf\xe9\n', 'latin1')]);
     const p = await problemOf('latin1.yaml', text);
     expect(p).toMatchObject({ line: configText().split('\n').length, column: 6 });
-    expect(p.message).toBe('the file is not UTF-8 text: byte 0xE9 cannot start a UTF-8 character');
+    expect(p.message).toBe('the file is not UTF-8 text: byte 0xE9 does not begin a valid UTF-8 sequence');
   });
 
   it('NUL bytes, named at the first', async () => {
