@@ -1,4 +1,4 @@
-import { ConfigError } from '../lib/config/errors.js';
+import { ConfigError, formatWarning } from '../lib/config/errors.js';
 import { ConfigLoader } from '../lib/config/loader.js';
 import { maglevdFlags } from '../lib/daemon/flags.js';
 import { Maglevd } from '../lib/daemon/maglevd.js';
@@ -12,16 +12,20 @@ run('maglevd', async () => {
     summary: 'vpp-maglev daemon: health-checks backends and programs the VPP lb plugin.',
     footer:
       'Signals: SIGHUP reloads the config (a bad file keeps the running config); SIGTERM and SIGINT stop.\n' +
-      '--check exits 0 when the config is valid, 1 on a parse error, 2 on a semantic error.',
+      '--check exits 0 when the config is valid (printing any warnings on stderr), 1 on a parse error,\n' +
+      '2 on a semantic error.',
   });
   if (values.check) {
-    // Exit codes as the Go maglevd: 0 valid, 1 parse error, 2 semantic error.
+    // Exit codes as the Go maglevd: 0 valid, 1 parse error, 2 semantic error. Warnings do not
+    // change them: a file the original accepts stays accepted.
     const result = await new ConfigLoader().check(values.config);
+    const warnings = result.warnings.map((w) => `${formatWarning(w)}\n`).join('');
     if (result.ok) {
+      process.stderr.write(warnings);
       process.stdout.write('config ok\n');
       return 0;
     }
-    process.stderr.write(`${result.parseError || result.semanticError}\n`);
+    process.stderr.write(`${result.parseError || result.semanticError}\n${warnings}`);
     return result.parseError ? 1 : 2;
   }
 

@@ -57,6 +57,9 @@ export {
   ConfigParseError,
   type ConfigProblem,
   ConfigSemanticError,
+  type ConfigWarning,
+  formatProblem,
+  formatWarning,
 } from './config/errors.js';
 export { type CheckResult, ConfigLoader, type ConfigParseOptions } from './config/loader.js';
 export { stringifyConfig } from './config/stringify.js';

@@ -12,10 +12,30 @@ export interface ConfigProblem {
   readonly file: string;
 }
 
+/**
+ * Something the loader accepted but an operator should look at: a setting with no effect, or one
+ * that works differently from what it suggests. Placed and formatted like a problem.
+ */
+export type ConfigWarning = ConfigProblem;
+
 /** `<file>:<line>:<col>: <path>: <message>`, leaving out what a problem does not have. */
 export function formatProblem(p: ConfigProblem): string {
   const where = p.line > 0 ? `${p.file}:${p.line}:${p.column}` : p.file;
   return p.path === '' ? `${where}: ${p.message}` : `${where}: ${p.path}: ${p.message}`;
+}
+
+/** `warning: <file>:<line>:<col>: <path>: <message>`, as `maglevd --check` prints it. */
+export function formatWarning(w: ConfigWarning): string {
+  return `warning: ${formatProblem(w)}`;
+}
+
+/**
+ * Text from the file, JSON-quoted and cut short: a problem names what it is about without
+ * echoing a whole line of whatever the file holds.
+ */
+export function quoted(text: string, max = 60): string {
+  const cut = [...text];
+  return JSON.stringify(cut.length > max ? `${cut.slice(0, max).join('')}...` : text);
 }
 
 /**
@@ -34,8 +54,10 @@ export class ConfigError extends Error {
   readonly column: number;
   /** Every problem found, in the order they are reported. */
   readonly problems: readonly ConfigProblem[];
+  /** Warnings found before the loader gave up (semantic stage only), in file order. */
+  readonly warnings: readonly ConfigWarning[];
 
-  constructor(problems: readonly ConfigProblem[]) {
+  constructor(problems: readonly ConfigProblem[], warnings: readonly ConfigWarning[] = []) {
     if (problems.length === 0) throw new TypeError('a ConfigError needs at least one problem');
     super(problems.map(formatProblem).join('\n'));
     const first = problems[0] as ConfigProblem;
@@ -44,6 +66,7 @@ export class ConfigError extends Error {
     this.line = first.line;
     this.column = first.column;
     this.problems = Object.freeze([...problems]);
+    this.warnings = Object.freeze([...warnings]);
   }
 }
 

@@ -1,6 +1,7 @@
 import type * as z from 'zod';
-import type { ConfigProblem } from './errors.js';
+import { type ConfigProblem, quoted } from './errors.js';
 import {
+  anyParamsSchema,
   httpParamsSchema,
   httpParamsShape,
   httpsParamsSchema,
@@ -27,9 +28,9 @@ function byPosition(a: ConfigProblem, b: ConfigProblem): number {
 
 function unknownKeyMessage(key: string, candidates: readonly string[]): string {
   const hint = didYouMean(key, candidates);
-  if (hint !== '') return `unknown key ${JSON.stringify(key)}${hint}`;
-  if (candidates.length === 0) return `unknown key ${JSON.stringify(key)}`;
-  return `unknown key ${JSON.stringify(key)} (valid keys: ${candidates.join(', ')})`;
+  if (hint !== '') return `unknown key ${quoted(key)}${hint}`;
+  if (candidates.length === 0) return `unknown key ${quoted(key)}`;
+  return `unknown key ${quoted(key)} (valid keys: ${candidates.join(', ')})`;
 }
 
 function issueProblems(
@@ -57,8 +58,10 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /**
  * `params` takes different keys per check type: http and https share most, https adds TLS
- * settings, tcp and icmp take none. An unknown or missing type is a semantic problem reported
- * later; its params are checked against the https keys so that typos are still caught now.
+ * settings, icmp takes none. tcp takes any key, since the Go original's tcp params are unknown
+ * (the semantic stage warns that they do nothing). An unknown or missing type is a semantic
+ * problem reported later; its params are checked against the https keys so that typos are still
+ * caught now.
  */
 function checkParams(
   src: YamlSource,
@@ -73,12 +76,12 @@ function checkParams(
     if (!isRecord(hc) || hc.params === undefined || hc.params === null) continue;
     const type = typeof hc.type === 'string' ? hc.type : '';
     const path = ['maglev', 'healthchecks', name, 'params'];
-    const schema =
-      type === 'http'
-        ? httpParamsSchema
-        : type === 'tcp' || type === 'icmp'
-          ? noParamsSchema
-          : httpsParamsSchema;
+    if (type === 'tcp') {
+      const tcp = anyParamsSchema.safeParse(hc.params);
+      if (!tcp.success) problems.push(...issueProblems(src, tcp.error.issues, path, () => []));
+      continue;
+    }
+    const schema = type === 'http' ? httpParamsSchema : type === 'icmp' ? noParamsSchema : httpsParamsSchema;
     const result = schema.safeParse(hc.params);
     if (result.success) {
       out.set(name, result.data);
@@ -92,11 +95,9 @@ function checkParams(
         path,
         () => candidates,
         (key) => {
-          if (type === 'tcp' || type === 'icmp') {
-            return `unknown key ${JSON.stringify(key)}: ${type} checks take no params`;
-          }
+          if (type === 'icmp') return `unknown key ${quoted(key)}: icmp checks take no params`;
           if (type === 'http' && HTTPS_ONLY.includes(key)) {
-            return `unknown key ${JSON.stringify(key)}: ${key} applies to https checks only`;
+            return `unknown key ${quoted(key)}: ${key} applies to https checks only`;
           }
           return unknownKeyMessage(key, candidates);
         },

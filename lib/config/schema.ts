@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { DurationParseError, parseDuration } from '../util/duration.js';
+import { quoted } from './errors.js';
 import type { PathSegment } from './source.js';
 
 /**
@@ -14,7 +15,7 @@ export function describeValue(v: unknown): string {
   if (v === null || v === undefined) return 'empty';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a map';
-  if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
+  if (typeof v === 'string') return `the string ${quoted(v)}`;
   if (typeof v === 'number') return `the number ${v}`;
   return `the value ${String(v)}`;
 }
@@ -133,6 +134,11 @@ export const httpsParamsShape = {
 export const httpsParamsSchema = entry('params', httpsParamsShape);
 export const httpParamsSchema = entry('params', httpParamsShape);
 export const noParamsSchema = entry('params', {});
+/** tcp checks: the Go original has params for them whose keys are unknown, so any key is taken. */
+export const anyParamsSchema = z.preprocess(
+  (v) => v ?? {},
+  z.record(z.string(), z.unknown(), { error: mapError('params') }),
+);
 
 export const backendShape = {
   address: str('address').nullish(),

@@ -1,5 +1,16 @@
-import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
-import type { ConfigProblem } from './errors.js';
+import {
+  type Document,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  visit,
+  type YAMLError,
+} from 'yaml';
+import { type ConfigProblem, quoted } from './errors.js';
 
 /** A step in a YAML path: a map key or a sequence index. */
 export type PathSegment = string | number;
@@ -7,15 +18,90 @@ export type YamlPath = readonly PathSegment[];
 
 const PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
 
-/** `maglev.frontends.web.pools[0].backends.nginx0`; keys that need it are quoted: `["a.b"]`. */
+/**
+ * `maglev.frontends.web.pools[0].backends.nginx0`; keys that need it are quoted: `["a.b"]`.
+ * A key too long to be a name is cut short rather than echoed whole.
+ */
 export function formatPath(path: YamlPath): string {
   let out = '';
   for (const seg of path) {
     if (typeof seg === 'number') out += `[${seg}]`;
-    else if (PLAIN_KEY.test(seg)) out += out === '' ? seg : `.${seg}`;
-    else out += `[${JSON.stringify(seg)}]`;
+    else if (PLAIN_KEY.test(seg) && seg.length <= 60) out += out === '' ? seg : `.${seg}`;
+    else out += `[${quoted(seg)}]`;
   }
   return out;
+}
+
+/** What a line of YAML holds, as far as naming a syntax error needs: its key and where it is. */
+interface LineShape {
+  /** Column of the first character after the indentation, tabs counted to the next multiple of 8. */
+  readonly indent: number;
+  /** Column of the last `- ` before the key, when the line starts a list item. */
+  readonly dash: number | null;
+  readonly key: { readonly name: string; readonly index: number; readonly column: number } | null;
+  /** The key has a value on the same line that cannot contain the lines below it. */
+  readonly closedValue: boolean;
+}
+
+/** Columns as an editor shows them: a tab moves to the next multiple of 8. */
+function columnOf(text: string, index: number): number {
+  let col = 0;
+  for (let i = 0; i < index; i++) col = text[i] === '\t' ? (Math.floor(col / 8) + 1) * 8 : col + 1;
+  return col;
+}
+
+const LINE_KEY = /^(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^\s#'"{}[\],&*!|>%@`][^#]*?))[ \t]*:(?=[ \t]|$)/;
+
+function lineShape(text: string): LineShape | null {
+  let i = 0;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  if (i === text.length || text[i] === '#') return null;
+  const indent = columnOf(text, i);
+  let dash: number | null = null;
+  while (text[i] === '-' && (text[i + 1] === ' ' || text[i + 1] === '\t' || i + 1 === text.length)) {
+    dash = columnOf(text, i);
+    i++;
+    while (text[i] === ' ' || text[i] === '\t') i++;
+  }
+  const m = LINE_KEY.exec(text.slice(i));
+  if (m === null) return { indent, dash, key: null, closedValue: false };
+  let name: string;
+  if (m[1] !== undefined) {
+    try {
+      name = JSON.parse(`"${m[1]}"`) as string;
+    } catch {
+      name = m[1];
+    }
+  } else if (m[2] !== undefined) name = m[2].replaceAll("''", "'");
+  else name = (m[3] as string).trimEnd();
+  // The value after the colon, without a comment, anchors and tags.
+  const value = text
+    .slice(i + m[0].length)
+    .replace(/^[ \t]+#.*$/, '')
+    .replace(/^(?:[ \t]*(?:&|!)\S*)*/, '')
+    .trim();
+  // A value on the line leaves the key no children (a block scalar's lines below are text, not
+  // keys), unless it is a flow collection left open: its entries go on below.
+  const opens = (value.match(/[[{]/g) ?? []).length - (value.match(/[\]}]/g) ?? []).length;
+  const closedValue = value !== '' && !(/^[[{]/.test(value) && opens > 0);
+  return { indent, dash, key: { name, index: i, column: columnOf(text, i) }, closedValue };
+}
+
+/** A plainer word for the YAML library's messages that puzzle people most. */
+function syntaxHint(e: YAMLError, movedToNextLine: boolean): string {
+  switch (e.code) {
+    case 'BLOCK_AS_IMPLICIT_KEY':
+      if (e.message.startsWith('A block sequence'))
+        return ': a list item ("- ") cannot stand among the keys of a map';
+      return movedToNextLine
+        ? ': this line is indented further than the key above it, which already has a value'
+        : ': a value that contains ": " or ends in ":" must be quoted';
+    case 'MISSING_CHAR':
+    case 'MULTILINE_IMPLICIT_KEY':
+      return e.message.startsWith('Implicit') ? ': a key is followed by ":" and a space, then its value' : '';
+    default:
+      return '';
+  }
 }
 
 /** Where in the file a path points: at a map entry's key or at its value. */
@@ -39,7 +125,7 @@ export class YamlSource {
 
   constructor(
     readonly file: string,
-    text: string,
+    private readonly text: string,
   ) {
     // merge: Go's yaml.v3 honours "<<" merge keys, so configs written for it may use them.
     // resolveKnownTags off: !!binary, !!set and the like would become Buffers and Sets, which
@@ -61,22 +147,95 @@ export class YamlSource {
    * parser's confusion about it.
    */
   yamlProblems(): ConfigProblem[] {
+    const out: ConfigProblem[] = [];
     const firstSyntax = this.doc.errors.find((e) => e.code !== 'DUPLICATE_KEY');
-    const errors: Array<{ code: string; pos: [number, number]; message: string }> = firstSyntax
-      ? [firstSyntax]
-      : [];
-    errors.push(...this.duplicateKeys());
-    errors.sort((a, b) => a.pos[0] - b.pos[0]);
-    return errors.map((e) => {
-      const path = this.pathAt(e.pos[0]);
-      const message =
-        e.code === 'DUPLICATE_KEY'
-          ? `duplicate key ${JSON.stringify(path[path.length - 1] ?? '')}: each key may appear once in a map`
-          : `YAML syntax error: ${e.message.replace(/\s*at line \d+, column \d+.*$/s, '')}`;
+    if (firstSyntax) out.push(this.syntaxProblem(firstSyntax));
+    for (const d of this.duplicateKeys()) {
+      const path = this.pathAt(d.pos[0]);
+      const message = `duplicate key ${quoted(String(path[path.length - 1] ?? ''))}: each key may appear once in a map`;
+      out.push(this.problemAtOffset(d.pos[0], path, message));
+    }
+    return out.sort((a, b) => a.line - b.line || a.column - b.column);
+  }
+
+  /**
+   * A syntax error, placed on the line where the mistake is and named by the key on that line. The
+   * YAML library often reports an error where it noticed it: at the end of the file for an
+   * unclosed quote, or on the line above a badly indented key that it took for the rest of a
+   * value. The key's parents come from the indentation of the lines above, since the parse tree
+   * around a syntax error is not to be trusted.
+   */
+  private syntaxProblem(e: YAMLError): ConfigProblem {
+    const detail = (e.message.split('\n')[0] ?? '')
+      .replace(/\s*at line \d+, column \d+.*$/, '')
+      .slice(0, 200);
+    let offset = e.pos[0];
+    let atKey = false;
+    if (e.code === 'MISSING_CHAR' && /quote/.test(e.message)) {
       // An unclosed quote is noticed where the file ends; the quote itself is the useful place.
-      const start = e.code === 'MISSING_CHAR' ? this.startOf(this.nodeAt(path)) : undefined;
-      return this.problemAtOffset(start ?? e.pos[0], path, message);
+      offset = this.startOf(this.nodeAt(this.pathAt(e.pos[0]))) ?? offset;
+    } else if (e.code === 'BAD_INDENT' && /^Flow (map|sequence)/.test(e.message)) {
+      offset = this.unclosedFlowStart(e.pos[0]) ?? offset;
+    } else if (e.code === 'BAD_INDENT' || e.message.startsWith('A block sequence')) {
+      atKey = true; // the key that does not line up with its neighbours, or follows a stray "- "
+    } else if (e.code === 'BLOCK_AS_IMPLICIT_KEY' || e.code === 'MULTILINE_IMPLICIT_KEY') {
+      // When what became a key spans two lines and starts after a key's colon, a value ran on
+      // into the next line, which holds the key that should have stood on its own. When it starts
+      // where a key belongs, that first line lacks its colon.
+      const multi = this.doc.errors.find((x) => x.code === 'MULTILINE_IMPLICIT_KEY' && x.pos[0] === e.pos[0]);
+      const [start, shape] = this.lineAt(this.lines.linePos(e.pos[0]).line);
+      if (multi && shape?.key && e.pos[0] > start + shape.key.index) {
+        offset = Math.max(multi.pos[0], multi.pos[1] - 1);
+        atKey = this.lines.linePos(offset).line !== this.lines.linePos(e.pos[0]).line;
+      }
+    }
+    const message = `YAML syntax error: ${detail}${syntaxHint(e, atKey)}`;
+    const [start, shape] = this.lineAt(this.lines.linePos(offset).line);
+    if (shape === null) return this.problemAtOffset(offset, this.pathAt(offset), message);
+    const path = this.parentPath(this.lines.linePos(offset).line, shape.indent);
+    if (shape.dash !== null) {
+      // A list item: its index is the number of items of that list that start before it.
+      const list = this.nodeAt(path);
+      if (isSeq(list)) path.push(list.items.filter((it) => (this.startOf(it) ?? start) < start).length);
+    }
+    if (shape.key !== null) path.push(shape.key.name);
+    return this.problemAtOffset(atKey && shape.key ? start + shape.key.index : offset, path, message);
+  }
+
+  /** The offset where a 1-based line starts, and its shape (null for a blank or comment line). */
+  private lineAt(line: number): [number, LineShape | null] {
+    const start = this.lines.lineStarts[line - 1] ?? 0;
+    const end = this.lines.lineStarts[line] ?? this.text.length;
+    return [start, lineShape(this.text.slice(start, end).replace(/\r?\n$/, ''))];
+  }
+
+  /** The path of the map or list item that a line indented to `indent` belongs to. */
+  private parentPath(line: number, indent: number): PathSegment[] {
+    let limit = indent;
+    for (let l = line - 1; l >= 1 && limit > 0; l--) {
+      const [start, shape] = this.lineAt(l);
+      if (shape === null || shape.key === null) continue;
+      const keyPath = (): PathSegment[] => this.pathAt(start + shape.key!.index);
+      if (shape.key.column < limit) {
+        if (!shape.closedValue) return keyPath();
+        // A key with its value on its own line has no children: the line is its sibling.
+        limit = shape.key.column;
+      }
+      if (shape.dash !== null && shape.dash < limit) return keyPath().slice(0, -1);
+    }
+    return [];
+  }
+
+  /** Where the flow collection (`{` or `[`) that the error at `offset` leaves open starts. */
+  private unclosedFlowStart(offset: number): number | undefined {
+    let found: number | undefined;
+    visit(this.doc, (_key, node) => {
+      if ((isMap(node) || isSeq(node)) && node.flow && node.range) {
+        const [from, to] = node.range;
+        if (from < offset && offset <= to && (found === undefined || from > found)) found = from;
+      }
     });
+    return found;
   }
 
   /** Keys that appear more than once in one map, at the position of each repeat. */

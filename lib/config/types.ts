@@ -1,3 +1,5 @@
+import type { ConfigWarning } from './errors.js';
+
 /**
  * The typed, frozen configuration that ConfigLoader produces from maglev.yaml. Durations are in
  * milliseconds, addresses in canonical text form (IPv6 compressed, lower case).
@@ -107,4 +109,13 @@ export interface Config {
   readonly backends: ReadonlyMap<string, BackendConfig>;
   readonly frontends: ReadonlyMap<string, FrontendConfig>;
   readonly vpp: { readonly lb: VppLbConfig };
+  /**
+   * What the file does that works but deserves a look (a setting with no effect, a timeout that
+   * slows failure detection, ...), in file order. Every Config that ConfigLoader returns has it,
+   * possibly empty; a Config built by hand may leave it out. Not compared by diffConfig.
+   */
+  readonly warnings?: readonly ConfigWarning[];
 }
+
+/** A Config as ConfigLoader returns it: its warnings are always there, possibly none. */
+export type CheckedConfig = Config & { readonly warnings: readonly ConfigWarning[] };

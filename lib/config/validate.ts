@@ -1,6 +1,6 @@
 import { formatDuration } from '../util/duration.js';
 import { familyName, type ParsedAddress, parseAddress } from './address.js';
-import type { ConfigProblem } from './errors.js';
+import { type ConfigProblem, type ConfigWarning, quoted } from './errors.js';
 import { deepFreeze, FrozenMap } from './frozen.js';
 import { parseStatusRanges } from './http-params.js';
 import type { RawConfig, RawFrontend, RawHealthcheck, RawHttpsParams } from './schema.js';
@@ -9,7 +9,7 @@ import { didYouMean } from './suggest.js';
 import type {
   AddressFamily,
   BackendConfig,
-  Config,
+  CheckedConfig,
   FrontendConfig,
   FrontendProtocol,
   HealthCheckConfig,
@@ -48,8 +48,12 @@ const METHODS = ['GET', 'HEAD'];
 const MAX_STICKY_BUCKETS = 2 ** 25;
 
 export type ValidateStageResult =
-  | { readonly ok: true; readonly config: Config }
-  | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
+  | { readonly ok: true; readonly config: CheckedConfig }
+  | {
+      readonly ok: false;
+      readonly problems: readonly ConfigProblem[];
+      readonly warnings: readonly ConfigWarning[];
+    };
 
 const fmt = formatDuration;
 
@@ -76,6 +80,7 @@ function portLabel(protocol: FrontendProtocol, port: number): string {
 class Validator {
   private readonly problems: ConfigProblem[] = [];
   private readonly vppProblems: ConfigProblem[] = [];
+  private readonly warnings: ConfigWarning[] = [];
 
   constructor(
     private readonly src: YamlSource,
@@ -89,6 +94,10 @@ class Validator {
 
   private failVpp(path: YamlPath, message: string, anchor: Anchor = 'value'): void {
     this.vppProblems.push(this.src.problem(path, message, anchor));
+  }
+
+  private warn(path: YamlPath, message: string, anchor: Anchor = 'value'): void {
+    this.warnings.push(this.src.problem(path, message, anchor));
   }
 
   /** Parses an address field; reports it and returns null when it is not one IP address. */
@@ -183,14 +192,16 @@ class Validator {
 
     const byPosition = (a: ConfigProblem, b: ConfigProblem) => a.line - b.line || a.column - b.column;
     const problems = [...this.problems.sort(byPosition), ...this.vppProblems.sort(byPosition)];
-    if (problems.length > 0) return { ok: false, problems };
+    const warnings = this.warnings.sort(byPosition);
+    if (problems.length > 0) return { ok: false, problems, warnings };
 
-    const config: Config = {
+    const config: CheckedConfig = {
       healthchecker: { transitionHistory, netns },
       healthchecks: new FrozenMap(healthchecks),
       backends: new FrozenMap(backends),
       frontends: new FrozenMap(frontends),
       vpp: { lb },
+      warnings,
     };
     return { ok: true, config: deepFreeze(config) };
   }
@@ -247,12 +258,14 @@ class Validator {
     } else {
       timeout = hc.timeout;
       if (timeout <= 0) bad('timeout', `timeout must be positive, got ${fmt(timeout)}`);
-      else if (longest > 0 && timeout >= longest) {
-        // Only one probe per backend is in flight, so a timeout above fast-interval merely
-        // stretches that cadence; a timeout no interval exceeds means probes run back to back.
-        bad(
-          'timeout',
-          `timeout ${fmt(timeout)} must be shorter than at least one interval of the check, but even the longest, ${longestField}, is ${fmt(longest)}`,
+      else if (longest > 0 && timeout >= longest && fastInterval > 0) {
+        // Accepted, as the Go original does (its own example has interval 2s, timeout 3s). One
+        // probe per backend is in flight and the next starts an interval after it ends, so probes
+        // never overlap; but a backend that stops answering is probed only every timeout plus
+        // fast-interval, and is found down that much later.
+        this.warn(
+          [...base, 'timeout'],
+          `timeout ${fmt(timeout)} is not shorter than any interval of the check (the longest, ${longestField}, is ${fmt(longest)}): a backend that stops answering is probed only every ${fmt(timeout + fastInterval)} (timeout plus fast-interval), so it is found down later`,
         );
       }
     }
@@ -287,6 +300,7 @@ class Validator {
       http = this.httpParams(name, type, this.params.get(name) ?? {});
       if (http === null) ok = false;
     }
+    if (type === 'tcp') this.tcpParams(name);
 
     if (!ok || type === null) return null;
     return {
@@ -303,6 +317,23 @@ class Validator {
       probeIpv4Src,
       probeIpv6Src,
     };
+  }
+
+  /**
+   * The Go original has a params struct for tcp checks, whose keys no source shows; its configs
+   * may carry them. They are accepted whatever they are, and each is named in a warning: this
+   * tcp probe is a plain connect and uses none of them.
+   */
+  private tcpParams(name: string): void {
+    const params = this.raw.maglev.healthchecks?.[name]?.params;
+    if (params === null || typeof params !== 'object' || Array.isArray(params)) return;
+    for (const key of this.src.keyOrder(['maglev', 'healthchecks', name, 'params'], Object.keys(params))) {
+      this.warn(
+        ['maglev', 'healthchecks', name, 'params', key],
+        `params ${quoted(key)} has no effect on a tcp check, and is ignored: a tcp check passes when the backend accepts the connection`,
+        'key',
+      );
+    }
   }
 
   private httpParams(name: string, type: 'http' | 'https', p: RawHttpsParams): HttpParams | null {
@@ -411,9 +442,10 @@ class Validator {
     const rawPools = fe.pools ?? [];
     if (rawPools.length === 0) bad([...base, 'pools'], 'a frontend needs at least one pool');
     const poolIndex = new Map<string, number>();
-    /** Where each backend and each address was first seen in this frontend. */
-    const seenBackend = new Map<string, string>();
+    /** Where each address was first seen in this frontend, and under which backend. */
     const seenAddress = new Map<string, { backend: string; pool: string }>();
+    // One encapsulation per VIP, so one family for all its backends. The VIP's own family may
+    // differ: VPP has ip6-gre4 and ip4-gre6 VIPs (its lb docs show `lb vip 2003::/16 encap gre4`).
     let familyRef: { family: AddressFamily; backend: string; pool: string } | null = null;
     for (const [i, pool] of rawPools.entries()) {
       const pbase = [...base, 'pools', i];
@@ -443,27 +475,20 @@ class Validator {
           );
           continue;
         }
-        const firstPool = seenBackend.get(member);
-        if (firstPool !== undefined) {
-          bad(
-            mpath,
-            `backend ${JSON.stringify(member)} is already in pool ${firstPool} of this frontend: a backend may appear once per frontend`,
-            'key',
-          );
-          continue;
-        }
-        seenBackend.set(member, label);
+        // One backend in several pools is allowed, as in the Go original: it is one application
+        // server, and its first pool decides (when it is up, that pool or an earlier one serves).
         out.push({ name: member, weight });
         const b = backends.get(member);
         if (!b) continue; // its own problem is reported under maglev.backends
         const twin = seenAddress.get(b.address);
-        if (twin) {
-          bad(
+        if (twin === undefined) seenAddress.set(b.address, { backend: member, pool: label });
+        else if (twin.backend !== member) {
+          this.warn(
             mpath,
-            `backend ${JSON.stringify(member)} has the same address (${b.address}) as backend ${JSON.stringify(twin.backend)} in pool ${twin.pool}: VPP holds one application server per address per VIP`,
+            `backend ${JSON.stringify(member)} has the same address (${b.address}) as backend ${JSON.stringify(twin.backend)} in pool ${twin.pool}: VPP holds one application server per address per VIP, so both are one, with the larger of their effective weights`,
             'key',
           );
-        } else seenAddress.set(b.address, { backend: member, pool: label });
+        }
         if (familyRef === null) familyRef = { family: b.family, backend: member, pool: label };
         else if (familyRef.family !== b.family) {
           bad(
@@ -568,6 +593,15 @@ class Validator {
         this.failVpp(
           [...base, field],
           `${field} must be an ${familyName(family)} address, got ${familyName(a.family)} ${a.address}`,
+        );
+        return null;
+      }
+      if (a.address === '0.0.0.0' || a.address === '::') {
+        // maglevd sends VPP the unspecified address on purpose for a family no frontend uses;
+        // written in the file, it would claim a source that does not exist.
+        this.failVpp(
+          [...base, field],
+          `${field} ${a.address} is the unspecified address, which cannot be a packet's source: VPP would send ${encap} packets that no network delivers; give an address of this router that the backends can reach`,
         );
         return null;
       }

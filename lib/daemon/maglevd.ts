@@ -217,6 +217,7 @@ export class Maglevd implements MaglevdServices {
       date: buildInfo.date,
       config: this.#opts.configPath,
     });
+    this.#logWarnings(this.core.config);
     if (this.#stateFileNote)
       this.logger.error('state-file-corrupt', { path: this.#opts.stateFile, err: this.#stateFileNote });
     try {
@@ -332,13 +333,16 @@ export class Maglevd implements MaglevdServices {
         const kind = e instanceof ConfigParseError ? 'parse' : 'semantic';
         const err = e.problems.map(formatProblem).join('\n');
         this.logger.error(`config-reload-${kind}-error`, { config: path, err });
+        const warnings = e instanceof ConfigSemanticError ? e.warnings : [];
         return kind === 'parse'
-          ? { ok: false, parseError: err, semanticError: '' }
-          : { ok: false, parseError: '', semanticError: err };
+          ? { ok: false, parseError: err, semanticError: '', warnings }
+          : { ok: false, parseError: '', semanticError: err, warnings };
       }
       throw e;
     }
-    if (this.#state === 'closed') return { ok: false, parseError: 'maglevd is stopping', semanticError: '' };
+    if (this.#state === 'closed')
+      return { ok: false, parseError: 'maglevd is stopping', semanticError: '', warnings: [] };
+    this.#logWarnings(next);
 
     // The commit: no await from here to the dispatch.
     const before = this.core.operator;
@@ -373,7 +377,7 @@ export class Maglevd implements MaglevdServices {
         this.logger.error('state-file-error', { path: this.#opts.stateFile, err: (e as Error).message });
       });
     }
-    return { ok: true, parseError: '', semanticError: '' };
+    return { ok: true, parseError: '', semanticError: '', warnings: next.warnings ?? [] };
   }
 
   /** Stops everything, in the reverse order of starting; one component's failure skips none. */
@@ -386,6 +390,13 @@ export class Maglevd implements MaglevdServices {
     // A start in progress notices the close after its current step; then everything is closed.
     this.#closing = this.#startup.then(() => this.#drain());
     return this.#closing;
+  }
+
+  /** What the config loads with but deserves a look (a timeout longer than its intervals ...). */
+  #logWarnings(config: Config): void {
+    for (const w of config.warnings ?? []) {
+      this.logger.warn('config-warning', { config: this.#opts.configPath, warning: formatProblem(w) });
+    }
   }
 
   /** Read through a method: a close() may have happened during an await. */

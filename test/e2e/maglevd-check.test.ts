@@ -2,9 +2,10 @@ import { readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBin } from '../support/bin.js';
-import { configText, parseCases, type RuleCase, semanticCases } from '../unit/config/cases.js';
+import { configText, parseCases, type RuleCase, semanticCases, warningCases } from '../unit/config/cases.js';
 import { repoRoot, sharedSampleRelative } from '../unit/config/paths.js';
 
 const repo = repoRoot();
@@ -116,6 +117,86 @@ describe('maglevd --check', () => {
       expect(line, `${c.rule}: ${r.stderr}`).toMatch(new RegExp(`^${escapeRe(file)}:\\d+:\\d+: `));
     }
   }, 300_000);
+
+  it('exits 0 for every warning, printing each as "warning: file:line:col: path: message" on stderr', async () => {
+    const results = await mapLimited(
+      warningCases.map((c, i) => [c, i] as const),
+      4,
+      async ([c, i]) => {
+        const file = join(dir, `warning-${i}.yaml`);
+        await writeFile(file, c.config);
+        return { c, file, r: await runBin('maglevd', ['--check', '--config', file], { timeoutMs: 60_000 }) };
+      },
+    );
+    for (const { c, file, r } of results) {
+      expect(r.code, `${c.rule}: ${r.stderr}`).toBe(0);
+      expect(r.stdout).toBe('config ok\n');
+      const lines = r.stderr.trimEnd().split('\n');
+      for (const l of lines)
+        expect(l).toMatch(new RegExp(`^warning: ${escapeRe(file)}:\\d+:\\d+: maglev\\.`));
+      const line = lines.find(
+        (l) => l.includes(`: ${c.path}: `) && c.message.test(l.split(`: ${c.path}: `)[1] ?? ''),
+      );
+      expect(line, `${c.rule}: ${r.stderr}`).toBeDefined();
+    }
+  }, 300_000);
+
+  it('prints warnings after the errors, keeping the error exit status', async () => {
+    const file = join(dir, 'warn-and-fail.yaml');
+    await writeFile(
+      file,
+      configText([
+        ['maglev.healthchecks.web.timeout', '3s'],
+        ['maglev.vpp.lb.ipv4-src-address', '0.0.0.0'],
+      ]),
+    );
+    const r = await runBin('maglevd', ['--check', '--config', file]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      /: maglev\.vpp\.lb\.ipv4-src-address: ipv4-src-address 0\.0\.0\.0 is the unspecified address/,
+    );
+    expect(lines[1]).toMatch(/^warning: .*: maglev\.healthchecks\.web\.timeout: timeout 3s is not shorter/);
+  });
+
+  it.each([
+    [
+      'a gzip file',
+      () => gzipSync(configText()),
+      /: the file is gzip-compressed data, not YAML text: decompress it first$/,
+    ],
+    [
+      'NUL bytes',
+      () => Buffer.alloc(1024),
+      /:1:1: the file contains a NUL byte: it is binary data, not YAML text$/,
+    ],
+    [
+      'bytes that are not UTF-8',
+      () => Buffer.from([0x6d, 0x3a, 0x20, 0xc3, 0x28, 0xff, 0xfe, 0x80]),
+      /:1:4: the file is not UTF-8 text: byte 0xC3 does not begin a valid UTF-8 sequence$/,
+    ],
+  ])('exits 1 for %s with one short line naming the file', async (_name, bytes, message) => {
+    const file = join(dir, 'binary.bin');
+    await writeFile(file, bytes());
+    const r = await runBin('maglevd', ['--check', '--config', file]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(new RegExp(`^${escapeRe(file)}:`));
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr.trimEnd()).toMatch(message);
+  });
+
+  it('exits 1 for a file over 16 MiB', async () => {
+    const file = join(dir, 'huge.yaml');
+    await writeFile(file, `maglev: {}\n${'#'.repeat(17 * 1024 * 1024)}\n`);
+    const r = await runBin('maglevd', ['--check', '--config', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `${file}: the file is ${17 * 1024 * 1024 + 12} bytes long; a configuration file may have at most 16 MiB (16777216 bytes): is this the right file?\n`,
+    );
+  });
 
   it('prints every problem, not just the first', async () => {
     const file = join(dir, 'many.yaml');

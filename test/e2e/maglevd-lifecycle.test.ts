@@ -237,6 +237,29 @@ describe('start and stop', () => {
   });
 });
 
+describe('config warnings', () => {
+  it('a config the original accepts but deserves a look loads, and each warning is logged at start and reload', async () => {
+    const spec: Spec = { backends: { b1: '127.0.0.2' }, pools: [['b1']] };
+    const ws = new Workspace();
+    cleanups.push(() => ws.remove());
+    // ORIGINAL §1.7's own example: a timeout longer than the interval.
+    ws.writeConfig(config(port, spec).replace('timeout: 500ms', 'timeout: 3s'));
+    const sim = await startSim(ws);
+    cleanups.push(async () => void (await sim.stop()));
+    const d = await startMaglevd(ws);
+    cleanups.push(async () => {
+      d.client.close();
+      await d.proc.stop();
+    });
+    const first = await d.proc.waitLog((l) => l.msg === 'config-warning');
+    expect(first.level).toBe('WARN');
+    expect(String(first.warning)).toContain('timeout');
+    const from = d.proc.lines.length;
+    expect(await d.client.reloadConfig()).toMatchObject({ ok: true });
+    await d.proc.waitLog((l) => l.msg === 'config-warning', 30_000, from);
+  });
+});
+
 describe('logs', () => {
   it('each backend transition is logged once, and published once per frontend', async () => {
     const d = await running({ backends: { b1: '127.0.0.2', b2: '127.0.0.3' }, pools: [['b1'], ['b2']] });

@@ -16,6 +16,18 @@ export interface RuleCase {
   readonly at?: string;
 }
 
+/**
+ * Something the loader accepts but warns about. The unit tests load the config and look for the
+ * warning; the e2e test runs `maglevd --check` on it, which exits 0 and prints it on stderr.
+ */
+export interface WarningCase {
+  readonly rule: string;
+  readonly config: string;
+  readonly path: string;
+  readonly message: RegExp;
+  readonly at?: string;
+}
+
 type Ops = ReadonlyArray<readonly [string, unknown]>;
 
 /** A valid config with every check type, both families and three frontends. */
@@ -97,6 +109,16 @@ function parse(rule: string, pass: Ops, fail: Ops, path: string, message: RegExp
   return { rule, kind: 'parse', pass: configText(pass), fail: configText(fail), path, message, at };
 }
 
+/** The base config with text replaced; throws when `from` is not in it exactly once. */
+function replaced(from: string, to: string): string {
+  if (BASE_TEXT.split(from).length !== 2) throw new Error(`not exactly once in the base config: ${from}`);
+  return BASE_TEXT.replace(from, to);
+}
+
+function syntax(rule: string, from: string, to: string, path: string, message: RegExp, at: string): RuleCase {
+  return { rule, kind: 'parse', pass: BASE_TEXT, fail: replaced(from, to), path, message, at };
+}
+
 const HC = 'maglev.healthchecks';
 const BE = 'maglev.backends';
 const FE = 'maglev.frontends';
@@ -112,6 +134,95 @@ export const parseCases: readonly RuleCase[] = [
     message: /YAML syntax error: Missing closing "quote/,
     at: '"192.0.2.10',
   },
+  // YAML syntax errors are named by the key on the line where the mistake is.
+  syntax(
+    'a key indented less than its neighbours',
+    '      port: 80\n      params:\n',
+    '     port: 80\n      params:\n',
+    'maglev.healthchecks.web.port',
+    /YAML syntax error: All mapping items must start at the same column/,
+    'port: 80',
+  ),
+  syntax(
+    'a key indented more than the key above it',
+    '      port: 80\n      params:\n',
+    '        port: 80\n      params:\n',
+    'maglev.healthchecks.web.port',
+    /YAML syntax error: .*: this line is indented further than the key above it, which already has a value/,
+    'port: 80',
+  ),
+  syntax(
+    'a key indented between a block scalar and its neighbours',
+    '      address: 198.51.100.1\n      protocol: tcp\n',
+    '      description: |\n        The web site\n       address: 198.51.100.1\n      protocol: tcp\n',
+    'maglev.frontends.web.address',
+    /YAML syntax error: All mapping items must start at the same column/,
+    'address: 198.51.100.1',
+  ),
+  syntax(
+    'a tab as indentation',
+    '      port: 80\n      params:\n',
+    '\tport: 80\n      params:\n',
+    'maglev.healthchecks.web.port',
+    /YAML syntax error: Tabs are not allowed as indentation/,
+    '\tport',
+  ),
+  syntax(
+    'an unclosed single quote',
+    '      address: 192.0.2.11\n      healthcheck: web\n',
+    "      address: 192.0.2.11\n      healthcheck: 'web\n",
+    'maglev.backends.b4.healthcheck',
+    /YAML syntax error: Missing closing 'quote/,
+    "'web",
+  ),
+  syntax(
+    'a stray colon after a value',
+    'address: 192.0.2.11\n',
+    'address: 192.0.2.11:\n',
+    'maglev.backends.b4.address',
+    /YAML syntax error: .*: a value that contains ": " or ends in ":" must be quoted/,
+    '192.0.2.11:',
+  ),
+  syntax(
+    'a stray colon inside a value',
+    '      interval: 2s\n',
+    '      interval: 2s: 3s\n',
+    'maglev.healthchecks.web.interval',
+    /a value that contains ": " or ends in ":" must be quoted/,
+    '2s: 3s',
+  ),
+  syntax(
+    'a key without its colon',
+    '      rise: 2\n',
+    '      rise 2\n',
+    'maglev.healthchecks.web',
+    /YAML syntax error: .*: a key is followed by ":" and a space, then its value/,
+    'rise 2',
+  ),
+  syntax(
+    'an unclosed flow map',
+    '            b4: {}\n',
+    '            b4: {\n',
+    'maglev.frontends.web.pools[1].backends.b4',
+    /YAML syntax error: Flow map .* end with a \}/,
+    '{',
+  ),
+  syntax(
+    'a list item among the keys of a map',
+    '      rise: 2\n',
+    '      - rise: 2\n',
+    'maglev.healthchecks.web.rise',
+    /a list item \("- "\) cannot stand among the keys of a map/,
+    'rise: 2',
+  ),
+  syntax(
+    'a list item indented less than the one before',
+    '        - name: fallback\n',
+    '       - name: fallback\n',
+    'maglev.frontends.web.pools[1].name',
+    /YAML syntax error/,
+    'name: fallback',
+  ),
   {
     rule: 'duplicate key',
     kind: 'parse',
@@ -162,11 +273,11 @@ export const parseCases: readonly RuleCase[] = [
     /did you mean "weight"/,
   ),
   parse(
-    'params on a tcp check',
-    [[`${HC}.smtp.params`, {}]],
-    [[`${HC}.smtp.params`, { path: '/' }]],
-    `${HC}.smtp.params.path`,
-    /tcp checks take no params/,
+    'params of a tcp check that are not a map',
+    [[`${HC}.smtp.params`, { anything: 1 }]],
+    [[`${HC}.smtp.params`, ['path']]],
+    `${HC}.smtp.params`,
+    /params must be a map, not a list/,
   ),
   parse(
     'params on an icmp check',
@@ -263,6 +374,24 @@ export const parseCases: readonly RuleCase[] = [
     fail: '# nothing here\n',
     path: '',
     message: /the file is empty/,
+  },
+  {
+    rule: 'a NUL byte',
+    kind: 'parse',
+    pass: BASE_TEXT,
+    fail: replaced('      rise: 2\n', '      rise: 2\0\n'),
+    path: '',
+    message: /the file contains a NUL byte: it is binary data, not YAML text$/,
+    at: '\0',
+  },
+  {
+    rule: 'a control character',
+    kind: 'parse',
+    pass: BASE_TEXT,
+    fail: replaced('      rise: 2\n', '      rise: \x1b[1m2\n'),
+    path: '',
+    message: /the file contains the control character U\+001B: YAML text may hold tabs/,
+    at: '\x1b',
   },
 ];
 
@@ -368,22 +497,6 @@ export const semanticCases: readonly RuleCase[] = [
     `${FE}.web.pools[0].backends.a4.weight`,
     /weight must be 0-100, got -1/,
     '-1',
-  ),
-  semantic(
-    'the same backend twice in one frontend',
-    [[`${FE}.mail.pools.0.backends.a4`, {}]],
-    [[`${FE}.web.pools.1.backends.a4`, {}]],
-    `${FE}.web.pools[1].backends.a4`,
-    /backend "a4" is already in pool "primary" of this frontend/,
-    'a4:',
-  ),
-  semantic(
-    'two backends with the same address in one frontend',
-    [[`${BE}.c4.address`, '192.0.2.10']],
-    [[`${BE}.b4.address`, '192.0.2.10']],
-    `${FE}.web.pools[1].backends.b4`,
-    /backend "b4" has the same address \(192.0.2.10\) as backend "a4" in pool "primary": VPP holds one application server per address per VIP/,
-    'b4:',
   ),
   semantic(
     'address families mixed among the backends of a frontend',
@@ -552,18 +665,6 @@ export const semanticCases: readonly RuleCase[] = [
     /fall must be at least 1, got 0/,
   ),
   semantic(
-    'a timeout no interval exceeds',
-    [
-      [`${HC}.web.fast-interval`, '500ms'],
-      [`${HC}.web.down-interval`, '5s'],
-      [`${HC}.web.timeout`, '1s'],
-    ],
-    [[`${HC}.web.timeout`, '2s']],
-    `${HC}.web.timeout`,
-    /timeout 2s must be shorter than at least one interval of the check, but even the longest, interval, is 2s/,
-    '2s',
-  ),
-  semantic(
     'an interval that is not positive',
     [[`${HC}.web.down-interval`, '10m']],
     [[`${HC}.web.down-interval`, '0s']],
@@ -687,6 +788,35 @@ export const semanticCases: readonly RuleCase[] = [
     /ipv6-src-address must be an IPv6 address, got IPv4 192.0.2.1/,
   ),
   semantic(
+    'ipv4-src-address unspecified',
+    [[`${LB}.ipv4-src-address`, '0.0.0.1']],
+    [[`${LB}.ipv4-src-address`, '0.0.0.0']],
+    `${LB}.ipv4-src-address`,
+    /ipv4-src-address 0.0.0.0 is the unspecified address, which cannot be a packet's source: VPP would send GRE4 packets that no network delivers/,
+    '0.0.0.0',
+  ),
+  semantic(
+    'ipv6-src-address unspecified',
+    [[`${LB}.ipv6-src-address`, '::2']],
+    [[`${LB}.ipv6-src-address`, '0:0::0']],
+    `${LB}.ipv6-src-address`,
+    /ipv6-src-address :: is the unspecified address, which cannot be a packet's source: VPP would send GRE6 packets/,
+    '0:0::0',
+  ),
+  semantic(
+    'an unused source address that is unspecified',
+    [
+      [`${FE}.api`, undefined],
+      [`${LB}.ipv6-src-address`, undefined],
+    ],
+    [
+      [`${FE}.api`, undefined],
+      [`${LB}.ipv6-src-address`, '::'],
+    ],
+    `${LB}.ipv6-src-address`,
+    /is the unspecified address/,
+  ),
+  semantic(
     'sticky-buckets-per-core not a power of 2',
     [[`${LB}.sticky-buckets-per-core`, 1024]],
     [[`${LB}.sticky-buckets-per-core`, 1000]],
@@ -754,5 +884,44 @@ export const semanticCases: readonly RuleCase[] = [
     [[`${LB}.startup-max-delay`, '-1s']],
     `${LB}.startup-max-delay`,
     /startup-max-delay must not be negative/,
+  ),
+];
+
+function warning(rule: string, ops: Ops, path: string, message: RegExp, at?: string): WarningCase {
+  return { rule, config: configText(ops), path, message, at };
+}
+
+export const warningCases: readonly WarningCase[] = [
+  // ORIGINAL.md §1.7's own example: interval 2s, timeout 3s.
+  warning(
+    'a timeout no interval exceeds',
+    [[`${HC}.web.timeout`, '3s']],
+    `${HC}.web.timeout`,
+    /^timeout 3s is not shorter than any interval of the check \(the longest, interval, is 2s\): a backend that stops answering is probed only every 5s \(timeout plus fast-interval\), so it is found down later$/,
+    '3s',
+  ),
+  warning(
+    'a timeout equal to the longest interval',
+    [
+      [`${HC}.web.fast-interval`, '500ms'],
+      [`${HC}.web.down-interval`, '5s'],
+      [`${HC}.web.timeout`, '5s'],
+    ],
+    `${HC}.web.timeout`,
+    /the longest, down-interval, is 5s\): a backend that stops answering is probed only every 5.5s/,
+  ),
+  warning(
+    'params on a tcp check',
+    [[`${HC}.smtp.params`, { path: '/', send: 'PING' }]],
+    `${HC}.smtp.params.send`,
+    /^params "send" has no effect on a tcp check, and is ignored: a tcp check passes when the backend accepts the connection$/,
+    'send:',
+  ),
+  warning(
+    'two backends with the same address in one frontend',
+    [[`${BE}.b4.address`, '192.0.2.10']],
+    `${FE}.web.pools[1].backends.b4`,
+    /^backend "b4" has the same address \(192.0.2.10\) as backend "a4" in pool "primary": VPP holds one application server per address per VIP, so both are one, with the larger of their effective weights$/,
+    'b4:',
   ),
 ];

@@ -1,7 +1,8 @@
 import { readdirSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ConfigError,
@@ -9,9 +10,17 @@ import {
   type ConfigProblem,
   ConfigSemanticError,
   formatProblem,
+  formatWarning,
 } from '../../../lib/config/errors.js';
 import { ConfigLoader } from '../../../lib/config/loader.js';
-import { configText, parseCases, type RuleCase, semanticCases } from './cases.js';
+import {
+  configText,
+  parseCases,
+  type RuleCase,
+  semanticCases,
+  type WarningCase,
+  warningCases,
+} from './cases.js';
 import { repoRoot, sharedSample } from './paths.js';
 
 const loader = new ConfigLoader();
@@ -52,6 +61,107 @@ describe('ConfigLoader semantic errors', () => {
   it.each(semanticCases.map((c) => [c.rule, c] as const))('%s', (_rule, c) => expectCase(c));
 });
 
+function expectWarning(c: WarningCase): void {
+  const config = loader.parse(c.config, { filename: 'maglev.yaml' });
+  const w = config.warnings.find((x) => x.path === c.path && c.message.test(x.message));
+  expect(
+    w,
+    `no warning at ${c.path} matching ${c.message}; got:\n${config.warnings.map(formatWarning).join('\n')}`,
+  ).toBeDefined();
+  if (!w) return;
+  expect(w.file).toBe('maglev.yaml');
+  expect(w.line).toBeGreaterThan(0);
+  if (c.at !== undefined) {
+    const line = c.config.split('\n')[w.line - 1] ?? '';
+    expect(line.slice(w.column - 1).startsWith(c.at), `${w.line}:${w.column} is "${line}"`).toBe(true);
+  }
+}
+
+describe('ConfigLoader warnings', () => {
+  it.each(warningCases.map((c) => [c.rule, c] as const))('%s: loads, with a warning', (_rule, c) =>
+    expectWarning(c),
+  );
+
+  it('are none for the base config', () => {
+    expect(loader.parse(configText()).warnings).toEqual([]);
+  });
+
+  it('are frozen with the rest of the Config, and in file order', () => {
+    const c = loader.parse(
+      configText([
+        ['maglev.healthchecks.web.timeout', '3s'],
+        ['maglev.healthchecks.smtp.params', { b: 1, a: 2 }],
+      ]),
+    );
+    expect(c.warnings.map((w) => w.path)).toEqual([
+      'maglev.healthchecks.web.timeout',
+      'maglev.healthchecks.smtp.params.b',
+      'maglev.healthchecks.smtp.params.a',
+    ]);
+    expect(Object.isFrozen(c.warnings)).toBe(true);
+    expect(Object.isFrozen(c.warnings[0])).toBe(true);
+    expect(formatWarning(c.warnings[0] as ConfigProblem)).toMatch(
+      /^warning: <input>:\d+:\d+: maglev\.healthchecks\.web\.timeout: timeout 3s is not shorter/,
+    );
+  });
+
+  it('the tcp params do not reach the Config, and a timeout above the interval is kept', () => {
+    const c = loader.parse(
+      configText([
+        ['maglev.healthchecks.smtp.params', { ssl: true }],
+        ['maglev.healthchecks.smtp.timeout', '5s'],
+      ]),
+    );
+    expect(c.healthchecks.get('smtp')).toMatchObject({
+      type: 'tcp',
+      http: null,
+      timeout: 5000,
+      interval: 2000,
+    });
+  });
+
+  it('travel with a semantic error', () => {
+    const { error } = problemsOf(
+      configText([
+        ['maglev.healthchecks.web.timeout', '3s'],
+        ['maglev.healthchecks.web.rise', 0],
+      ]),
+    );
+    expect(error).toBeInstanceOf(ConfigSemanticError);
+    expect(error.warnings.map((w) => w.path)).toEqual(['maglev.healthchecks.web.timeout']);
+  });
+});
+
+describe('what the Go original accepts, and so does this loader', () => {
+  it('one backend in two pools of one frontend is one application server, in both pools', () => {
+    const c = loader.parse(configText([['maglev.frontends.web.pools.1.backends.a4', { weight: 20 }]]));
+    expect(c.warnings).toEqual([]);
+    expect(c.frontends.get('web')?.pools).toEqual([
+      { name: 'primary', backends: [{ name: 'a4', weight: 100 }] },
+      {
+        name: 'fallback',
+        backends: [
+          { name: 'b4', weight: 100 },
+          { name: 'a4', weight: 20 },
+        ],
+      },
+    ]);
+  });
+
+  it('an IPv6 VIP served by IPv4 backends (VPP has ip6-gre4 VIPs)', () => {
+    const c = loader.parse(configText([['maglev.frontends.web.address', '2001:db8:100::80']]));
+    expect(c.warnings).toEqual([]);
+    expect(c.frontends.get('web')).toMatchObject({ address: '2001:db8:100::80', family: 6 });
+    expect(c.backends.get('a4')?.family).toBe(4);
+  });
+
+  it('an IPv4 VIP served by IPv6 backends (ip4-gre6)', () => {
+    const c = loader.parse(configText([['maglev.frontends.api.address', '198.51.100.6']]));
+    expect(c.frontends.get('api')).toMatchObject({ family: 4 });
+    expect(c.backends.get('a6')?.family).toBe(6);
+  });
+});
+
 const repo = repoRoot();
 
 describe('shipped configurations', () => {
@@ -66,12 +176,13 @@ describe('shipped configurations', () => {
     expect(files.length).toBeGreaterThanOrEqual(4);
   });
 
-  it.each(files)('%s loads', async (file) => {
-    await expect(loader.load(file)).resolves.toBeDefined();
+  it.each(files)('%s loads, without warnings', async (file) => {
+    expect((await loader.load(file)).warnings).toEqual([]);
   });
 
   it('the shared sample loads, with its values', async () => {
     const c = await loader.load(sharedSample());
+    expect(c.warnings).toEqual([]);
     expect(c.healthchecker.transitionHistory).toBe(10);
     const hc = c.healthchecks.get('http-nginx');
     expect(hc).toMatchObject({ interval: 2000, fastInterval: 500, downInterval: 5000, timeout: 1000 });
@@ -435,7 +546,7 @@ describe('load and check', () => {
   it('checks a good file', async () => {
     const file = join(dir, 'good.yaml');
     await writeFile(file, configText());
-    expect(await loader.check(file)).toEqual({ ok: true, parseError: '', semanticError: '' });
+    expect(await loader.check(file)).toEqual({ ok: true, parseError: '', semanticError: '', warnings: [] });
     const c = await loader.load(file);
     expect(c.frontends.size).toBe(3);
     expect(await readFile(file, 'utf8')).toBe(configText());
@@ -473,11 +584,182 @@ describe('load and check', () => {
     expect((await loader.check(dir)).parseError).toMatch(/cannot read the configuration file: EISDIR/);
   });
 
+  it('reports warnings of a good file, and of a file with semantic errors', async () => {
+    const good = join(dir, 'warn.yaml');
+    await writeFile(good, configText([['maglev.healthchecks.web.timeout', '3s']]));
+    const r = await loader.check(good);
+    expect(r).toMatchObject({ ok: true, parseError: '', semanticError: '' });
+    expect(r.warnings.map((w) => [w.file, w.path])).toEqual([[good, 'maglev.healthchecks.web.timeout']]);
+    const bad = join(dir, 'warn-bad.yaml');
+    await writeFile(
+      bad,
+      configText([
+        ['maglev.healthchecks.web.timeout', '3s'],
+        ['maglev.healthchecks.web.fall', 0],
+      ]),
+    );
+    const r2 = await loader.check(bad);
+    expect(r2).toMatchObject({ ok: false, parseError: '' });
+    expect(r2.semanticError).toMatch(/fall must be at least 1/);
+    expect(r2.warnings).toHaveLength(1);
+  });
+
   it('honours an abort signal', async () => {
     const ac = new AbortController();
     ac.abort();
     await expect(loader.load(sharedSample(), { signal: ac.signal })).rejects.toMatchObject({
       name: 'AbortError',
     });
+  });
+});
+
+/** Bytes that look random but are the same on every run (xorshift32). */
+function noise(n: number, seed = 0x2545f491): Buffer {
+  const out = Buffer.alloc(n);
+  let x = seed;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+describe('files that are not a configuration', () => {
+  let dir = '';
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'maglev-config-bin-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** The one parse problem loading `bytes` gives; it must be short and quote nothing of them. */
+  async function problemOf(name: string, bytes: Uint8Array | string): Promise<ConfigProblem> {
+    const file = join(dir, name);
+    await writeFile(file, bytes);
+    const err = await loader.load(file).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ConfigParseError);
+    const problems = (err as ConfigParseError).problems;
+    expect(problems).toHaveLength(1);
+    const p = problems[0] as ConfigProblem;
+    expect(p.file).toBe(file);
+    const text = formatProblem(p);
+    expect(text.startsWith(`${file}:`)).toBe(true);
+    expect(text.length).toBeLessThan(file.length + 300);
+    expect(text, 'printable ASCII only').toMatch(/^[\x20-\x7e]*$/);
+    return p;
+  }
+
+  it('a gzip-compressed config', async () => {
+    const p = await problemOf('maglev.yaml.gz', gzipSync(configText()));
+    expect(p).toMatchObject({ line: 0, path: '' });
+    expect(p.message).toBe('the file is gzip-compressed data, not YAML text: decompress it first');
+  });
+
+  it('an executable', async () => {
+    const fh = await open(process.execPath, 'r');
+    const head = Buffer.alloc(4096);
+    await fh.read(head, 0, head.length, 0);
+    await fh.close();
+    expect((await problemOf('node', head)).message).toBe('the file is an ELF executable, not YAML text');
+  });
+
+  it('random bytes', async () => {
+    const p = await problemOf('random', noise(4096));
+    expect(p.message).toMatch(
+      /^the file (contains a NUL byte|contains the control character|is not UTF-8 text)/,
+    );
+  });
+
+  it('random bytes without NUL or control characters', async () => {
+    const bytes = Buffer.from([...noise(4096)].filter((b) => b >= 0x80 || (b >= 0x20 && b < 0x7f)));
+    const p = await problemOf('random-high', bytes);
+    expect(p.message).toMatch(
+      /^the file is not UTF-8 text: byte 0x[0-9A-F]{2} does not begin a valid UTF-8 sequence$/,
+    );
+  });
+
+  it('Latin-1 text, named at the line of the first byte that is not UTF-8', async () => {
+    const text = Buffer.concat([Buffer.from(configText()), Buffer.from('# caf\xe9\n', 'latin1')]);
+    const p = await problemOf('latin1.yaml', text);
+    expect(p).toMatchObject({ line: configText().split('\n').length, column: 6 });
+    expect(p.message).toBe('the file is not UTF-8 text: byte 0xE9 does not begin a valid UTF-8 sequence');
+  });
+
+  it('NUL bytes, named at the first', async () => {
+    const p = await problemOf('nul.yaml', Buffer.concat([Buffer.from('maglev:\n  x'), Buffer.alloc(64)]));
+    expect(p).toMatchObject({
+      line: 2,
+      column: 4,
+      message: 'the file contains a NUL byte: it is binary data, not YAML text',
+    });
+  });
+
+  it('a long line of text is not echoed', async () => {
+    const p = await problemOf('long.txt', `${'x'.repeat(100_000)}\n`);
+    expect(p.message).toMatch(
+      /^the configuration must be a map with a "maglev:" key, not the string "x{60}\.\.\."$/,
+    );
+  });
+
+  it('a long key is not echoed', async () => {
+    const p = await problemOf('long-key.yaml', `maglev:\n  ${'k'.repeat(1000)}: 1\n`);
+    expect(p.message).toMatch(/^unknown key "k{60}\.\.\." \(valid keys: /);
+  });
+
+  it('a file over 16 MiB, without reading it', async () => {
+    const file = join(dir, 'big.yaml');
+    const fh = await open(file, 'w');
+    await fh.truncate(16 * 1024 * 1024 + 1);
+    await fh.close();
+    const err = (await loader.load(file).catch((e: unknown) => e)) as ConfigParseError;
+    expect(err).toBeInstanceOf(ConfigParseError);
+    expect(err.message).toBe(
+      `${file}: the file is 16777217 bytes long; a configuration file may have at most 16 MiB (16777216 bytes): is this the right file?`,
+    );
+  });
+
+  it('a file of exactly 16 MiB is read', async () => {
+    const file = join(dir, 'just.yaml');
+    const text = configText();
+    await writeFile(file, text + '#'.repeat(16 * 1024 * 1024 - text.length));
+    expect((await loader.load(file)).frontends.size).toBe(3);
+  });
+
+  it('a device that never ends', async () => {
+    const err = (await loader.load('/dev/zero').catch((e: unknown) => e)) as ConfigParseError;
+    expect(err).toBeInstanceOf(ConfigParseError);
+    expect(err.message).toMatch(
+      /^\/dev\/zero: the file is more than 16 MiB long; a configuration file may have at most 16 MiB/,
+    );
+  });
+
+  it('text over 16 MiB handed to parse', () => {
+    const { error } = problemsOf(`maglev: {}\n${'#'.repeat(16 * 1024 * 1024)}\n`);
+    expect(error).toBeInstanceOf(ConfigParseError);
+    expect(error.message).toMatch(/^maglev\.yaml: the file is 16777228 bytes long/);
+  });
+
+  it.each([
+    ['UTF-16LE', (t: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(t, 'utf16le')])],
+    [
+      'UTF-16BE',
+      (t: string) => Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(t, 'utf16le').swap16()]),
+    ],
+    ['UTF-8 with a byte order mark', (t: string) => Buffer.from(`\ufeff${t}`)],
+  ])("%s text loads, as Go's yaml.v3 reads it", async (_name, encode) => {
+    const file = join(dir, 'utf16.yaml');
+    await writeFile(file, encode(configText([['maglev.frontends.web.description', 'café ☕']])));
+    expect((await loader.load(file)).frontends.get('web')?.description).toBe('café ☕');
+  });
+
+  it('UTF-16 that breaks off', async () => {
+    const p = await problemOf('bad16.yaml', Buffer.from([0xff, 0xfe, 0x61, 0x00, 0x62]));
+    expect(p.message).toBe('the file starts with a UTF-16 byte order mark but is not valid UTF-16 text');
   });
 });
