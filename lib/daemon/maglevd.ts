@@ -346,16 +346,28 @@ export class Maglevd implements MaglevdServices {
 
     // The commit: no await from here to the dispatch.
     const before = this.core.operator;
+    const previous = this.core.config;
     const transitions: HealthTransition[] = [];
     this.#reloadTransitions = transitions;
     let summary: ReturnType<HealthChecker['applyConfig']>;
+    let operator: OperatorState;
     try {
       summary = this.checker.applyConfig(next);
+      // A changed health check or a changed YAML `enabled` is a newer decision than the
+      // operator's runtime enable/disable of that backend.
+      const reset = new Set(summary.restarted);
+      for (const name of summary.kept) {
+        if (previous.backends.get(name)?.enabled !== next.backends.get(name)?.enabled) reset.add(name);
+      }
+      const pruned = pruneOperatorState(before, next, reset);
+      // A pause survives while the backend exists and is enabled; one whose health check changed
+      // restarted from unknown, and is paused again here.
+      const paused = pruned.paused.filter((name) => this.checker.backend(name).enabled);
+      operator = { ...pruned, paused };
+      for (const name of paused) if (this.checker.backend(name).state !== 'paused') this.checker.pause(name);
     } finally {
       this.#reloadTransitions = null;
     }
-    const healthcheckChanged = new Set(summary.restarted);
-    const operator = pruneOperatorState(this.core.operator, next, healthcheckChanged);
     const change = this.core.applyConfig(next, transitions, this.checker.states(), operator);
     this.#dispatch(change);
     const diff = change.reload;

@@ -8,8 +8,9 @@ import type { Config } from '../config/types.js';
  * pool weight overrides. Kept in a JSON state file, written atomically after every change, and
  * restored at start.
  *
- * Across a config reload: a pause survives while the backend exists; a runtime enable/disable
- * survives while the backend exists with an unchanged health check (when its health check
+ * Across a config reload: a pause survives while the backend exists and is enabled (the daemon
+ * drops pauses of backends the reload leaves disabled); a runtime enable/disable survives while
+ * the backend exists with an unchanged health check and an unchanged YAML `enabled` (when either
  * changes, the YAML `enabled` is authoritative, as in the Go original); a weight override
  * survives while its frontend, pool and member exist and the member's configured weight is
  * unchanged (an edited weight in the YAML is a newer decision than the override).
@@ -155,12 +156,13 @@ function configuredWeight(
 
 /**
  * The part of the state that still applies to a (new) config; see the rules above.
- * `healthcheckChanged` names the backends whose health-check configuration changed.
+ * `reset` names the backends whose runtime enable/disable the reload resets (their health
+ * check or their YAML `enabled` changed).
  */
 export function pruneOperatorState(
   state: OperatorState,
   config: Config,
-  healthcheckChanged: ReadonlySet<string> = new Set(),
+  reset: ReadonlySet<string> = new Set(),
 ): OperatorState {
   const weights: Record<string, Record<string, Record<string, number>>> = {};
   const replaced: Record<string, Record<string, Record<string, number>>> = {};
@@ -178,7 +180,7 @@ export function pruneOperatorState(
   return {
     paused: state.paused.filter((b) => config.backends.has(b)),
     enabled: Object.fromEntries(
-      Object.entries(state.enabled).filter(([b]) => config.backends.has(b) && !healthcheckChanged.has(b)),
+      Object.entries(state.enabled).filter(([b]) => config.backends.has(b) && !reset.has(b)),
     ),
     weights,
     replaced,
