@@ -235,7 +235,7 @@ export {
 } from './reconcile/transition.js';
 export { type WarmupPhase, WarmupTracker, warmupPhase } from './reconcile/warmup.js';
 export { ManualClock, type SimClock } from './sim/clock.js';
-export { SimulatedCrash } from './sim/errors.js';
+export { SimSocketInUseError, SimulatedCrash } from './sim/errors.js';
 export { LbPluginSim, type LbPluginSimOptions, type SimOperation, type SimState } from './sim/lb-plugin.js';
 export { buildMaglevTable, maglevBucketCounts, maglevHash } from './sim/maglev.js';
 // The lb plugin simulator.

@@ -10,6 +10,7 @@ import {
 } from '../../vpp-api/index.js';
 import { SimulatedCrash, UnknownMessageError } from './errors.js';
 import { LbPluginSim, type SimOperation, type SimState } from './lb-plugin.js';
+import { claimSocketPath } from './socket-path.js';
 import { LbStatsCounters } from './stats/lb.js';
 import { StatsSegmentServer } from './stats/server.js';
 import { StatsSegmentWriter } from './stats/writer.js';
@@ -108,8 +109,15 @@ export class VppLbSimulator extends EventEmitter<VppLbSimulatorEvents> {
     return this.#sockets.size;
   }
 
+  /**
+   * Binds the API socket and, when configured, the stats socket. A stale socket file (its
+   * process is gone) is replaced; a socket another process listens on fails with
+   * SimSocketInUseError naming the path. Either both sockets are served or neither is.
+   */
   async start(): Promise<void> {
-    await rm(this.#opts.socketPath, { force: true });
+    const statsPath = this.#opts.statsSocketPath;
+    await claimSocketPath(this.#opts.socketPath, 'API');
+    if (statsPath) await claimSocketPath(statsPath, 'stats');
     const server = createServer((s) => this.#serve(s));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -119,27 +127,41 @@ export class VppLbSimulator extends EventEmitter<VppLbSimulatorEvents> {
       });
     });
     this.#server = server;
-    if (this.#opts.statsSocketPath) this.#startStats(this.#opts.statsSocketPath);
+    if (!statsPath) return;
+    try {
+      this.#startStats(statsPath);
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
   }
 
   #startStats(path: string): void {
     const writer = StatsSegmentWriter.inMemfd({ threads: 1 });
-    writer.setBootTime(Math.floor(this.#bootedAt / 1000));
-    const server = StatsSegmentServer.listen(path, writer.fd as number);
-    this.#stats = { writer, server, counters: new LbStatsCounters(writer) };
+    try {
+      writer.setBootTime(Math.floor(this.#bootedAt / 1000));
+      const server = StatsSegmentServer.listen(path, writer.fd as number);
+      this.#stats = { writer, server, counters: new LbStatsCounters(writer) };
+    } catch (err) {
+      writer.close();
+      throw err;
+    }
   }
 
-  /** Stops listening and drops every client. */
+  /** Stops listening, drops every client and removes both socket files. */
   async close(): Promise<void> {
     const server = this.#server;
     this.#server = null;
     for (const s of this.#sockets) s.destroy();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-    await rm(this.#opts.socketPath, { force: true });
-    if (this.#stats) {
-      this.#stats.server.close();
-      this.#stats.writer.close();
-      this.#stats = null;
+    if (server) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rm(this.#opts.socketPath, { force: true });
+    }
+    const stats = this.#stats;
+    this.#stats = null;
+    if (stats) {
+      await stats.server.close();
+      stats.writer.close();
     }
   }
 
