@@ -32,7 +32,15 @@ export interface VppLbSimulatorOptions {
   readonly clock?: () => number;
   /** Operations kept in the log; default 100,000. */
   readonly logLimit?: number;
+  /**
+   * VPP threads the stats segment counts on (main plus workers): the counters' outer
+   * dimension, which readers sum over. Default 1.
+   */
+  readonly statsThreads?: number;
 }
+
+/** What one simulated packet adds to `/net/route/to`'s bytes when no size is given. */
+export const SIM_DEFAULT_PACKET_BYTES = 64;
 
 export interface VppLbSimulatorEvents {
   /** An lb operation was handled (after it changed the state). */
@@ -137,11 +145,14 @@ export class VppLbSimulator extends EventEmitter<VppLbSimulatorEvents> {
   }
 
   #startStats(path: string): void {
-    const writer = StatsSegmentWriter.inMemfd({ threads: 1 });
+    const writer = StatsSegmentWriter.inMemfd({ threads: this.#opts.statsThreads ?? 1 });
     try {
       writer.setBootTime(Math.floor(this.#bootedAt / 1000));
       const server = StatsSegmentServer.listen(path, writer.fd as number);
       this.#stats = { writer, server, counters: new LbStatsCounters(writer) };
+      // VPP registers /net/route/to at boot, sized for the FIB entries it already has.
+      for (const r of this.plugin.fib.routes()) this.#stats.counters.routeCreated(r.statsIndex);
+      this.plugin.fib.takeCreated();
     } catch (err) {
       writer.close();
       throw err;
@@ -202,15 +213,40 @@ export class VppLbSimulator extends EventEmitter<VppLbSimulatorEvents> {
     this.#pid = 1000 + ((this.#pid + 7919) % 60000);
     this.#bootedAt = Date.now();
     this.#stats?.writer.setBootTime(Math.floor(this.#bootedAt / 1000));
+    this.#routeCountersFor();
   }
 
-  /** Counts simulated traffic on a VIP's stats counters (tests, demos). */
+  /**
+   * Counts simulated traffic to a VIP (tests, demos), as VPP would: the packets reach the lb
+   * plugin through the FIB entry of the VIP's prefix, so `/net/route/to` at that entry's stats
+   * index counts them (packets and bytes; VIPs sharing a prefix share the entry), then the lb
+   * counter `kind` at the VIP's pool index does. A VIP without an entry (deleted) only moves
+   * its lb counter. `bytes` defaults to SIM_DEFAULT_PACKET_BYTES per packet; `thread` to 0.
+   */
   countVipPackets(
     vipIndex: number,
     kind: 'next' | 'first' | 'untracked' | 'noServer',
     packets: number,
+    opts: { readonly bytes?: number; readonly thread?: number } = {},
   ): void {
-    this.#stats?.counters.countVip(vipIndex, kind, BigInt(packets));
+    const stats = this.#stats;
+    if (!stats) return;
+    const thread = opts.thread ?? 0;
+    const route = this.plugin.vipRouteStatsIndex(vipIndex);
+    if (route !== undefined) {
+      stats.counters.countRoute(
+        route,
+        BigInt(packets),
+        BigInt(opts.bytes ?? packets * SIM_DEFAULT_PACKET_BYTES),
+        thread,
+      );
+    }
+    stats.counters.countVip(vipIndex, kind, BigInt(packets), thread);
+  }
+
+  /** Counts packets and bytes on one FIB entry's `/net/route/to` (by its stats index). */
+  countRoutePackets(statsIndex: number, packets: number, bytes: number, thread = 0): void {
+    this.#stats?.counters.countRoute(statsIndex, BigInt(packets), BigInt(bytes), thread);
   }
 
   // ---- the wire ------------------------------------------------------------------------------
@@ -343,7 +379,10 @@ export class VppLbSimulator extends EventEmitter<VppLbSimulatorEvents> {
     }
     const last = this.plugin.operations().at(-1);
     if (last) this.emit('operation', last);
-    if (isVipOp) this.#vipCountersFor(before);
+    if (isVipOp) {
+      this.#vipCountersFor(before);
+      this.#routeCountersFor();
+    }
     if (result.kind === 'reply') return [this.#reply(result.replyName, result.reply, context)];
     return result.details.map((d) => this.#reply(result.detailsName, d, context));
   }
@@ -353,6 +392,13 @@ export class VppLbSimulator extends EventEmitter<VppLbSimulatorEvents> {
       .getState()
       .vips.filter((v) => v.used)
       .map((v) => v.index);
+  }
+
+  /** A new FIB entry's load-balance counters are zeroed, as load_balance_alloc does. */
+  #routeCountersFor(): void {
+    const created = this.plugin.fib.takeCreated();
+    if (!this.#stats) return;
+    for (const index of created) this.#stats.counters.routeCreated(index);
   }
 
   /** A new VIP's counters are registered and zeroed, as VPP does at VIP creation. */
