@@ -38,6 +38,10 @@ run('vpp-lb-sim', async () => {
     program: 'vpp-lb-sim',
     usage: 'vpp-lb-sim [--socket PATH] [--stats-socket PATH]',
     summary: "A simulator of VPP's lb plugin on a unix socket, for dry runs and tests.",
+    footer:
+      'A socket file left by a killed simulator or VPP (nobody listens on it) is replaced; a socket\n' +
+      'a live process listens on is an error (exit 1). SIGTERM and SIGINT close both sockets,\n' +
+      'remove their files and exit 0.',
   });
   const log = createLogger({ level: values['log-level'] as 'info' });
   const sim = new VppLbSimulator({
@@ -49,13 +53,17 @@ run('vpp-lb-sim', async () => {
   );
   sim.on('client', (c) => log.info(`sim-client-${c.event}`, { clients: c.clients }));
   sim.on('crash', (c) => log.error('sim-crash', c));
+  // Listening before start: a stop asked for while the sockets are being bound is not lost.
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
   await sim.start();
   log.info('sim-listen', { socket: values.socket, stats_socket: values['stats-socket'], pid: sim.pid });
-  await new Promise<void>((resolve) => {
-    process.once('SIGTERM', resolve);
-    process.once('SIGINT', resolve);
-  });
+  const signal = await stopped;
   await sim.close();
-  log.info('sim-stop', {});
-  return 0;
+  log.info('sim-stop', { signal });
+  // Both sockets are closed and their files removed; nothing else is worth waiting for (a
+  // delayed reply's timer, say).
+  process.exit(0);
 });

@@ -262,11 +262,23 @@ export {
 } from './reconcile/transition.js';
 export { type WarmupPhase, WarmupTracker, warmupPhase } from './reconcile/warmup.js';
 export { ManualClock, type SimClock } from './sim/clock.js';
-export { SimulatedCrash } from './sim/errors.js';
+export { SimSocketInUseError, SimulatedCrash } from './sim/errors.js';
+export {
+  type FibPrefix,
+  type FibProtocol,
+  FibSim,
+  type FibSource,
+  type SimRouteState,
+} from './sim/fib.js';
 export { LbPluginSim, type LbPluginSimOptions, type SimOperation, type SimState } from './sim/lb-plugin.js';
 export { buildMaglevTable, maglevBucketCounts, maglevHash } from './sim/maglev.js';
 // The lb plugin simulator.
-export { VppLbSimulator, type VppLbSimulatorEvents, type VppLbSimulatorOptions } from './sim/server.js';
+export {
+  SIM_DEFAULT_PACKET_BYTES,
+  VppLbSimulator,
+  type VppLbSimulatorEvents,
+  type VppLbSimulatorOptions,
+} from './sim/server.js';
 // maglevt: probes every VIP of maglev.yaml from outside the load balancer.
 export { maglevtFlags } from './tui/flags.js';
 export type { FqdnResolver } from './tui/fqdn.js';

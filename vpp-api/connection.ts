@@ -114,6 +114,11 @@ export interface VppTraceEvent {
   /** A reply's retval; undefined for messages without one. */
   readonly retval: number | undefined;
   readonly result: VppTraceResult;
+  /**
+   * Part of a dump: the dump request and the control_ping that follows it, each details
+   * message and the control_ping_reply that ends the stream.
+   */
+  readonly multi: boolean;
 }
 
 class TraceEvent implements VppTraceEvent {
@@ -126,6 +131,7 @@ class TraceEvent implements VppTraceEvent {
     readonly context: number | undefined,
     readonly retval: number | undefined,
     readonly result: VppTraceResult,
+    readonly multi: boolean,
     decoded: unknown,
     private readonly codec: VppMessageCodec | undefined,
     private readonly payload: Buffer | undefined,
@@ -314,7 +320,7 @@ export class VppConnection extends EventEmitter<VppConnectionEvents> {
             fail((e as Error).message, e);
           }
         };
-        socket.once('connect', () => this.enqueue(create, hello));
+        socket.once('connect', () => this.enqueue(create, hello, false));
       });
       this.handshake = undefined;
       this.installTable(reply);
@@ -444,8 +450,8 @@ export class VppConnection extends EventEmitter<VppConnectionEvents> {
         p.onAbort = () => this.fail(p, signal.reason);
         signal.addEventListener('abort', p.onAbort, { once: true });
       }
-      this.enqueue(codec, frame);
-      if (ping) this.enqueue(this.codec.message('control_ping'), ping);
+      this.enqueue(codec, frame, dump);
+      if (ping) this.enqueue(this.codec.message('control_ping'), ping, true);
     });
   }
 
@@ -469,7 +475,7 @@ export class VppConnection extends EventEmitter<VppConnectionEvents> {
     p.reject(e);
   }
 
-  private enqueue(codec: VppMessageCodec, frame: Buffer): void {
+  private enqueue(codec: VppMessageCodec, frame: Buffer, multi: boolean): void {
     this.out.push(frame);
     this.outBytes += frame.length;
     if (this.trace) {
@@ -482,6 +488,7 @@ export class VppConnection extends EventEmitter<VppConnectionEvents> {
           codec.readContext(payload),
           undefined,
           'ok',
+          multi,
           undefined,
           codec,
           payload,
@@ -542,14 +549,22 @@ export class VppConnection extends EventEmitter<VppConnectionEvents> {
     try {
       msg = codec.decode(payload) as Record<string, unknown>;
     } catch (e) {
-      this.traceRecv(codec.name, id!, context, undefined, undefined, 'malformed');
+      this.traceRecv(codec.name, id!, context, undefined, undefined, 'malformed', p?.rows !== undefined);
       if (p) this.fail(p, e);
       return;
     }
     const retval = codec.hasRetval ? (msg['retval'] as number) : undefined;
     const expected =
       p !== undefined && (id === p.replyId || (p.rows !== undefined && id === this.pingReplyId));
-    this.traceRecv(codec.name, id!, context, msg, retval, !expected ? 'unexpected' : retval ? 'error' : 'ok');
+    this.traceRecv(
+      codec.name,
+      id!,
+      context,
+      msg,
+      retval,
+      !expected ? 'unexpected' : retval ? 'error' : 'ok',
+      expected && p.rows !== undefined,
+    );
     if (!p) return;
     if (!expected) {
       this.fail(
@@ -574,8 +589,9 @@ export class VppConnection extends EventEmitter<VppConnectionEvents> {
     msg: unknown,
     retval: number | undefined,
     result: VppTraceResult,
+    multi = false,
   ): void {
-    this.trace?.(new TraceEvent('recv', name, id, context, retval, result, msg, undefined, undefined));
+    this.trace?.(new TraceEvent('recv', name, id, context, retval, result, multi, msg, undefined, undefined));
   }
 
   private teardown(reason: VppDisconnectReason, error?: Error): void {

@@ -1,7 +1,9 @@
+import { VppUnsupportedMessageError } from '../../vpp-api/index.js';
 import type { Config } from '../config/types.js';
 import type { Logger } from '../events/logger.js';
 import { frontendVipKey, vipProtocolName } from '../plan/vip.js';
 import type { VppClient } from '../vpp/client.js';
+import type { ShowLbVip } from '../vpp/show-lb-vips.js';
 import { readLbVipCounters } from '../vpp/stats/lb-counters.js';
 import { vipKeyString } from '../vpp/types.js';
 
@@ -28,7 +30,10 @@ export interface VipCounterSnapshot {
 /**
  * Reads the lb plugin's per-VIP counters from VPP's stats segment every few seconds (5 s, as
  * the original). VIP pool indexes, which key the counters, come from `show lb vips verbose`.
- * A failed read keeps the last snapshot and is logged at debug as `vpp-lb-stats-error`.
+ * Each VIP's route counters are `/net/route/to` at the stats index of its prefix's FIB entry,
+ * which `ip_route_lookup` gives; those indexes are cached, and looked up again when the set of
+ * VIPs changes or VPP reconnects. A failed read keeps the last snapshot and is logged at debug
+ * as `vpp-lb-stats-error`.
  */
 export class VipCounterScraper {
   readonly #vpp: VppClient;
@@ -40,6 +45,13 @@ export class VipCounterScraper {
   #paused = true;
   #closed = false;
   #snapshot: VipCounterSnapshot | null = null;
+  /** VIP prefix → its FIB entry's stats index, for the VIP set `#routesFor`. */
+  #routes = new Map<string, number>();
+  #routesFor = '';
+  /** The connected VPP lacks ip_route_lookup: route counters stay 0 until it reconnects. */
+  #noRouteLookup = false;
+  /** Bumped by pause(): a read that started before belongs to the VPP that went away. */
+  #generation = 0;
   lastError: string | null = null;
 
   constructor(opts: {
@@ -62,7 +74,12 @@ export class VipCounterScraper {
   /** VPP went away: stop reading and drop the numbers (they belong to that VPP). */
   pause(): void {
     this.#paused = true;
+    this.#generation++;
     this.#snapshot = null;
+    // Stats indexes belong to that VPP's FIB, too.
+    this.#routes = new Map();
+    this.#routesFor = '';
+    this.#noRouteLookup = false;
   }
 
   resume(): void {
@@ -95,14 +112,28 @@ export class VipCounterScraper {
   async scrape(): Promise<void> {
     const stats = this.#vpp.stats;
     if (!stats || !this.#vpp.info) return;
+    const generation = this.#generation;
     try {
       const vips = (await this.#vpp.lb.listVipIndexes()).filter((v) => !v.removed);
-      const counters = await readLbVipCounters(stats, { vipIndexes: vips.map((v) => v.index) });
+      await this.#lookupRoutes(vips);
+      const routeOf = (prefix: string) => this.#routes.get(prefix);
+      const fibIndexes = new Set<number>();
+      for (const v of vips) {
+        const r = routeOf(v.prefix);
+        if (r !== undefined) fibIndexes.add(r);
+      }
+      const counters = await readLbVipCounters(stats, {
+        vipIndexes: vips.map((v) => v.index),
+        fibIndexes,
+      });
+      if (generation !== this.#generation) return;
       const names = this.#frontendOf();
       this.#snapshot = {
         at: Date.now(),
         vips: vips.map((v) => {
           const c = counters.vips.get(v.index);
+          const fib = routeOf(v.prefix);
+          const route = fib === undefined ? undefined : counters.routes.get(fib);
           return {
             prefix: v.prefix,
             protocol: v.protocol,
@@ -112,8 +143,8 @@ export class VipCounterScraper {
             first: c?.first ?? 0n,
             untracked: c?.untracked ?? 0n,
             noServer: c?.noServer ?? 0n,
-            routePackets: 0n,
-            routeBytes: 0n,
+            routePackets: route?.packets ?? 0n,
+            routeBytes: route?.bytes ?? 0n,
           };
         }),
       };
@@ -128,12 +159,43 @@ export class VipCounterScraper {
             first: String(v.first),
             untracked: String(v.untracked),
             no_server: String(v.noServer),
+            route_packets: String(v.routePackets),
+            route_bytes: String(v.routeBytes),
           });
         }
       }
     } catch (e) {
       this.lastError = (e as Error).message;
       this.#logger.debug('vpp-lb-stats-error', { err: this.lastError });
+    }
+  }
+
+  /**
+   * Looks up the FIB stats index of every VIP prefix once per VIP set: a changed set (VIPs
+   * added, removed or re-created under a new pool index) looks them all up again, since a
+   * prefix's entry is re-created with a new index when its last VIP goes. VIPs that share a
+   * prefix share its entry. A prefix VPP has no entry for is asked again at the next scrape.
+   */
+  async #lookupRoutes(vips: readonly ShowLbVip[]): Promise<void> {
+    if (this.#noRouteLookup) return;
+    const set = vips
+      .map((v) => `${vipKeyString(v)}#${v.index}`)
+      .sort()
+      .join(',');
+    if (set !== this.#routesFor) {
+      this.#routes = new Map();
+      this.#routesFor = set;
+    }
+    const missing = [...new Set(vips.map((v) => v.prefix))].filter((p) => !this.#routes.has(p));
+    if (missing.length === 0) return;
+    const routes = this.#routes;
+    try {
+      const found = await Promise.all(missing.map((p) => this.#vpp.lb.routeStatsIndex(p)));
+      for (const [i, index] of found.entries()) if (index !== null) routes.set(missing[i] as string, index);
+    } catch (e) {
+      if (!(e instanceof VppUnsupportedMessageError)) throw e;
+      this.#noRouteLookup = true;
+      this.#logger.debug('vpp-lb-stats-error', { err: `route counters stay 0: ${e.message}` });
     }
   }
 

@@ -36,3 +36,20 @@ export class SimInputError extends Error {
     super(`${messageName}.${field}: ${detail}`);
   }
 }
+
+/**
+ * A socket path the simulator cannot take: another process listens on it, or something that is
+ * not a socket is in the way. A stale socket (nobody listening) is not an error: it is removed.
+ */
+export class SimSocketInUseError extends Error {
+  override readonly name = 'SimSocketInUseError';
+  constructor(
+    /** The socket path, e.g. "/run/vpp/api.sock". */
+    readonly socketPath: string,
+    /** Which socket: "API" or "stats". */
+    readonly role: string,
+    detail: string,
+  ) {
+    super(`${role} socket ${socketPath}: ${detail}`);
+  }
+}

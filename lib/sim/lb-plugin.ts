@@ -8,6 +8,8 @@
  * order, dump filters that ignore or mis-compare their arguments.
  */
 import {
+  ADDRESS_IP4,
+  ADDRESS_IP6,
   clearHostBits,
   decodeAddress,
   encodeAddress,
@@ -23,13 +25,17 @@ import {
 import { runCli } from './cli.js';
 import type { SimClock } from './clock.js';
 import { SimInputError, SimulatedCrash, UnknownMessageError } from './errors.js';
+import { type FibPrefix, FibSim, type SimRouteState } from './fib.js';
 import { buildMaglevTable, MAGLEV_DROP, type MaglevBackend, maglevBucketCounts } from './maglev.js';
+import { Pool } from './pool.js';
 import {
   type Address,
   type AddressWithPrefix,
   type CliInband,
   type CliInbandReply,
   DETAILS_MESSAGE,
+  type IpRouteLookup,
+  type IpRouteLookupReply,
   type LbAddDelAs,
   type LbAddDelAsV2,
   type LbAddDelIntfNat,
@@ -60,6 +66,7 @@ import {
 export const LbRetval = {
   OK: 0,
   INVALID_SW_IF_INDEX: -2,
+  NO_SUCH_FIB: -3,
   NO_SUCH_ENTRY: -6,
   INVALID_VALUE: -7,
   INVALID_MEMORY_SIZE: -70,
@@ -158,44 +165,6 @@ function isPow2(x: number): boolean {
 }
 function bswap16(x: number): number {
   return ((x & 0xff) << 8) | ((x >>> 8) & 0xff);
-}
-
-/** A pool with VPP's index discipline: free slots reused last-freed first, records kept. */
-class Pool<T> {
-  readonly items: T[] = [];
-  readonly free: boolean[] = [];
-  readonly freeList: number[] = [];
-
-  /** Index to (re)use and the record left in it, if any (stale fields and all). */
-  get(make: () => T): { index: number; item: T } {
-    const index = this.freeList.pop();
-    if (index !== undefined) {
-      this.free[index] = false;
-      return { index, item: this.items[index] as T };
-    }
-    const item = make();
-    this.items.push(item);
-    this.free.push(false);
-    return { index: this.items.length - 1, item };
-  }
-
-  /** Overwrites the record of a live slot (for pools of plain values). */
-  set(index: number, item: T): void {
-    this.items[index] = item;
-  }
-
-  put(index: number): void {
-    this.free[index] = true;
-    this.freeList.push(index);
-  }
-
-  *entries(): Generator<[number, T]> {
-    for (let i = 0; i < this.items.length; i++) if (!this.free[i]) yield [i, this.items[i] as T];
-  }
-
-  get size(): number {
-    return this.items.length - this.freeList.length;
-  }
 }
 
 interface AsRecord {
@@ -329,6 +298,8 @@ export interface SimState {
   readonly asPoolElements: number;
   readonly nat4Interfaces: readonly number[];
   readonly nat6Interfaces: readonly number[];
+  /** FIB table 0 of both families, by stats index: boot entries and VIP prefixes. */
+  readonly routes: readonly SimRouteState[];
 }
 
 export type SimResult =
@@ -353,6 +324,8 @@ const DUMP_NAMES = new Set<string>(Object.keys(DETAILS_MESSAGE));
 
 /** VPP's lb plugin, simulated. One instance is one VPP process. */
 export class LbPluginSim {
+  /** Table 0 of the FIB: boot entries and one entry per VIP prefix, as lb_vip_add_adjacency makes. */
+  readonly fib = new FibSim();
   readonly #clock: SimClock;
   readonly #wallClock: () => number;
   readonly #swIfIndexes: ReadonlySet<number>;
@@ -452,6 +425,7 @@ export class LbPluginSim {
     this.#nat4 = new Set();
     this.#nat6 = new Set();
     this.#lastBarrier = 0;
+    this.fib.reset();
     // Slot 0 of each pool is a permanent placeholder: the "drop" AS and a VIP no key can match
     // (its all-ones prefix is never a normalised /0 prefix).
     this.#ass.get(() => ({
@@ -630,6 +604,8 @@ export class LbPluginSim {
         return { retval: this.#natIntf(msg as LbAddDelIntfNat, this.#nat6) };
       case 'cli_inband':
         return this.#cli(msg as CliInband);
+      case 'ip_route_lookup':
+        return this.#routeLookup(msg as IpRouteLookup);
       default:
         throw new UnknownMessageError(name);
     }
@@ -794,6 +770,10 @@ export class LbPluginSim {
     vip.tableLength = length;
     this.#rebuild(vip);
     vip.hasPortFilter = false;
+    // lb_vip_add_adjacency: a port VIP shares the entry of a VIP on the same prefix with
+    // another protocol or port; otherwise the prefix gets its entry, before the NodePort
+    // check below can still refuse the VIP.
+    if (port === 0 || !sibling) this.fib.addSource(vipFibPrefix(vip), 'lb');
 
     if (nat && port !== 0 && srvType === SRV_TYPE_NODEPORT) {
       // The VIP exists from here on even though the reply says it already did.
@@ -820,6 +800,11 @@ export class LbPluginSim {
       }
       this.#rebuild(vip);
     }
+    // lb_vip_del_adjacency: the entry stays while another VIP on the prefix uses it.
+    const sharing =
+      vip.port !== 0 &&
+      this.#findOnPrefix(vip.prefix, vip.plen, (v) => v.protocol !== vip.protocol || v.port !== vip.port);
+    if (!sharing) this.fib.removeSource(vipFibPrefix(vip), 'lb');
     const rv = vip.port !== 0 && !vip.hasPortFilter ? LbRetval.NO_SUCH_ENTRY : LbRetval.OK;
     vip.flags &= ~VIP_FLAG_USED;
     this.#vipByKey.delete(vipMapKey(vip.prefix, vip.plen, vip.protocol, vip.port));
@@ -1092,8 +1077,76 @@ export class LbPluginSim {
       asPoolElements: this.#ass.size - 1,
       nat4Interfaces: [...this.#nat4].sort((a, b) => a - b),
       nat6Interfaces: [...this.#nat6].sort((a, b) => a - b),
+      routes: this.fib.routes(),
     };
   }
+
+  /** The stats index of the FIB entry an active VIP's traffic goes through, if it has one. */
+  vipRouteStatsIndex(vipIndex: number): number | undefined {
+    const vip = this.#vips.items[vipIndex];
+    if (vipIndex === 0 || !vip || this.#vips.free[vipIndex] || (vip.flags & VIP_FLAG_USED) === 0)
+      return undefined;
+    const p = vipFibPrefix(vip);
+    return this.fib.lookup(p.proto, p.address, p.len, true)?.statsIndex;
+  }
+
+  /**
+   * vl_api_ip_route_lookup_t_handler: only table 0 exists (another id is NO_SUCH_FIB); a prefix
+   * with no entry is NO_SUCH_ENTRY. Either error comes with an all-zero route, as
+   * REPLY_MACRO3_ZERO sends it.
+   */
+  #routeLookup(m: IpRouteLookup): IpRouteLookupReply {
+    const name = 'ip_route_lookup';
+    checkAddress(name, 'prefix.address', m.prefix?.address);
+    const af = m.prefix.address.af;
+    if (af !== ADDRESS_IP4 && af !== ADDRESS_IP6) {
+      throw new SimulatedCrash(
+        name,
+        `prefix.address.af ${af} leaves the lookup's FIB protocol uninitialised`,
+      );
+    }
+    const proto = af === ADDRESS_IP4 ? 'ip4' : 'ip6';
+    const len = m.prefix.len;
+    const zero = (retval: number): IpRouteLookupReply => ({
+      retval,
+      route: {
+        table_id: 0,
+        stats_index: 0,
+        prefix: { address: { af: 0, un: new Uint8Array(16) }, len: 0 },
+        n_paths: 0,
+        paths: [],
+      },
+    });
+    if (m.table_id !== 0) return zero(LbRetval.NO_SUCH_FIB);
+    if (len > FibSim.maxLength(proto)) {
+      throw new SimulatedCrash(
+        name,
+        `prefix length ${len} indexes past the ${proto} FIB's per-length mask and hash tables`,
+      );
+    }
+    const address = m.prefix.address.un.subarray(0, proto === 'ip4' ? 4 : 16);
+    const found = this.fib.lookup(proto, address, len, m.exact !== 0);
+    if (!found) return zero(LbRetval.NO_SUCH_ENTRY);
+    const un = new Uint8Array(16);
+    un.set(found.prefix.address);
+    return {
+      retval: LbRetval.OK,
+      route: {
+        table_id: m.table_id,
+        stats_index: found.statsIndex,
+        prefix: { address: { af, un }, len: found.prefix.len },
+        n_paths: 0,
+        paths: [],
+      },
+    };
+  }
+}
+
+/** The FIB prefix of a VIP: the lb plugin takes the family from the VIP's type. */
+function vipFibPrefix(vip: VipRecord): FibPrefix {
+  return isIp4Type(vip.type)
+    ? { proto: 'ip4', address: vip.prefix.subarray(12, 16), len: vip.plen - 96 }
+    : { proto: 'ip6', address: vip.prefix, len: vip.plen };
 }
 
 function failedReply(name: SimReplyName, retval: number): RetvalReply {

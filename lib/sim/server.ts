@@ -10,6 +10,7 @@ import {
 } from '../../vpp-api/index.js';
 import { SimulatedCrash, UnknownMessageError } from './errors.js';
 import { LbPluginSim, type SimOperation, type SimState } from './lb-plugin.js';
+import { claimSocketPath } from './socket-path.js';
 import { LbStatsCounters } from './stats/lb.js';
 import { StatsSegmentServer } from './stats/server.js';
 import { StatsSegmentWriter } from './stats/writer.js';
@@ -31,7 +32,15 @@ export interface VppLbSimulatorOptions {
   readonly clock?: () => number;
   /** Operations kept in the log; default 100,000. */
   readonly logLimit?: number;
+  /**
+   * VPP threads the stats segment counts on (main plus workers): the counters' outer
+   * dimension, which readers sum over. Default 1.
+   */
+  readonly statsThreads?: number;
 }
+
+/** What one simulated packet adds to `/net/route/to`'s bytes when no size is given. */
+export const SIM_DEFAULT_PACKET_BYTES = 64;
 
 export interface VppLbSimulatorEvents {
   /** An lb operation was handled (after it changed the state). */
@@ -108,8 +117,15 @@ export class VppLbSimulator extends EventEmitter<VppLbSimulatorEvents> {
     return this.#sockets.size;
   }
 
+  /**
+   * Binds the API socket and, when configured, the stats socket. A stale socket file (its
+   * process is gone) is replaced; a socket another process listens on fails with
+   * SimSocketInUseError naming the path. Either both sockets are served or neither is.
+   */
   async start(): Promise<void> {
-    await rm(this.#opts.socketPath, { force: true });
+    const statsPath = this.#opts.statsSocketPath;
+    await claimSocketPath(this.#opts.socketPath, 'API');
+    if (statsPath) await claimSocketPath(statsPath, 'stats');
     const server = createServer((s) => this.#serve(s));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -119,27 +135,44 @@ export class VppLbSimulator extends EventEmitter<VppLbSimulatorEvents> {
       });
     });
     this.#server = server;
-    if (this.#opts.statsSocketPath) this.#startStats(this.#opts.statsSocketPath);
+    if (!statsPath) return;
+    try {
+      this.#startStats(statsPath);
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
   }
 
   #startStats(path: string): void {
-    const writer = StatsSegmentWriter.inMemfd({ threads: 1 });
-    writer.setBootTime(Math.floor(this.#bootedAt / 1000));
-    const server = StatsSegmentServer.listen(path, writer.fd as number);
-    this.#stats = { writer, server, counters: new LbStatsCounters(writer) };
+    const writer = StatsSegmentWriter.inMemfd({ threads: this.#opts.statsThreads ?? 1 });
+    try {
+      writer.setBootTime(Math.floor(this.#bootedAt / 1000));
+      const server = StatsSegmentServer.listen(path, writer.fd as number);
+      this.#stats = { writer, server, counters: new LbStatsCounters(writer) };
+      // VPP registers /net/route/to at boot, sized for the FIB entries it already has.
+      for (const r of this.plugin.fib.routes()) this.#stats.counters.routeCreated(r.statsIndex);
+      this.plugin.fib.takeCreated();
+    } catch (err) {
+      writer.close();
+      throw err;
+    }
   }
 
-  /** Stops listening and drops every client. */
+  /** Stops listening, drops every client and removes both socket files. */
   async close(): Promise<void> {
     const server = this.#server;
     this.#server = null;
     for (const s of this.#sockets) s.destroy();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-    await rm(this.#opts.socketPath, { force: true });
-    if (this.#stats) {
-      this.#stats.server.close();
-      this.#stats.writer.close();
-      this.#stats = null;
+    if (server) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rm(this.#opts.socketPath, { force: true });
+    }
+    const stats = this.#stats;
+    this.#stats = null;
+    if (stats) {
+      await stats.server.close();
+      stats.writer.close();
     }
   }
 
@@ -180,15 +213,40 @@ export class VppLbSimulator extends EventEmitter<VppLbSimulatorEvents> {
     this.#pid = 1000 + ((this.#pid + 7919) % 60000);
     this.#bootedAt = Date.now();
     this.#stats?.writer.setBootTime(Math.floor(this.#bootedAt / 1000));
+    this.#routeCountersFor();
   }
 
-  /** Counts simulated traffic on a VIP's stats counters (tests, demos). */
+  /**
+   * Counts simulated traffic to a VIP (tests, demos), as VPP would: the packets reach the lb
+   * plugin through the FIB entry of the VIP's prefix, so `/net/route/to` at that entry's stats
+   * index counts them (packets and bytes; VIPs sharing a prefix share the entry), then the lb
+   * counter `kind` at the VIP's pool index does. A VIP without an entry (deleted) only moves
+   * its lb counter. `bytes` defaults to SIM_DEFAULT_PACKET_BYTES per packet; `thread` to 0.
+   */
   countVipPackets(
     vipIndex: number,
     kind: 'next' | 'first' | 'untracked' | 'noServer',
     packets: number,
+    opts: { readonly bytes?: number; readonly thread?: number } = {},
   ): void {
-    this.#stats?.counters.countVip(vipIndex, kind, BigInt(packets));
+    const stats = this.#stats;
+    if (!stats) return;
+    const thread = opts.thread ?? 0;
+    const route = this.plugin.vipRouteStatsIndex(vipIndex);
+    if (route !== undefined) {
+      stats.counters.countRoute(
+        route,
+        BigInt(packets),
+        BigInt(opts.bytes ?? packets * SIM_DEFAULT_PACKET_BYTES),
+        thread,
+      );
+    }
+    stats.counters.countVip(vipIndex, kind, BigInt(packets), thread);
+  }
+
+  /** Counts packets and bytes on one FIB entry's `/net/route/to` (by its stats index). */
+  countRoutePackets(statsIndex: number, packets: number, bytes: number, thread = 0): void {
+    this.#stats?.counters.countRoute(statsIndex, BigInt(packets), BigInt(bytes), thread);
   }
 
   // ---- the wire ------------------------------------------------------------------------------
@@ -321,7 +379,10 @@ export class VppLbSimulator extends EventEmitter<VppLbSimulatorEvents> {
     }
     const last = this.plugin.operations().at(-1);
     if (last) this.emit('operation', last);
-    if (isVipOp) this.#vipCountersFor(before);
+    if (isVipOp) {
+      this.#vipCountersFor(before);
+      this.#routeCountersFor();
+    }
     if (result.kind === 'reply') return [this.#reply(result.replyName, result.reply, context)];
     return result.details.map((d) => this.#reply(result.detailsName, d, context));
   }
@@ -331,6 +392,13 @@ export class VppLbSimulator extends EventEmitter<VppLbSimulatorEvents> {
       .getState()
       .vips.filter((v) => v.used)
       .map((v) => v.index);
+  }
+
+  /** A new FIB entry's load-balance counters are zeroed, as load_balance_alloc does. */
+  #routeCountersFor(): void {
+    const created = this.plugin.fib.takeCreated();
+    if (!this.#stats) return;
+    for (const index of created) this.#stats.counters.routeCreated(index);
   }
 
   /** A new VIP's counters are registered and zeroed, as VPP does at VIP creation. */

@@ -1,5 +1,5 @@
 /**
- * The decoded lb (and cli_inband) messages as plain objects, field for field as in
+ * The decoded lb (and cli_inband, ip_route_lookup) messages as plain objects, field for field as in
  * lb.api.json / vlib.api.json, minus _vl_msg_id, client_index and context. Integers and enums
  * are numbers (u32 enums as their decoded big-endian value), bools are booleans, fixed byte
  * arrays are Uint8Array. These stand in for the codec's generated types until they exist.
@@ -166,6 +166,26 @@ export interface CliInbandReply {
 }
 
 /** Request messages the simulator answers with a single reply, by message name. */
+/** ip_route_lookup (ip.api): one FIB entry of a table, by exact prefix or longest match. */
+export interface IpRouteLookup {
+  table_id: number;
+  /** Nonzero: the entry of exactly this prefix; 0: the longest prefix that covers it. */
+  exact: number;
+  prefix: AddressWithPrefix;
+}
+/** vl_api_ip_route_t; the simulator's entries have no paths (the lb plugin's have none either). */
+export interface IpRoute {
+  table_id: number;
+  stats_index: number;
+  prefix: AddressWithPrefix;
+  n_paths: number;
+  paths: never[];
+}
+export interface IpRouteLookupReply {
+  retval: number;
+  route: IpRoute;
+}
+
 export interface SimReplyRequests {
   lb_conf: LbConf;
   lb_conf_get: LbConfGet;
@@ -178,6 +198,7 @@ export interface SimReplyRequests {
   lb_add_del_intf_nat4: LbAddDelIntfNat;
   lb_add_del_intf_nat6: LbAddDelIntfNat;
   cli_inband: CliInband;
+  ip_route_lookup: IpRouteLookup;
 }
 
 /** The reply of each request of SimReplyRequests. */
@@ -193,6 +214,7 @@ export interface SimReplies {
   lb_add_del_intf_nat4: LbAddDelIntfNatReply;
   lb_add_del_intf_nat6: LbAddDelIntfNatReply;
   cli_inband: CliInbandReply;
+  ip_route_lookup: IpRouteLookupReply;
 }
 
 /** Dump requests the simulator answers with a stream of details, by message name. */
@@ -226,6 +248,7 @@ export const REPLY_MESSAGE: { readonly [N in SimReplyName]: `${N}_reply` } = {
   lb_add_del_intf_nat4: 'lb_add_del_intf_nat4_reply',
   lb_add_del_intf_nat6: 'lb_add_del_intf_nat6_reply',
   cli_inband: 'cli_inband_reply',
+  ip_route_lookup: 'ip_route_lookup_reply',
 };
 export const DETAILS_MESSAGE: { readonly [N in SimDumpName]: string } = {
   lb_vip_dump: 'lb_vip_details',

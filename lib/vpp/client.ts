@@ -74,6 +74,29 @@ export function jsonSafe(v: unknown): unknown {
 }
 
 /**
+ * The log record name of a traced message, as the Go original named them: a dump's messages
+ * (the request, its control_ping, the details and the closing control_ping_reply) are
+ * `vpp-api-send-multi` / `vpp-api-recv-multi`, everything else `vpp-api-send` / `vpp-api-recv`.
+ */
+export function vppApiLogName(ev: Pick<VppTraceEvent, 'direction' | 'multi'>): string {
+  return `vpp-api-${ev.direction}${ev.multi ? '-multi' : ''}`;
+}
+
+/**
+ * The fields of a `vpp-api-*` record. The message name is `message` and the decoded content
+ * `payload`: a field named `msg` would be a second `msg` key beside the record's name.
+ */
+export function vppApiLogFields(ev: VppTraceEvent): Record<string, unknown> {
+  return {
+    message: ev.name,
+    context: ev.context,
+    ...(ev.retval !== undefined ? { retval: ev.retval } : {}),
+    result: ev.result,
+    payload: jsonSafe(ev.message),
+  };
+}
+
+/**
  * The session with VPP: connects, checks that every message maglevd needs exists, reads VPP's
  * version, pid and boot time, pings every 10 s, and on any failure tears down, logs
  * `vpp-disconnect` and reconnects with backoff. The stats segment is opened with it.
@@ -143,15 +166,7 @@ export class VppClient extends EventEmitter<VppClientEvents> {
   #trace = (ev: VppTraceEvent): void => {
     const ok = ev.result === 'ok';
     this.#opts.onApi?.(ev.name, ev.direction, ok);
-    if (this.#logger.enabled('debug')) {
-      this.#logger.debug(ev.direction === 'send' ? 'vpp-api-send' : 'vpp-api-recv', {
-        msg: ev.name,
-        context: ev.context,
-        ...(ev.retval !== undefined ? { retval: ev.retval } : {}),
-        result: ev.result,
-        message: jsonSafe(ev.message),
-      });
-    }
+    if (this.#logger.enabled('debug')) this.#logger.debug(vppApiLogName(ev), vppApiLogFields(ev));
   };
 
   async #connect(): Promise<void> {
@@ -280,7 +295,9 @@ export class VppClient extends EventEmitter<VppClientEvents> {
     await stats?.close().catch(() => undefined);
     if (conn) await conn.close().catch(() => undefined);
     if (wasConnected) {
-      this.#logger.warn('vpp-disconnect', { socket: this.#opts.socketPath, reason });
+      // Our own close is the expected end of a session; anything else is VPP going away.
+      const level = reason === 'closed' ? 'info' : 'warn';
+      this.#logger[level]('vpp-disconnect', { socket: this.#opts.socketPath, reason });
       this.emit('disconnected', { reason });
     }
   }

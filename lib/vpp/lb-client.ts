@@ -7,6 +7,7 @@ import {
   ip6ToString,
   prefixFromString,
   prefixToString,
+  VppApiError,
   type VppConnection,
   type VppRequestOptions,
 } from '../../vpp-api/index.js';
@@ -33,6 +34,9 @@ export class VppInvalidArgumentError extends Error {
     super(`${operation}: invalid ${argument}: ${reason}`);
   }
 }
+
+/** VNET_API_ERROR_NO_SUCH_ENTRY. */
+const NO_SUCH_ENTRY = -6;
 
 const ENCAP_CODE: Readonly<Record<LbEncap, number>> = { gre4: 0, gre6: 1, l3dsr: 2, nat4: 3, nat6: 4 };
 const ENCAP_NAME: readonly LbEncap[] = ['gre4', 'gre6', 'l3dsr', 'nat4', 'nat6'];
@@ -180,6 +184,31 @@ export class VppLbClient {
         inUseSince: r.in_use_since,
       },
     }));
+  }
+
+  /**
+   * The stats index of the FIB entry of exactly this prefix in table 0 (`ip_route_lookup`,
+   * exact): the index of its packets and bytes in the stats segment's `/net/route/to`. A VIP's
+   * prefix has one while the VIP exists. Null when VPP has no such entry (NO_SUCH_ENTRY).
+   */
+  async routeStatsIndex(prefix: string): Promise<number | null> {
+    let pfx: ReturnType<typeof prefixFromString>;
+    try {
+      pfx = prefixFromString(prefix);
+    } catch (e) {
+      throw new VppInvalidArgumentError('ip_route_lookup', 'prefix', (e as Error).message);
+    }
+    try {
+      const r = await this.conn().request(
+        'ip_route_lookup',
+        { table_id: 0, exact: 1, prefix: pfx },
+        this.opts,
+      );
+      return r.route.stats_index;
+    } catch (e) {
+      if (e instanceof VppApiError && e.retval === NO_SUCH_ENTRY) return null;
+      throw e;
+    }
   }
 
   /** Runs a VPP CLI command (cli_inband) and returns its output. */

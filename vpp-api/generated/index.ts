@@ -13,6 +13,11 @@ import { interfaceTypesModule } from './interface_types.js';
 import { lbTypesModule } from './lb_types.js';
 import { lbModule } from './lb.js';
 import type { LbConf, LbConfInput, LbConfReply, LbConfReplyInput, LbConfGet, LbConfGetInput, LbConfGetReply, LbConfGetReplyInput, LbAddDelVip, LbAddDelVipInput, LbAddDelVipReply, LbAddDelVipReplyInput, LbAddDelVipV2, LbAddDelVipV2Input, LbAddDelVipV2Reply, LbAddDelVipV2ReplyInput, LbAddDelAs, LbAddDelAsInput, LbAddDelAsReply, LbAddDelAsReplyInput, LbAddDelAsV2, LbAddDelAsV2Input, LbAddDelAsV2Reply, LbAddDelAsV2ReplyInput, LbAsSetWeight, LbAsSetWeightInput, LbAsSetWeightReply, LbAsSetWeightReplyInput, LbFlushVip, LbFlushVipInput, LbFlushVipReply, LbFlushVipReplyInput, LbVipDump, LbVipDumpInput, LbVipDetails, LbVipDetailsInput, LbAsDump, LbAsDumpInput, LbAsDetails, LbAsDetailsInput, LbAsV2Dump, LbAsV2DumpInput, LbAsV2Details, LbAsV2DetailsInput, LbAddDelIntfNat4, LbAddDelIntfNat4Input, LbAddDelIntfNat4Reply, LbAddDelIntfNat4ReplyInput, LbAddDelIntfNat6, LbAddDelIntfNat6Input, LbAddDelIntfNat6Reply, LbAddDelIntfNat6ReplyInput } from './lb.js';
+import { ethernetTypesModule } from './ethernet_types.js';
+import { fibTypesModule } from './fib_types.js';
+import { mfibTypesModule } from './mfib_types.js';
+import { ipModule } from './ip.js';
+import type { IpTableAddDel, IpTableAddDelInput, IpTableAddDelReply, IpTableAddDelReplyInput, IpTableAddDelV2, IpTableAddDelV2Input, IpTableAddDelV2Reply, IpTableAddDelV2ReplyInput, IpTableAllocate, IpTableAllocateInput, IpTableAllocateReply, IpTableAllocateReplyInput, IpTableDump, IpTableDumpInput, IpTableReplaceBegin, IpTableReplaceBeginInput, IpTableReplaceBeginReply, IpTableReplaceBeginReplyInput, IpTableReplaceEnd, IpTableReplaceEndInput, IpTableReplaceEndReply, IpTableReplaceEndReplyInput, IpTableFlush, IpTableFlushInput, IpTableFlushReply, IpTableFlushReplyInput, IpTableDetails, IpTableDetailsInput, IpRouteAddDel, IpRouteAddDelInput, IpRouteAddDelV2, IpRouteAddDelV2Input, IpRouteAddDelReply, IpRouteAddDelReplyInput, IpRouteAddDelV2Reply, IpRouteAddDelV2ReplyInput, IpRouteDump, IpRouteDumpInput, IpRouteV2Dump, IpRouteV2DumpInput, IpRouteDetails, IpRouteDetailsInput, IpRouteV2Details, IpRouteV2DetailsInput, IpRouteLookup, IpRouteLookupInput, IpRouteLookupV2, IpRouteLookupV2Input, IpRouteLookupReply, IpRouteLookupReplyInput, IpRouteLookupV2Reply, IpRouteLookupV2ReplyInput, SetIpFlowHash, SetIpFlowHashInput, SetIpFlowHashReply, SetIpFlowHashReplyInput, SetIpFlowHashV2, SetIpFlowHashV2Input, SetIpFlowHashV2Reply, SetIpFlowHashV2ReplyInput, SetIpFlowHashV3, SetIpFlowHashV3Input, SetIpFlowHashV3Reply, SetIpFlowHashV3ReplyInput, SetIpFlowHashRouterId, SetIpFlowHashRouterIdInput, SetIpFlowHashRouterIdReply, SetIpFlowHashRouterIdReplyInput, SwInterfaceIp6EnableDisable, SwInterfaceIp6EnableDisableInput, SwInterfaceIp6EnableDisableReply, SwInterfaceIp6EnableDisableReplyInput, SwInterfaceIp4EnableDisable, SwInterfaceIp4EnableDisableInput, SwInterfaceIp4EnableDisableReply, SwInterfaceIp4EnableDisableReplyInput, IpMtableDump, IpMtableDumpInput, IpMtableDetails, IpMtableDetailsInput, IpMrouteAddDel, IpMrouteAddDelInput, IpMrouteAddDelReply, IpMrouteAddDelReplyInput, IpMrouteDump, IpMrouteDumpInput, IpMrouteDetails, IpMrouteDetailsInput, IpAddressDetails, IpAddressDetailsInput, IpAddressDump, IpAddressDumpInput, IpUnnumberedDetails, IpUnnumberedDetailsInput, IpUnnumberedDump, IpUnnumberedDumpInput, IpDetails, IpDetailsInput, IpDump, IpDumpInput, MfibSignalDump, MfibSignalDumpInput, MfibSignalDetails, MfibSignalDetailsInput, IpPuntRedirect, IpPuntRedirectInput, IpPuntRedirectReply, IpPuntRedirectReplyInput, IpPuntRedirectDump, IpPuntRedirectDumpInput, IpPuntRedirectDetails, IpPuntRedirectDetailsInput, AddDelIpPuntRedirectV2, AddDelIpPuntRedirectV2Input, AddDelIpPuntRedirectV2Reply, AddDelIpPuntRedirectV2ReplyInput, IpPuntRedirectV2Dump, IpPuntRedirectV2DumpInput, IpPuntRedirectV2Details, IpPuntRedirectV2DetailsInput, IpContainerProxyAddDel, IpContainerProxyAddDelInput, IpContainerProxyAddDelReply, IpContainerProxyAddDelReplyInput, IpContainerProxyDump, IpContainerProxyDumpInput, IpContainerProxyDetails, IpContainerProxyDetailsInput, IpSourceAndPortRangeCheckAddDel, IpSourceAndPortRangeCheckAddDelInput, IpSourceAndPortRangeCheckAddDelReply, IpSourceAndPortRangeCheckAddDelReplyInput, IpSourceAndPortRangeCheckInterfaceAddDel, IpSourceAndPortRangeCheckInterfaceAddDelInput, IpSourceAndPortRangeCheckInterfaceAddDelReply, IpSourceAndPortRangeCheckInterfaceAddDelReplyInput, SwInterfaceIp6SetLinkLocalAddress, SwInterfaceIp6SetLinkLocalAddressInput, SwInterfaceIp6SetLinkLocalAddressReply, SwInterfaceIp6SetLinkLocalAddressReplyInput, SwInterfaceIp6GetLinkLocalAddress, SwInterfaceIp6GetLinkLocalAddressInput, SwInterfaceIp6GetLinkLocalAddressReply, SwInterfaceIp6GetLinkLocalAddressReplyInput, IoamEnable, IoamEnableInput, IoamEnableReply, IoamEnableReplyInput, IoamDisable, IoamDisableInput, IoamDisableReply, IoamDisableReplyInput, IpReassemblySet, IpReassemblySetInput, IpReassemblySetReply, IpReassemblySetReplyInput, IpReassemblyGet, IpReassemblyGetInput, IpReassemblyGetReply, IpReassemblyGetReplyInput, IpReassemblyEnableDisable, IpReassemblyEnableDisableInput, IpReassemblyEnableDisableReply, IpReassemblyEnableDisableReplyInput, IpLocalReassEnableDisable, IpLocalReassEnableDisableInput, IpLocalReassEnableDisableReply, IpLocalReassEnableDisableReplyInput, IpLocalReassGet, IpLocalReassGetInput, IpLocalReassGetReply, IpLocalReassGetReplyInput, IpPathMtuUpdate, IpPathMtuUpdateInput, IpPathMtuUpdateReply, IpPathMtuUpdateReplyInput, IpPathMtuGet, IpPathMtuGetInput, IpPathMtuGetReply, IpPathMtuGetReplyInput, IpPathMtuDetails, IpPathMtuDetailsInput, IpPathMtuReplaceBegin, IpPathMtuReplaceBeginInput, IpPathMtuReplaceBeginReply, IpPathMtuReplaceBeginReplyInput, IpPathMtuReplaceEnd, IpPathMtuReplaceEndInput, IpPathMtuReplaceEndReply, IpPathMtuReplaceEndReplyInput } from './ip.js';
 
 export * from './memclnt.js';
 export * from './vlib.js';
@@ -22,6 +27,10 @@ export * from './ip_types.js';
 export * from './interface_types.js';
 export * from './lb_types.js';
 export * from './lb.js';
+export * from './ethernet_types.js';
+export * from './fib_types.js';
+export * from './mfib_types.js';
+export * from './ip.js';
 
 /** Every generated module, in message-table order (memclnt first). */
 export const vppApiModules: readonly ApiModuleDefinition[] = [
@@ -33,6 +42,10 @@ export const vppApiModules: readonly ApiModuleDefinition[] = [
   interfaceTypesModule,
   lbTypesModule,
   lbModule,
+  ethernetTypesModule,
+  fibTypesModule,
+  mfibTypesModule,
+  ipModule,
 ];
 
 /** Message name → the message as decode returns it. */
@@ -115,6 +128,101 @@ export interface VppMessageTypes {
   lb_add_del_intf_nat4_reply: LbAddDelIntfNat4Reply;
   lb_add_del_intf_nat6: LbAddDelIntfNat6;
   lb_add_del_intf_nat6_reply: LbAddDelIntfNat6Reply;
+  ip_table_add_del: IpTableAddDel;
+  ip_table_add_del_reply: IpTableAddDelReply;
+  ip_table_add_del_v2: IpTableAddDelV2;
+  ip_table_add_del_v2_reply: IpTableAddDelV2Reply;
+  ip_table_allocate: IpTableAllocate;
+  ip_table_allocate_reply: IpTableAllocateReply;
+  ip_table_dump: IpTableDump;
+  ip_table_replace_begin: IpTableReplaceBegin;
+  ip_table_replace_begin_reply: IpTableReplaceBeginReply;
+  ip_table_replace_end: IpTableReplaceEnd;
+  ip_table_replace_end_reply: IpTableReplaceEndReply;
+  ip_table_flush: IpTableFlush;
+  ip_table_flush_reply: IpTableFlushReply;
+  ip_table_details: IpTableDetails;
+  ip_route_add_del: IpRouteAddDel;
+  ip_route_add_del_v2: IpRouteAddDelV2;
+  ip_route_add_del_reply: IpRouteAddDelReply;
+  ip_route_add_del_v2_reply: IpRouteAddDelV2Reply;
+  ip_route_dump: IpRouteDump;
+  ip_route_v2_dump: IpRouteV2Dump;
+  ip_route_details: IpRouteDetails;
+  ip_route_v2_details: IpRouteV2Details;
+  ip_route_lookup: IpRouteLookup;
+  ip_route_lookup_v2: IpRouteLookupV2;
+  ip_route_lookup_reply: IpRouteLookupReply;
+  ip_route_lookup_v2_reply: IpRouteLookupV2Reply;
+  set_ip_flow_hash: SetIpFlowHash;
+  set_ip_flow_hash_reply: SetIpFlowHashReply;
+  set_ip_flow_hash_v2: SetIpFlowHashV2;
+  set_ip_flow_hash_v2_reply: SetIpFlowHashV2Reply;
+  set_ip_flow_hash_v3: SetIpFlowHashV3;
+  set_ip_flow_hash_v3_reply: SetIpFlowHashV3Reply;
+  set_ip_flow_hash_router_id: SetIpFlowHashRouterId;
+  set_ip_flow_hash_router_id_reply: SetIpFlowHashRouterIdReply;
+  sw_interface_ip6_enable_disable: SwInterfaceIp6EnableDisable;
+  sw_interface_ip6_enable_disable_reply: SwInterfaceIp6EnableDisableReply;
+  sw_interface_ip4_enable_disable: SwInterfaceIp4EnableDisable;
+  sw_interface_ip4_enable_disable_reply: SwInterfaceIp4EnableDisableReply;
+  ip_mtable_dump: IpMtableDump;
+  ip_mtable_details: IpMtableDetails;
+  ip_mroute_add_del: IpMrouteAddDel;
+  ip_mroute_add_del_reply: IpMrouteAddDelReply;
+  ip_mroute_dump: IpMrouteDump;
+  ip_mroute_details: IpMrouteDetails;
+  ip_address_details: IpAddressDetails;
+  ip_address_dump: IpAddressDump;
+  ip_unnumbered_details: IpUnnumberedDetails;
+  ip_unnumbered_dump: IpUnnumberedDump;
+  ip_details: IpDetails;
+  ip_dump: IpDump;
+  mfib_signal_dump: MfibSignalDump;
+  mfib_signal_details: MfibSignalDetails;
+  ip_punt_redirect: IpPuntRedirect;
+  ip_punt_redirect_reply: IpPuntRedirectReply;
+  ip_punt_redirect_dump: IpPuntRedirectDump;
+  ip_punt_redirect_details: IpPuntRedirectDetails;
+  add_del_ip_punt_redirect_v2: AddDelIpPuntRedirectV2;
+  add_del_ip_punt_redirect_v2_reply: AddDelIpPuntRedirectV2Reply;
+  ip_punt_redirect_v2_dump: IpPuntRedirectV2Dump;
+  ip_punt_redirect_v2_details: IpPuntRedirectV2Details;
+  ip_container_proxy_add_del: IpContainerProxyAddDel;
+  ip_container_proxy_add_del_reply: IpContainerProxyAddDelReply;
+  ip_container_proxy_dump: IpContainerProxyDump;
+  ip_container_proxy_details: IpContainerProxyDetails;
+  ip_source_and_port_range_check_add_del: IpSourceAndPortRangeCheckAddDel;
+  ip_source_and_port_range_check_add_del_reply: IpSourceAndPortRangeCheckAddDelReply;
+  ip_source_and_port_range_check_interface_add_del: IpSourceAndPortRangeCheckInterfaceAddDel;
+  ip_source_and_port_range_check_interface_add_del_reply: IpSourceAndPortRangeCheckInterfaceAddDelReply;
+  sw_interface_ip6_set_link_local_address: SwInterfaceIp6SetLinkLocalAddress;
+  sw_interface_ip6_set_link_local_address_reply: SwInterfaceIp6SetLinkLocalAddressReply;
+  sw_interface_ip6_get_link_local_address: SwInterfaceIp6GetLinkLocalAddress;
+  sw_interface_ip6_get_link_local_address_reply: SwInterfaceIp6GetLinkLocalAddressReply;
+  ioam_enable: IoamEnable;
+  ioam_enable_reply: IoamEnableReply;
+  ioam_disable: IoamDisable;
+  ioam_disable_reply: IoamDisableReply;
+  ip_reassembly_set: IpReassemblySet;
+  ip_reassembly_set_reply: IpReassemblySetReply;
+  ip_reassembly_get: IpReassemblyGet;
+  ip_reassembly_get_reply: IpReassemblyGetReply;
+  ip_reassembly_enable_disable: IpReassemblyEnableDisable;
+  ip_reassembly_enable_disable_reply: IpReassemblyEnableDisableReply;
+  ip_local_reass_enable_disable: IpLocalReassEnableDisable;
+  ip_local_reass_enable_disable_reply: IpLocalReassEnableDisableReply;
+  ip_local_reass_get: IpLocalReassGet;
+  ip_local_reass_get_reply: IpLocalReassGetReply;
+  ip_path_mtu_update: IpPathMtuUpdate;
+  ip_path_mtu_update_reply: IpPathMtuUpdateReply;
+  ip_path_mtu_get: IpPathMtuGet;
+  ip_path_mtu_get_reply: IpPathMtuGetReply;
+  ip_path_mtu_details: IpPathMtuDetails;
+  ip_path_mtu_replace_begin: IpPathMtuReplaceBegin;
+  ip_path_mtu_replace_begin_reply: IpPathMtuReplaceBeginReply;
+  ip_path_mtu_replace_end: IpPathMtuReplaceEnd;
+  ip_path_mtu_replace_end_reply: IpPathMtuReplaceEndReply;
 }
 
 /** Message name → the message as encode accepts it (defaulted and count fields optional). */
@@ -197,6 +305,101 @@ export interface VppMessageInputTypes {
   lb_add_del_intf_nat4_reply: LbAddDelIntfNat4ReplyInput;
   lb_add_del_intf_nat6: LbAddDelIntfNat6Input;
   lb_add_del_intf_nat6_reply: LbAddDelIntfNat6ReplyInput;
+  ip_table_add_del: IpTableAddDelInput;
+  ip_table_add_del_reply: IpTableAddDelReplyInput;
+  ip_table_add_del_v2: IpTableAddDelV2Input;
+  ip_table_add_del_v2_reply: IpTableAddDelV2ReplyInput;
+  ip_table_allocate: IpTableAllocateInput;
+  ip_table_allocate_reply: IpTableAllocateReplyInput;
+  ip_table_dump: IpTableDumpInput;
+  ip_table_replace_begin: IpTableReplaceBeginInput;
+  ip_table_replace_begin_reply: IpTableReplaceBeginReplyInput;
+  ip_table_replace_end: IpTableReplaceEndInput;
+  ip_table_replace_end_reply: IpTableReplaceEndReplyInput;
+  ip_table_flush: IpTableFlushInput;
+  ip_table_flush_reply: IpTableFlushReplyInput;
+  ip_table_details: IpTableDetailsInput;
+  ip_route_add_del: IpRouteAddDelInput;
+  ip_route_add_del_v2: IpRouteAddDelV2Input;
+  ip_route_add_del_reply: IpRouteAddDelReplyInput;
+  ip_route_add_del_v2_reply: IpRouteAddDelV2ReplyInput;
+  ip_route_dump: IpRouteDumpInput;
+  ip_route_v2_dump: IpRouteV2DumpInput;
+  ip_route_details: IpRouteDetailsInput;
+  ip_route_v2_details: IpRouteV2DetailsInput;
+  ip_route_lookup: IpRouteLookupInput;
+  ip_route_lookup_v2: IpRouteLookupV2Input;
+  ip_route_lookup_reply: IpRouteLookupReplyInput;
+  ip_route_lookup_v2_reply: IpRouteLookupV2ReplyInput;
+  set_ip_flow_hash: SetIpFlowHashInput;
+  set_ip_flow_hash_reply: SetIpFlowHashReplyInput;
+  set_ip_flow_hash_v2: SetIpFlowHashV2Input;
+  set_ip_flow_hash_v2_reply: SetIpFlowHashV2ReplyInput;
+  set_ip_flow_hash_v3: SetIpFlowHashV3Input;
+  set_ip_flow_hash_v3_reply: SetIpFlowHashV3ReplyInput;
+  set_ip_flow_hash_router_id: SetIpFlowHashRouterIdInput;
+  set_ip_flow_hash_router_id_reply: SetIpFlowHashRouterIdReplyInput;
+  sw_interface_ip6_enable_disable: SwInterfaceIp6EnableDisableInput;
+  sw_interface_ip6_enable_disable_reply: SwInterfaceIp6EnableDisableReplyInput;
+  sw_interface_ip4_enable_disable: SwInterfaceIp4EnableDisableInput;
+  sw_interface_ip4_enable_disable_reply: SwInterfaceIp4EnableDisableReplyInput;
+  ip_mtable_dump: IpMtableDumpInput;
+  ip_mtable_details: IpMtableDetailsInput;
+  ip_mroute_add_del: IpMrouteAddDelInput;
+  ip_mroute_add_del_reply: IpMrouteAddDelReplyInput;
+  ip_mroute_dump: IpMrouteDumpInput;
+  ip_mroute_details: IpMrouteDetailsInput;
+  ip_address_details: IpAddressDetailsInput;
+  ip_address_dump: IpAddressDumpInput;
+  ip_unnumbered_details: IpUnnumberedDetailsInput;
+  ip_unnumbered_dump: IpUnnumberedDumpInput;
+  ip_details: IpDetailsInput;
+  ip_dump: IpDumpInput;
+  mfib_signal_dump: MfibSignalDumpInput;
+  mfib_signal_details: MfibSignalDetailsInput;
+  ip_punt_redirect: IpPuntRedirectInput;
+  ip_punt_redirect_reply: IpPuntRedirectReplyInput;
+  ip_punt_redirect_dump: IpPuntRedirectDumpInput;
+  ip_punt_redirect_details: IpPuntRedirectDetailsInput;
+  add_del_ip_punt_redirect_v2: AddDelIpPuntRedirectV2Input;
+  add_del_ip_punt_redirect_v2_reply: AddDelIpPuntRedirectV2ReplyInput;
+  ip_punt_redirect_v2_dump: IpPuntRedirectV2DumpInput;
+  ip_punt_redirect_v2_details: IpPuntRedirectV2DetailsInput;
+  ip_container_proxy_add_del: IpContainerProxyAddDelInput;
+  ip_container_proxy_add_del_reply: IpContainerProxyAddDelReplyInput;
+  ip_container_proxy_dump: IpContainerProxyDumpInput;
+  ip_container_proxy_details: IpContainerProxyDetailsInput;
+  ip_source_and_port_range_check_add_del: IpSourceAndPortRangeCheckAddDelInput;
+  ip_source_and_port_range_check_add_del_reply: IpSourceAndPortRangeCheckAddDelReplyInput;
+  ip_source_and_port_range_check_interface_add_del: IpSourceAndPortRangeCheckInterfaceAddDelInput;
+  ip_source_and_port_range_check_interface_add_del_reply: IpSourceAndPortRangeCheckInterfaceAddDelReplyInput;
+  sw_interface_ip6_set_link_local_address: SwInterfaceIp6SetLinkLocalAddressInput;
+  sw_interface_ip6_set_link_local_address_reply: SwInterfaceIp6SetLinkLocalAddressReplyInput;
+  sw_interface_ip6_get_link_local_address: SwInterfaceIp6GetLinkLocalAddressInput;
+  sw_interface_ip6_get_link_local_address_reply: SwInterfaceIp6GetLinkLocalAddressReplyInput;
+  ioam_enable: IoamEnableInput;
+  ioam_enable_reply: IoamEnableReplyInput;
+  ioam_disable: IoamDisableInput;
+  ioam_disable_reply: IoamDisableReplyInput;
+  ip_reassembly_set: IpReassemblySetInput;
+  ip_reassembly_set_reply: IpReassemblySetReplyInput;
+  ip_reassembly_get: IpReassemblyGetInput;
+  ip_reassembly_get_reply: IpReassemblyGetReplyInput;
+  ip_reassembly_enable_disable: IpReassemblyEnableDisableInput;
+  ip_reassembly_enable_disable_reply: IpReassemblyEnableDisableReplyInput;
+  ip_local_reass_enable_disable: IpLocalReassEnableDisableInput;
+  ip_local_reass_enable_disable_reply: IpLocalReassEnableDisableReplyInput;
+  ip_local_reass_get: IpLocalReassGetInput;
+  ip_local_reass_get_reply: IpLocalReassGetReplyInput;
+  ip_path_mtu_update: IpPathMtuUpdateInput;
+  ip_path_mtu_update_reply: IpPathMtuUpdateReplyInput;
+  ip_path_mtu_get: IpPathMtuGetInput;
+  ip_path_mtu_get_reply: IpPathMtuGetReplyInput;
+  ip_path_mtu_details: IpPathMtuDetailsInput;
+  ip_path_mtu_replace_begin: IpPathMtuReplaceBeginInput;
+  ip_path_mtu_replace_begin_reply: IpPathMtuReplaceBeginReplyInput;
+  ip_path_mtu_replace_end: IpPathMtuReplaceEndInput;
+  ip_path_mtu_replace_end_reply: IpPathMtuReplaceEndReplyInput;
 }
 
 /** Request name → its reply (or, for a stream, its details message). */
@@ -238,6 +441,52 @@ export interface VppServiceTypes {
   lb_as_v2_dump: { readonly reply: "lb_as_v2_details"; readonly stream: true };
   lb_add_del_intf_nat4: { readonly reply: "lb_add_del_intf_nat4_reply"; readonly stream: false };
   lb_add_del_intf_nat6: { readonly reply: "lb_add_del_intf_nat6_reply"; readonly stream: false };
+  ip_table_add_del: { readonly reply: "ip_table_add_del_reply"; readonly stream: false };
+  ip_table_add_del_v2: { readonly reply: "ip_table_add_del_v2_reply"; readonly stream: false };
+  ip_table_allocate: { readonly reply: "ip_table_allocate_reply"; readonly stream: false };
+  ip_table_dump: { readonly reply: "ip_table_details"; readonly stream: true };
+  ip_table_replace_begin: { readonly reply: "ip_table_replace_begin_reply"; readonly stream: false };
+  ip_table_replace_end: { readonly reply: "ip_table_replace_end_reply"; readonly stream: false };
+  ip_table_flush: { readonly reply: "ip_table_flush_reply"; readonly stream: false };
+  ip_route_add_del: { readonly reply: "ip_route_add_del_reply"; readonly stream: false };
+  ip_route_add_del_v2: { readonly reply: "ip_route_add_del_v2_reply"; readonly stream: false };
+  ip_route_dump: { readonly reply: "ip_route_details"; readonly stream: true };
+  ip_route_v2_dump: { readonly reply: "ip_route_v2_details"; readonly stream: true };
+  ip_route_lookup: { readonly reply: "ip_route_lookup_reply"; readonly stream: false };
+  ip_route_lookup_v2: { readonly reply: "ip_route_lookup_v2_reply"; readonly stream: false };
+  set_ip_flow_hash: { readonly reply: "set_ip_flow_hash_reply"; readonly stream: false };
+  set_ip_flow_hash_v2: { readonly reply: "set_ip_flow_hash_v2_reply"; readonly stream: false };
+  set_ip_flow_hash_v3: { readonly reply: "set_ip_flow_hash_v3_reply"; readonly stream: false };
+  set_ip_flow_hash_router_id: { readonly reply: "set_ip_flow_hash_router_id_reply"; readonly stream: false };
+  sw_interface_ip6_enable_disable: { readonly reply: "sw_interface_ip6_enable_disable_reply"; readonly stream: false };
+  sw_interface_ip4_enable_disable: { readonly reply: "sw_interface_ip4_enable_disable_reply"; readonly stream: false };
+  ip_mtable_dump: { readonly reply: "ip_mtable_details"; readonly stream: true };
+  ip_mroute_add_del: { readonly reply: "ip_mroute_add_del_reply"; readonly stream: false };
+  ip_mroute_dump: { readonly reply: "ip_mroute_details"; readonly stream: true };
+  ip_address_dump: { readonly reply: "ip_address_details"; readonly stream: true };
+  ip_unnumbered_dump: { readonly reply: "ip_unnumbered_details"; readonly stream: true };
+  ip_dump: { readonly reply: "ip_details"; readonly stream: true };
+  mfib_signal_dump: { readonly reply: "mfib_signal_details"; readonly stream: true };
+  ip_punt_redirect: { readonly reply: "ip_punt_redirect_reply"; readonly stream: false };
+  ip_punt_redirect_dump: { readonly reply: "ip_punt_redirect_details"; readonly stream: true };
+  add_del_ip_punt_redirect_v2: { readonly reply: "add_del_ip_punt_redirect_v2_reply"; readonly stream: false };
+  ip_punt_redirect_v2_dump: { readonly reply: "ip_punt_redirect_v2_details"; readonly stream: true };
+  ip_container_proxy_add_del: { readonly reply: "ip_container_proxy_add_del_reply"; readonly stream: false };
+  ip_container_proxy_dump: { readonly reply: "ip_container_proxy_details"; readonly stream: true };
+  ip_source_and_port_range_check_add_del: { readonly reply: "ip_source_and_port_range_check_add_del_reply"; readonly stream: false };
+  ip_source_and_port_range_check_interface_add_del: { readonly reply: "ip_source_and_port_range_check_interface_add_del_reply"; readonly stream: false };
+  sw_interface_ip6_set_link_local_address: { readonly reply: "sw_interface_ip6_set_link_local_address_reply"; readonly stream: false };
+  sw_interface_ip6_get_link_local_address: { readonly reply: "sw_interface_ip6_get_link_local_address_reply"; readonly stream: false };
+  ioam_enable: { readonly reply: "ioam_enable_reply"; readonly stream: false };
+  ioam_disable: { readonly reply: "ioam_disable_reply"; readonly stream: false };
+  ip_reassembly_set: { readonly reply: "ip_reassembly_set_reply"; readonly stream: false };
+  ip_reassembly_get: { readonly reply: "ip_reassembly_get_reply"; readonly stream: false };
+  ip_reassembly_enable_disable: { readonly reply: "ip_reassembly_enable_disable_reply"; readonly stream: false };
+  ip_local_reass_enable_disable: { readonly reply: "ip_local_reass_enable_disable_reply"; readonly stream: false };
+  ip_local_reass_get: { readonly reply: "ip_local_reass_get_reply"; readonly stream: false };
+  ip_path_mtu_update: { readonly reply: "ip_path_mtu_update_reply"; readonly stream: false };
+  ip_path_mtu_replace_begin: { readonly reply: "ip_path_mtu_replace_begin_reply"; readonly stream: false };
+  ip_path_mtu_replace_end: { readonly reply: "ip_path_mtu_replace_end_reply"; readonly stream: false };
 }
 
 /** The name_crc of every generated message, as VPP lists it in its message table. */
@@ -320,4 +569,99 @@ export const vppMessageCrcs: { readonly [N in keyof VppMessageTypes]: string } =
   lb_add_del_intf_nat4_reply: 'lb_add_del_intf_nat4_reply_e8d4e804',
   lb_add_del_intf_nat6: 'lb_add_del_intf_nat6_47d6e753',
   lb_add_del_intf_nat6_reply: 'lb_add_del_intf_nat6_reply_e8d4e804',
+  ip_table_add_del: 'ip_table_add_del_0ffdaec0',
+  ip_table_add_del_reply: 'ip_table_add_del_reply_e8d4e804',
+  ip_table_add_del_v2: 'ip_table_add_del_v2_14e5081f',
+  ip_table_add_del_v2_reply: 'ip_table_add_del_v2_reply_e8d4e804',
+  ip_table_allocate: 'ip_table_allocate_b9d2e09e',
+  ip_table_allocate_reply: 'ip_table_allocate_reply_1728303a',
+  ip_table_dump: 'ip_table_dump_51077d14',
+  ip_table_replace_begin: 'ip_table_replace_begin_b9d2e09e',
+  ip_table_replace_begin_reply: 'ip_table_replace_begin_reply_e8d4e804',
+  ip_table_replace_end: 'ip_table_replace_end_b9d2e09e',
+  ip_table_replace_end_reply: 'ip_table_replace_end_reply_e8d4e804',
+  ip_table_flush: 'ip_table_flush_b9d2e09e',
+  ip_table_flush_reply: 'ip_table_flush_reply_e8d4e804',
+  ip_table_details: 'ip_table_details_c79fca0f',
+  ip_route_add_del: 'ip_route_add_del_b8ecfe0d',
+  ip_route_add_del_v2: 'ip_route_add_del_v2_521ef330',
+  ip_route_add_del_reply: 'ip_route_add_del_reply_1992deab',
+  ip_route_add_del_v2_reply: 'ip_route_add_del_v2_reply_1992deab',
+  ip_route_dump: 'ip_route_dump_b9d2e09e',
+  ip_route_v2_dump: 'ip_route_v2_dump_d16f72e6',
+  ip_route_details: 'ip_route_details_bda8f315',
+  ip_route_v2_details: 'ip_route_v2_details_b09aa6c0',
+  ip_route_lookup: 'ip_route_lookup_710d6471',
+  ip_route_lookup_v2: 'ip_route_lookup_v2_710d6471',
+  ip_route_lookup_reply: 'ip_route_lookup_reply_5d8febcb',
+  ip_route_lookup_v2_reply: 'ip_route_lookup_v2_reply_84cc9e03',
+  set_ip_flow_hash: 'set_ip_flow_hash_084ee09e',
+  set_ip_flow_hash_reply: 'set_ip_flow_hash_reply_e8d4e804',
+  set_ip_flow_hash_v2: 'set_ip_flow_hash_v2_6d132100',
+  set_ip_flow_hash_v2_reply: 'set_ip_flow_hash_v2_reply_e8d4e804',
+  set_ip_flow_hash_v3: 'set_ip_flow_hash_v3_b7876e07',
+  set_ip_flow_hash_v3_reply: 'set_ip_flow_hash_v3_reply_e8d4e804',
+  set_ip_flow_hash_router_id: 'set_ip_flow_hash_router_id_03e4f48e',
+  set_ip_flow_hash_router_id_reply: 'set_ip_flow_hash_router_id_reply_e8d4e804',
+  sw_interface_ip6_enable_disable: 'sw_interface_ip6_enable_disable_ae6cfcfb',
+  sw_interface_ip6_enable_disable_reply: 'sw_interface_ip6_enable_disable_reply_e8d4e804',
+  sw_interface_ip4_enable_disable: 'sw_interface_ip4_enable_disable_ae6cfcfb',
+  sw_interface_ip4_enable_disable_reply: 'sw_interface_ip4_enable_disable_reply_e8d4e804',
+  ip_mtable_dump: 'ip_mtable_dump_51077d14',
+  ip_mtable_details: 'ip_mtable_details_b9d2e09e',
+  ip_mroute_add_del: 'ip_mroute_add_del_0dd7e790',
+  ip_mroute_add_del_reply: 'ip_mroute_add_del_reply_1992deab',
+  ip_mroute_dump: 'ip_mroute_dump_b9d2e09e',
+  ip_mroute_details: 'ip_mroute_details_c5cb23fc',
+  ip_address_details: 'ip_address_details_ee29b797',
+  ip_address_dump: 'ip_address_dump_2d033de4',
+  ip_unnumbered_details: 'ip_unnumbered_details_cc59bd42',
+  ip_unnumbered_dump: 'ip_unnumbered_dump_f9e6675e',
+  ip_details: 'ip_details_eb152d07',
+  ip_dump: 'ip_dump_98d231ca',
+  mfib_signal_dump: 'mfib_signal_dump_51077d14',
+  mfib_signal_details: 'mfib_signal_details_6f4a4cfb',
+  ip_punt_redirect: 'ip_punt_redirect_6580f635',
+  ip_punt_redirect_reply: 'ip_punt_redirect_reply_e8d4e804',
+  ip_punt_redirect_dump: 'ip_punt_redirect_dump_2d033de4',
+  ip_punt_redirect_details: 'ip_punt_redirect_details_2cef63e7',
+  add_del_ip_punt_redirect_v2: 'add_del_ip_punt_redirect_v2_9e804227',
+  add_del_ip_punt_redirect_v2_reply: 'add_del_ip_punt_redirect_v2_reply_e8d4e804',
+  ip_punt_redirect_v2_dump: 'ip_punt_redirect_v2_dump_d817a484',
+  ip_punt_redirect_v2_details: 'ip_punt_redirect_v2_details_7ba42e1d',
+  ip_container_proxy_add_del: 'ip_container_proxy_add_del_7df1dff1',
+  ip_container_proxy_add_del_reply: 'ip_container_proxy_add_del_reply_e8d4e804',
+  ip_container_proxy_dump: 'ip_container_proxy_dump_51077d14',
+  ip_container_proxy_details: 'ip_container_proxy_details_a8085523',
+  ip_source_and_port_range_check_add_del: 'ip_source_and_port_range_check_add_del_92a067e3',
+  ip_source_and_port_range_check_add_del_reply: 'ip_source_and_port_range_check_add_del_reply_e8d4e804',
+  ip_source_and_port_range_check_interface_add_del: 'ip_source_and_port_range_check_interface_add_del_e1ba8987',
+  ip_source_and_port_range_check_interface_add_del_reply: 'ip_source_and_port_range_check_interface_add_del_reply_e8d4e804',
+  sw_interface_ip6_set_link_local_address: 'sw_interface_ip6_set_link_local_address_1c10f15f',
+  sw_interface_ip6_set_link_local_address_reply: 'sw_interface_ip6_set_link_local_address_reply_e8d4e804',
+  sw_interface_ip6_get_link_local_address: 'sw_interface_ip6_get_link_local_address_f9e6675e',
+  sw_interface_ip6_get_link_local_address_reply: 'sw_interface_ip6_get_link_local_address_reply_d16b7130',
+  ioam_enable: 'ioam_enable_51ccd868',
+  ioam_enable_reply: 'ioam_enable_reply_e8d4e804',
+  ioam_disable: 'ioam_disable_6b16a45e',
+  ioam_disable_reply: 'ioam_disable_reply_e8d4e804',
+  ip_reassembly_set: 'ip_reassembly_set_16467d25',
+  ip_reassembly_set_reply: 'ip_reassembly_set_reply_e8d4e804',
+  ip_reassembly_get: 'ip_reassembly_get_ea13ff63',
+  ip_reassembly_get_reply: 'ip_reassembly_get_reply_d5eb8d34',
+  ip_reassembly_enable_disable: 'ip_reassembly_enable_disable_eb77968d',
+  ip_reassembly_enable_disable_reply: 'ip_reassembly_enable_disable_reply_e8d4e804',
+  ip_local_reass_enable_disable: 'ip_local_reass_enable_disable_34e2ccc4',
+  ip_local_reass_enable_disable_reply: 'ip_local_reass_enable_disable_reply_e8d4e804',
+  ip_local_reass_get: 'ip_local_reass_get_51077d14',
+  ip_local_reass_get_reply: 'ip_local_reass_get_reply_3e93a702',
+  ip_path_mtu_update: 'ip_path_mtu_update_10bbe5cb',
+  ip_path_mtu_update_reply: 'ip_path_mtu_update_reply_e8d4e804',
+  ip_path_mtu_get: 'ip_path_mtu_get_f75ba505',
+  ip_path_mtu_get_reply: 'ip_path_mtu_get_reply_53b48f5d',
+  ip_path_mtu_details: 'ip_path_mtu_details_ac9539a7',
+  ip_path_mtu_replace_begin: 'ip_path_mtu_replace_begin_51077d14',
+  ip_path_mtu_replace_begin_reply: 'ip_path_mtu_replace_begin_reply_e8d4e804',
+  ip_path_mtu_replace_end: 'ip_path_mtu_replace_end_51077d14',
+  ip_path_mtu_replace_end_reply: 'ip_path_mtu_replace_end_reply_e8d4e804',
 };

@@ -27,6 +27,10 @@ export const DEFAULT_MODULES: readonly string[] = [
   'interface_types',
   'lb_types',
   'lb',
+  'ethernet_types',
+  'fib_types',
+  'mfib_types',
+  'ip',
 ];
 
 const INTEGER_TYPES: ReadonlySet<string> = new Set(['u8', 'i8', 'u16', 'i16', 'u32', 'i32', 'u64', 'i64']);
@@ -65,7 +69,12 @@ function resolve(parsed: readonly ParsedModule[]): ResolvedModule[] {
   const typesOf = (m: ParsedModule): Map<string, RawType> => {
     const out = new Map<string, RawType>();
     for (const t of [...m.structs, ...m.enums, ...m.aliases]) {
-      if (out.has(t.name)) throw new VppApiJsonError(m.file, `type ${t.name}`, 'defined twice');
+      const prev = out.get(t.name);
+      // vppapigen repeats an imported type once per path that imports it (ip.api.json holds
+      // `address` three times); only copies that differ are an error.
+      if (prev && JSON.stringify(prev) !== JSON.stringify(t)) {
+        throw new VppApiJsonError(m.file, `type ${t.name}`, 'defined twice, differently');
+      }
       out.set(t.name, t);
     }
     return out;

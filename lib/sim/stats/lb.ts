@@ -34,6 +34,13 @@ export class LbStatsCounters {
     this.writer.incrementSimple(name, thread, vipIndex, packets);
   }
 
+  /** Call when VPP would create a FIB entry's load-balance object: zeroes its route counter. */
+  routeCreated(statsIndex: number): void {
+    if (this.writer.entryIndex(ROUTE_TO_COUNTER_NAME) === undefined)
+      this.writer.addCombinedCounter(ROUTE_TO_COUNTER_NAME);
+    this.writer.zeroIndex(ROUTE_TO_COUNTER_NAME, statsIndex);
+  }
+
   /** Counts packets and bytes against a FIB entry's stats index on one VPP thread. */
   countRoute(fibIndex: number, packets: CounterValue, bytes: CounterValue, thread = 0): void {
     if (this.writer.entryIndex(ROUTE_TO_COUNTER_NAME) === undefined)

@@ -283,6 +283,25 @@ describe('VppConnection dumps', () => {
     expect((err as Error).message).toMatch(/lb_as_v2_details/);
     await conn.ping();
   });
+
+  it("marks a dump's messages multi in the trace, and a ping beside it not", async () => {
+    const events: VppTraceEvent[] = [];
+    const { fake, conn } = await setup({}, { trace: (e) => events.push(e) });
+    fake.asRows = [row(1), row(2)];
+    const all = { pfx: prefixFromString('0.0.0.0/0'), protocol: 0, port: 0 };
+    await Promise.all([conn.dump('lb_as_v2_dump', all), conn.ping()]);
+    const summary = events.slice(2).map((e) => `${e.direction} ${e.name} ${e.multi ? 'multi' : 'single'}`);
+    expect(summary).toEqual([
+      'send lb_as_v2_dump multi',
+      'send control_ping multi',
+      'send control_ping single',
+      'recv lb_as_v2_details multi',
+      'recv lb_as_v2_details multi',
+      'recv control_ping_reply multi',
+      'recv control_ping_reply single',
+    ]);
+    expect(events.slice(0, 2).map((e) => e.multi)).toEqual([false, false]);
+  });
 });
 
 describe('VppConnection framing', () => {

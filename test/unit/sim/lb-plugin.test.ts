@@ -979,6 +979,18 @@ describe('dispatch, log, faults and restart', () => {
       asPoolElements: 2,
       nat4Interfaces: [],
       nat6Interfaces: [],
+      routes: [
+        ...[
+          '0.0.0.0/0',
+          '0.0.0.0/32',
+          '240.0.0.0/4',
+          '224.0.0.0/4',
+          '255.255.255.255/32',
+          '::/0',
+          'fe80::/10',
+        ].map((prefix, statsIndex) => ({ prefix, statsIndex, sources: ['default'] })),
+        { prefix: '2001:db8:0:0:1::/80', statsIndex: 7, sources: ['lb'] },
+      ],
     });
   });
 });
@@ -1036,6 +1048,12 @@ describe('invariants over random operation sequences', () => {
           const keys = active.map((v) => `${v.prefix} ${v.protocol} ${v.port}`);
           expect(new Set(keys).size).toBe(keys.length);
           expect(sim.dump('lb_vip_dump', NOFILTER)).toHaveLength(active.length);
+          // One FIB entry per prefix with an active VIP, none left behind by deleted ones.
+          const lbRoutes = state.routes.filter((r) => r.sources.includes('lb')).map((r) => r.prefix);
+          expect(lbRoutes.sort()).toEqual([...new Set(active.map((v) => v.prefix))].sort());
+          for (const v of active) expect(sim.vipRouteStatsIndex(v.index)).toBeGreaterThanOrEqual(7);
+          const statsIndexes = state.routes.map((r) => r.statsIndex);
+          expect(new Set(statsIndexes).size).toBe(statsIndexes.length);
           for (const v of state.vips) {
             const addrs = v.ases.map((a) => a.address);
             expect(new Set(addrs).size).toBe(addrs.length);
