@@ -4,7 +4,7 @@
  * it, leave it half-reloaded or leave a zombie behind.
  */
 import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type * as pb from '../../lib/api/gen/maglev_pb.js';
@@ -214,9 +214,17 @@ describe('start and stop', () => {
     cleanups.push(() => ws.remove());
     ws.writeConfig(config(port, { backends: { b1: '127.0.0.2' }, pools: [['b1']] }));
     // A "VPP" that accepts the connection and never answers the handshake.
-    const silent = createServer(() => undefined);
+    const accepted = new Set<Socket>();
+    const silent = createServer((s) => accepted.add(s));
     await new Promise<void>((resolve) => silent.listen(ws.apiSock, resolve));
-    cleanups.push(() => new Promise<void>((resolve) => silent.close(() => resolve())));
+    // It never reads, so it never sees the peer's end: close its sockets before the server.
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          for (const s of accepted) s.destroy();
+          silent.close(() => resolve());
+        }),
+    );
     const connected = new Promise<void>((resolve) => silent.once('connection', () => resolve()));
     const proc = startBin('maglevd', [
       '--config',
