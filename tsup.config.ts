@@ -27,7 +27,19 @@ const buildInfo = {
 
 export default defineConfig([
   {
-    entry: { 'lib/index': 'lib/index.ts', 'vpp-api/index': 'vpp-api/index.ts' },
+    entry: {
+      'lib/index': 'lib/index.ts',
+      'vpp-api/index': 'vpp-api/index.ts',
+      'lib/model/index': 'lib/model/index.ts',
+      'lib/config/index': 'lib/config/index.ts',
+      'lib/health/index': 'lib/health/index.ts',
+      'lib/plan/index': 'lib/plan/index.ts',
+      'lib/vpp/index': 'lib/vpp/index.ts',
+      'lib/reconcile/index': 'lib/reconcile/index.ts',
+      'lib/sim/index': 'lib/sim/index.ts',
+      'lib/api/index': 'lib/api/index.ts',
+      'lib/daemon/index': 'lib/daemon/index.ts',
+    },
     format: ['esm'],
     target: 'node20',
     platform: 'node',

@@ -4,8 +4,12 @@
  * imports nothing at runtime. Times are unix milliseconds; names are kept in maglevd's order.
  */
 
-export type BackendStateName = 'unknown' | 'up' | 'down' | 'paused' | 'disabled' | 'removed';
-export type FrontendStateName = 'unknown' | 'up' | 'down';
+import type { BackendState, FrontendState } from '../model/states.js';
+
+/** A backend state by name, as the dashboard's JSON carries it. */
+export type BackendStateName = BackendState;
+/** A frontend state by name, as the dashboard's JSON carries it. */
+export type FrontendStateName = FrontendState;
 
 export interface PoolMemberView {
   readonly name: string;

@@ -1,28 +1,11 @@
 import pino from 'pino';
+import type { Logger } from '../model/log.js';
 import type { EventBus } from './bus.js';
 import { type LogLevel, logLevelRank } from './types.js';
 
-/**
- * The logging interface every library class accepts. Each record has a stable `msg` name
- * (`backend-transition`, `vpp-connect`, `vpp-lbsync-as-weight`, ...) and structured fields.
- */
-export interface Logger {
-  debug(msg: string, attrs?: Readonly<Record<string, unknown>>): void;
-  info(msg: string, attrs?: Readonly<Record<string, unknown>>): void;
-  warn(msg: string, attrs?: Readonly<Record<string, unknown>>): void;
-  error(msg: string, attrs?: Readonly<Record<string, unknown>>): void;
-  /** Whether a record at this level goes anywhere; lets callers skip building costly fields. */
-  enabled(level: LogLevel): boolean;
-}
-
-/** A logger that drops everything: the default for library classes given none. */
-export const silentLogger: Logger = Object.freeze({
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-  enabled: () => false,
-});
+// The logging interface lives in the shared vocabulary, so that layers that only log need not
+// load pino.
+export { type Logger, silentLogger } from '../model/log.js';
 
 export interface LoggerOptions {
   /** Minimum level written to the stream. */

@@ -1,12 +1,8 @@
-import type { BackendState } from '../health/types.js';
+import type { LogLevel } from '../model/log.js';
+import type { BackendState, FrontendState } from '../model/states.js';
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-
-export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
-
-export function logLevelRank(level: LogLevel): number {
-  return LOG_LEVELS.indexOf(level);
-}
+export { LOG_LEVELS, type LogLevel, logLevelRank } from '../model/log.js';
+export type { FrontendState } from '../model/states.js';
 
 /** A structured log record: a stable `msg` name plus fields. */
 export interface LogEvent {
@@ -35,8 +31,6 @@ export interface BackendEvent {
   readonly address: string;
   readonly transition: TransitionRecord;
 }
-
-export type FrontendState = 'unknown' | 'up' | 'down';
 
 export interface FrontendEvent {
   readonly kind: 'frontend';

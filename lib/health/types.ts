@@ -1,19 +1,6 @@
-/**
- * Backend health states, as the Go original names them (ORIGINAL.md §2.1).
- * unknown: not yet known (start, resume, enable); up/down: by the rise/fall counter;
- * paused: probing stopped by an operator; disabled: taken out by an operator;
- * removed: gone from the configuration after a reload.
- */
-export type BackendState = 'unknown' | 'up' | 'down' | 'paused' | 'disabled' | 'removed';
+import type { BackendState } from '../model/states.js';
 
-export const BACKEND_STATES: readonly BackendState[] = [
-  'unknown',
-  'up',
-  'down',
-  'paused',
-  'disabled',
-  'removed',
-];
+export { BACKEND_STATES, type BackendState } from '../model/states.js';
 
 /**
  * HAProxy-style probe result codes. L4 is the TCP connect (and the ICMP echo), L6 the TLS
@@ -136,7 +123,8 @@ export interface ProbeDoneEvent {
   readonly counter: number;
 }
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type { LogLevel } from '../model/log.js';
+import type { LogLevel } from '../model/log.js';
 
 /** A log record for the daemon's logger; the library never writes to the console itself. */
 export interface LogRecord {

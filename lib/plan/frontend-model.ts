@@ -10,7 +10,7 @@
  * active pool (a failover) re-weights two whole pools, which it must.
  */
 import type { Config, FrontendConfig } from '../config/types.js';
-import type { BackendState } from '../health/types.js';
+import type { BackendState } from '../model/states.js';
 import { ipSortKey } from './ip.js';
 import { effectiveWeight, frontendState, weightOverrideKey } from './plan.js';
 import type {

@@ -2,14 +2,12 @@
  * The planner's output: the dataplane state maglevd wants VPP to hold, derived from the config,
  * the backends' health states and the operator's runtime overrides.
  */
-import type { BackendState } from '../health/types.js';
-import type { LbConf, VipKey } from '../vpp/types.js';
+import type { GreEncap, LbConf, VipKey } from '../model/lb.js';
+import type { BackendState, FrontendState } from '../model/states.js';
 
-/** Frontend aggregate state (ORIGINAL.md §3.4); see `frontendState` for the exact rule. */
-export type FrontendState = 'unknown' | 'up' | 'down';
+export type { FrontendState } from '../model/states.js';
+export type { GreEncap } from '../model/lb.js';
 
-/** The encapsulations maglevd programs: GRE towards IPv4 or IPv6 application servers. */
-export type GreEncap = 'gre4' | 'gre6';
 
 /**
  * Runtime weight overrides (gRPC SetFrontendPoolBackendWeight), 0-100, keyed by

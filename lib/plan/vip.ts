@@ -1,6 +1,6 @@
 /** VIP keys of frontends and their canonical order. */
 import type { FrontendConfig, FrontendProtocol } from '../config/types.js';
-import type { VipKey, VipProtocol } from '../vpp/types.js';
+import type { VipKey, VipProtocol } from '../model/lb.js';
 import { ipSortKey } from './ip.js';
 
 /** IP protocol numbers VPP uses for a VIP: 6 tcp, 17 udp, 255 any. */

@@ -3,43 +3,9 @@
  * `maglev_vpp_lbsync_total{kind}`, and `applyOps`, a model of what VPP does with them.
  */
 import { ipFamily } from '../plan/ip.js';
-import type { GreEncap } from '../plan/types.js';
-import { type LbAs, type LbConf, type LbState, type LbVip, type VipKey, vipKeyString } from '../vpp/types.js';
+import { type LbAs, type LbConf, type LbOp, type LbOpKind, type LbState, type LbVip, type VipKey, vipKeyString } from '../model/lb.js';
 
-/** One lb plugin call, in the control plane's terms. */
-export type LbOp =
-  /** lb_conf with every field explicit. */
-  | { readonly kind: 'conf-set'; readonly conf: LbConf }
-  /** lb_add_del_vip_v2, add. */
-  | {
-      readonly kind: 'vip-add';
-      readonly vip: VipKey;
-      readonly encap: GreEncap;
-      readonly srcIpSticky: boolean;
-      readonly flowTableLength: number;
-    }
-  /** lb_add_del_vip_v2, delete (after its ASes were deleted with flush). */
-  | { readonly kind: 'vip-del'; readonly vip: VipKey }
-  /** lb_add_del_as_v2, add (or revive a removed AS). is_flush has no use on add. */
-  | {
-      readonly kind: 'as-add';
-      readonly vip: VipKey;
-      readonly address: string;
-      readonly weight: number;
-      readonly flush: false;
-    }
-  /** lb_add_del_as_v2, delete; always flushed so no sticky flow keeps a dead AS alive. */
-  | { readonly kind: 'as-del'; readonly vip: VipKey; readonly address: string; readonly flush: true }
-  /** lb_as_set_weight. */
-  | {
-      readonly kind: 'as-weight';
-      readonly vip: VipKey;
-      readonly address: string;
-      readonly weight: number;
-      readonly flush: boolean;
-    };
-
-export type LbOpKind = LbOp['kind'];
+export type { LbOp, LbOpKind } from '../model/lb.js';
 
 /** Counts per `kind` label of `maglev_vpp_lbsync_total` (lb_conf is not counted there). */
 export interface LbSyncCounts {

@@ -1,5 +1,5 @@
 import type { Config } from '../config/types.js';
-import { type Logger, silentLogger } from '../events/logger.js';
+import { type Logger, silentLogger } from '../model/log.js';
 import type { DesiredLbState, Plan } from '../plan/types.js';
 import { type LbState, vipKeyString } from '../vpp/types.js';
 import { applyOpsToCache, type LbCache, lbCacheFromState } from './cache.js';

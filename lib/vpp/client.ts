@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { VppConnection, type VppTraceEvent } from '../../vpp-api/index.js';
-import { type Logger, silentLogger } from '../events/logger.js';
+import { type Logger, silentLogger } from '../model/log.js';
 import { VppLbClient } from './lb-client.js';
 import { StatsSegmentReader } from './stats/reader.js';
 

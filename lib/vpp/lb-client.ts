@@ -11,7 +11,7 @@ import {
   type VppConnection,
   type VppRequestOptions,
 } from '../../vpp-api/index.js';
-import type { LbOp } from '../reconcile/ops.js';
+import type { LbOp } from '../model/lb.js';
 import { parseShowLbVipsVerbose, type ShowLbVip } from './show-lb-vips.js';
 import {
   type LbAs,

@@ -73,6 +73,36 @@ function cycles(g: Map<string, string[]>): string[][] {
   return out;
 }
 
+/**
+ * The layers of lib/, lowest first (shared/ARCHITECTURE.md): a folder imports only folders
+ * before it; lib/model imports nothing at all.
+ */
+const LAYERS = [
+  'model',
+  'util',
+  'flags',
+  'events',
+  'config',
+  'health',
+  'plan',
+  'vpp',
+  'reconcile',
+  'sim',
+  'api',
+  'daemon',
+  'cli',
+  'tui',
+  'dashboard',
+  'demo',
+];
+
+function layerOf(file: string): string {
+  const rel = relative(join(ROOT, 'lib'), file);
+  // The build's version stamp is a leaf, like util/.
+  if (rel === 'version.ts') return 'util';
+  return rel.startsWith('..') ? 'vpp-api' : (rel.split('/')[0] as string).replace(/\.ts$/, '');
+}
+
 describe('import graph', () => {
   it('finds the imports of a module, type-only or not', () => {
     expect(
@@ -104,5 +134,28 @@ describe('import graph', () => {
     expect(daemon).toEqual([]);
     const handlers = readFileSync(join(ROOT, 'lib/daemon/handlers.ts'), 'utf8');
     expect(importsOf(handlers).map((i) => i.spec)).not.toContain('./maglevd.js');
+  });
+
+  it('keeps the layering of shared/ARCHITECTURE.md with no exception, type-only imports included', () => {
+    const wrong: string[] = [];
+    for (const [file, deps] of graph(true)) {
+      const from = layerOf(file);
+      if (from === 'vpp-api' || from === 'index') continue;
+      for (const dep of deps) {
+        const to = layerOf(dep);
+        if (to === from) continue;
+        const ok =
+          from !== 'model' &&
+          (to === 'vpp-api' || (LAYERS.includes(to) && LAYERS.indexOf(to) < LAYERS.indexOf(from)));
+        if (!ok) wrong.push(`${relative(ROOT, file)} imports ${relative(ROOT, dep)}`);
+      }
+    }
+    for (const [file, deps] of graph(true)) {
+      if (layerOf(file) !== 'vpp-api') continue;
+      for (const dep of deps)
+        if (layerOf(dep) !== 'vpp-api') wrong.push(`${relative(ROOT, file)} imports ${relative(ROOT, dep)}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(LAYERS.every((l) => statSync(join(ROOT, 'lib', l)).isDirectory())).toBe(true);
   });
 });
