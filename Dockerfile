@@ -4,21 +4,36 @@
 #     -v /etc/vpp-maglev:/etc/vpp-maglev:ro -v /run/vpp:/run/vpp maglevd
 # README.md, "Building and installing packages", has the details (netns, VPP socket group).
 
-FROM node:20-bookworm-slim AS build
-# node-gyp builds the native addons: vpp-maglev's stats-segment addon and net-ping's raw-socket.
+# The Node.js the Debian packages bundle (scripts/node-runtime.mjs pins it; a test keeps the two
+# equal), on Debian 12 like the packages.
+ARG NODE_VERSION=24.22.3
+
+FROM node:${NODE_VERSION}-bookworm-slim AS build
+# node-gyp builds the native addons: vpp-maglev's stats-segment addon and net-ping's raw-socket,
+# against this image's own headers (/usr/local/include/node) instead of downloading them.
+ENV npm_config_nodedir=/usr/local
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY package.json package-lock.json binding.gyp ./
 COPY native/ native/
-RUN npm ci --no-audit --no-fund
+COPY scripts/node-runtime.mjs scripts/
+# raw-socket asks for nan 2.19, which does not compile against Node.js 24: install without running
+# install scripts, put the nan that scripts/node-runtime.mjs pins in its place (C++ headers, read
+# only at build time), then run the install scripts and build vpp-maglev's own addon.
+RUN npm ci --ignore-scripts --no-audit --no-fund \
+ && node scripts/node-runtime.mjs nan /tmp/nan-cache node_modules/nan \
+ && npm rebuild --no-audit --no-fund \
+ && node "$(npm root -g)/npm/node_modules/node-gyp/bin/node-gyp.js" rebuild \
+ && rm -rf /tmp/nan-cache
 COPY . .
 # The build context has no .git: the commit shown by --version comes from this argument.
 ARG MAGLEV_BUILD_COMMIT=unknown
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+# --ignore-scripts: pruning puts the lockfile's nan back, and must not rebuild raw-socket with it.
+RUN npm run build && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
-FROM node:20-bookworm-slim
+FROM node:${NODE_VERSION}-bookworm-slim
 # The library finds build/Release by walking up to the package.json named vpp-maglev, so the
 # application stays together in one directory, as in the Debian packages.
 WORKDIR /usr/lib/vpp-maglevd

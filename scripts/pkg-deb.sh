@@ -2,8 +2,9 @@
 # Builds the Debian packages of vpp-maglev with dpkg-deb, for amd64 and arm64, into build/:
 #   vpp-maglevd_<version>_<arch>.deb  maglevd, maglevd-frontend, systemd units, conffiles
 #   vpp-maglev_<version>_<arch>.deb   maglevc, maglevt
-# Each package carries the Node.js runtime of its architecture (from the npm registry's
-# node-linux-<arch> packages, cached in build/cache) and its native addons, cross-compiled for
+# Each package carries the Node.js runtime of its architecture (the version pinned in
+# scripts/node-runtime.mjs, from the npm registry's node-linux-<arch> packages, cached in
+# build/cache) and its native addons, built against that runtime's headers and cross-compiled for
 # arm64. It packages the existing dist/: run `npm run build` first (`npm run pkg-deb` does).
 # docs/packaging.md explains the choices.
 set -euo pipefail
@@ -21,8 +22,8 @@ Usage: scripts/pkg-deb.sh [--release] [--reuse] [--lintian] [--arch "amd64 arm64
   --keep-work  keep the staging tree build/pkg-deb/ for inspection
 
 Environment: DEB_MAINTAINER, DEB_HOMEPAGE, DEB_COMPRESSION, DEB_COMPRESSION_LEVEL (defaults in
-debian/package.conf), NODE_RUNTIME_VERSION (default: the version of the node running this),
-SOURCE_DATE_EPOCH (default: the time of the last commit).
+debian/package.conf), NODE_RUNTIME_VERSION (default: the version pinned in
+scripts/node-runtime.mjs), SOURCE_DATE_EPOCH (default: the time of the last commit).
 EOF
 }
 
@@ -57,6 +58,7 @@ repo=$PWD
 die() { echo "pkg-deb: $*" >&2; exit 1; }
 log() { echo "pkg-deb: $*" >&2; }
 helper() { node "$repo/scripts/pkg-deb.mjs" "$@"; }
+runtime() { node "$repo/scripts/node-runtime.mjs" "$@"; }
 
 for arch in $arches; do
   case "$arch" in amd64 | arm64) ;; *) die "unsupported architecture $arch (amd64, arm64)" ;; esac
@@ -72,7 +74,7 @@ done
 
 version=$(helper version)
 npm_version=$(helper npm-version)
-node_version=${NODE_RUNTIME_VERSION:-$(node -p process.versions.node)}
+node_version=$(runtime version)
 node -e 'const [a, b] = process.argv[1].split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' \
   "$node_version" || die "Node.js runtime $node_version: vpp-maglev needs 20.19 or newer"
 homepage=$(helper field homepage)
@@ -95,7 +97,8 @@ inputs_hash() {
     # Not the compression: packages that differ only in it have the same contents.
     printf '%s\n' "$version" "$node_version" "$arches" "$release" "$DEB_MAINTAINER" "$homepage" \
       "${SOURCE_DATE_EPOCH:-}"
-    find dist debian docs scripts/pkg-deb.sh scripts/pkg-deb.mjs package.json package-lock.json \
+    find dist debian docs scripts/pkg-deb.sh scripts/pkg-deb.mjs scripts/node-runtime.mjs package.json \
+      package-lock.json \
       binding.gyp native -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
   } | sha256sum | cut -d' ' -f1
 }
@@ -144,6 +147,7 @@ node_gyp=${npm_config_node_gyp:-$(npm root -g)/npm/node_modules/node-gyp/bin/nod
 
 rm -rf "$work"
 mkdir -p "$work"
+runtime nan "$cache" "$work/nan" >/dev/null || die "cannot fetch nan"
 
 # --- The architecture-independent part of the application tree ----------------------------
 common=$work/common
@@ -163,20 +167,9 @@ find "$common" -type f -exec chmod 0644 {} +
 node_arch() { case "$1" in amd64) echo x64 ;; arm64) echo arm64 ;; esac; }
 elf_machine() { case "$1" in amd64) echo 'Advanced Micro Devices X86-64' ;; arm64) echo AArch64 ;; esac; }
 
-fetch_node() {
-  local narch=$1 tgz="$cache/node-linux-$1-$node_version.tgz"
-  if [ ! -s "$tgz" ]; then
-    log "fetching node-linux-$narch@$node_version from the npm registry"
-    local tmp
-    tmp=$(mktemp -d "$cache/.fetch.XXXXXX")
-    # npm pack checks the tarball against the registry's integrity hash.
-    (cd "$tmp" && npm pack --silent "node-linux-$narch@$node_version" >/dev/null) ||
-      { rm -rf "$tmp"; die "npm pack node-linux-$narch@$node_version failed"; }
-    mv "$tmp/node-linux-$narch-$node_version.tgz" "$tgz"
-    rm -rf "$tmp"
-  fi
-  echo "$tgz"
-}
+# npm pack checks the tarball against the registry's integrity hash, node-runtime.mjs against
+# the pinned one.
+fetch_node() { runtime tarball "$1" "$cache" || die "cannot fetch node-linux-$1@$node_version"; }
 
 # Builds the node-gyp project in $1 for architecture $2 against the headers in $3.
 gyp_build() {
@@ -217,7 +210,10 @@ stage_arch() {
   install -D -m 0755 "$nodedir/bin/node" "$app/node/bin/node"
   install -m 0644 "$nodedir/LICENSE" "$app/node/LICENSE"
 
-  # net-ping's raw-socket, for ICMP health checks.
+  # net-ping's raw-socket, for ICMP health checks, compiled with the pinned nan: the 2.19 that
+  # raw-socket asks for does not compile against Node.js 24 (scripts/node-runtime.mjs says why).
+  rm -rf "$app/node_modules/nan"
+  cp -a "$work/nan" "$app/node_modules/nan"
   gyp_build "$app/node_modules/raw-socket" "$arch" "$nodedir"
   local raw=$app/node_modules/raw-socket/build
   mv "$raw/Release/raw.node" "$work/raw-$arch.node"

@@ -18,6 +18,7 @@ export const TEST_PACKAGES = [
   { name: 'binutils', why: 'building the Debian packages (strip, objdump)' },
   { name: 'gcc-aarch64-linux-gnu', why: 'cross-compiling the native addon for the arm64 package' },
   { name: 'g++-aarch64-linux-gnu', why: 'cross-compiling the native addon for the arm64 package' },
+  { name: 'qemu-user-static', why: "running the arm64 package's node and addons (qemu-aarch64-static)" },
   { name: 'man-db', why: 'man page checks' },
   { name: 'groff-base', why: 'man page checks' },
   { name: 'python3', why: 'node-gyp, building the native addon' },

@@ -5,11 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NODE_RUNTIME } from '../../scripts/node-runtime.mjs';
 
 // Builds the Debian packages with scripts/pkg-deb.sh (or reuses them when their inputs did not
 // change), unpacks the amd64 ones into a scratch root with dpkg -x and runs the binaries from
-// there on the bundled Node.js runtime. A real install (debootstrap, then apt) would take far
-// longer than CI allows; docs/packaging.md says what that leaves untested.
+// there on the bundled Node.js runtime; the arm64 ones run under qemu-user (qemu-aarch64-static,
+// with the cross toolchain's arm64 libc as its sysroot). A real install (debootstrap, then apt)
+// would take far longer than CI allows; docs/packaging.md says what that leaves untested.
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string };
@@ -49,12 +51,25 @@ async function ok(file: string, args: readonly string[], opts?: Parameters<typeo
   return r.stdout;
 }
 
-const tools = ['dpkg-deb', 'readelf', 'lintian', 'groff', 'man', 'aarch64-linux-gnu-gcc'];
+const tools = [
+  'dpkg-deb',
+  'readelf',
+  'lintian',
+  'groff',
+  'man',
+  'aarch64-linux-gnu-gcc',
+  'qemu-aarch64-static',
+];
+// The arm64 libc, libstdc++ and dynamic loader that gcc-aarch64-linux-gnu and g++-aarch64-linux-gnu
+// install: qemu-aarch64-static -L runs the arm64 runtime against them.
+const ARM64_SYSROOT = '/usr/aarch64-linux-gnu';
+const runtimeVersion = `v${NODE_RUNTIME.version}`;
 
 describe('Debian packages', () => {
   let scratch = '';
   let amd64 = '';
   let arm64 = '';
+  let qemu = '';
 
   beforeAll(async () => {
     const missing: string[] = [];
@@ -75,6 +90,7 @@ describe('Debian packages', () => {
     ] as const) {
       for (const name of ['vpp-maglevd', 'vpp-maglev']) await ok('dpkg', ['-x', deb(name, arch), root]);
     }
+    qemu = (await ok('sh', ['-c', 'command -v qemu-aarch64-static'])).trim();
     await mkdir(join(scratch, 'path'));
     for (const tool of ['dirname', 'readlink']) {
       const where = (await ok('sh', ['-c', `command -v ${tool}`])).trim();
@@ -215,10 +231,18 @@ describe('Debian packages', () => {
       new RegExp(`^maglevd version ${pkg.version.replace(/\./g, '\\.')} \\(commit \\S+, built \\S+\\)\\n$`),
     );
     expect(r.code).toBe(0);
-    const node = await ok(join(amd64, 'usr/lib/vpp-maglevd/node/bin/node'), ['-p', 'process.version'], {
-      env: env(),
-    });
-    expect(node.trim()).toBe(process.version);
+  });
+
+  it('both amd64 packages bundle the pinned Node.js 24', async () => {
+    expect(runtimeVersion).toMatch(/^v24\.\d+\.\d+$/);
+    for (const name of ['vpp-maglevd', 'vpp-maglev']) {
+      const node = await ok(
+        join(amd64, 'usr/lib', name, 'node/bin/node'),
+        ['-p', 'process.version + " " + process.arch'],
+        { env: env() },
+      );
+      expect(node, name).toBe(`${runtimeVersion} x64\n`);
+    }
   });
 
   it('maglevd --check accepts the shipped configuration', async () => {
@@ -255,6 +279,33 @@ describe('Debian packages', () => {
     );
     expect(out).toBe('function function function\n');
   });
+
+  // qemu-user runs the arm64 runtime here: its version, and that the addons built for it load in it.
+  const arm64Node = (name: string, args: readonly string[]) =>
+    ok(qemu, ['-L', ARM64_SYSROOT, join(arm64, 'usr/lib', name, 'node/bin/node'), ...args], {
+      env: env(),
+      timeoutMs: 180_000,
+    });
+
+  it('both arm64 packages bundle the pinned Node.js 24', async () => {
+    for (const name of ['vpp-maglevd', 'vpp-maglev']) {
+      const node = await arm64Node(name, ['-p', 'process.version + " " + process.arch']);
+      expect(node, name).toBe(`${runtimeVersion} arm64\n`);
+    }
+  }, 400_000);
+
+  it('the arm64 native addons load in the arm64 node, and maglevd runs on it', async () => {
+    const app = join(arm64, 'usr/lib/vpp-maglevd');
+    const out = await arm64Node('vpp-maglevd', [
+      '-e',
+      `const s = require('${app}/build/Release/vpp_maglev_native.node');
+       const p = require('${app}/node_modules/net-ping');
+       console.log(typeof s.recvFd, typeof s.memfdCreate, typeof p.createSession);`,
+    ]);
+    expect(out).toBe('function function function\n');
+    const version = await arm64Node('vpp-maglevd', [join(app, 'dist/bin/maglevd.js'), '--version']);
+    expect(version).toMatch(new RegExp(`^maglevd version ${pkg.version.replace(/\./g, '\\.')} `));
+  }, 400_000);
 
   it('the arm64 packages carry an aarch64 node and aarch64 addons', async () => {
     for (const name of ['vpp-maglevd', 'vpp-maglev']) {

@@ -6,7 +6,8 @@ import { StatsAddonMissingError, StatsSocketError } from './errors.js';
 
 /** The package name whose root holds build/Release (npm builds the addon there on `npm ci`). */
 const PACKAGE_NAME = 'vpp-maglev';
-const ADDON_FILE = join('build', 'Release', 'vpp_maglev_native.node');
+const ADDON_NAME = 'vpp_maglev_native.node';
+const ADDON_FILE = join('build', 'Release', ADDON_NAME);
 
 /** A listening SOCK_SEQPACKET socket that hands the same fd to every client that connects. */
 export interface NativeFdServer {
@@ -58,12 +59,25 @@ function isAddon(value: unknown): value is NativeAddon {
 const loaded = new Map<string, NativeAddon>();
 
 /**
- * Loads the addon from `<package root>/build/Release`. Throws StatsAddonMissingError when it is
- * not built, does not load (built for another Node ABI), or lacks a function (stale build).
+ * The addon file under `packageRoot`: a build for this runtime's ABI in
+ * `build/node-v<process.versions.modules>/` when there is one, else node-gyp's `build/Release/`
+ * (what `npm ci` builds for the node that ran it). The first is how one checkout runs on two
+ * runtimes: `npm run test:runtime` builds the addon for the bundled Node.js there, so its tests
+ * load that build and not the one made for the development machine's node.
+ */
+export function nativeAddonPath(packageRoot: string): string {
+  const forRuntime = join(packageRoot, 'build', `node-v${process.versions.modules}`, ADDON_NAME);
+  return existsSync(forRuntime) ? forRuntime : join(packageRoot, ADDON_FILE);
+}
+
+/**
+ * Loads the addon from `<package root>/build` (see nativeAddonPath). Throws
+ * StatsAddonMissingError when it is not built, does not load (built for another Node ABI), or
+ * lacks a function (stale build).
  */
 export function loadNativeAddon(packageRoot: string | null = findPackageRoot()): NativeAddon {
   const path =
-    packageRoot === null ? `<${PACKAGE_NAME} package root>/${ADDON_FILE}` : join(packageRoot, ADDON_FILE);
+    packageRoot === null ? `<${PACKAGE_NAME} package root>/${ADDON_FILE}` : nativeAddonPath(packageRoot);
   const cached = loaded.get(path);
   if (cached) return cached;
   if (packageRoot === null || !existsSync(path)) throw new StatsAddonMissingError(path);
