@@ -1,4 +1,5 @@
 import { MaglevGrpcServer } from '../api/server.js';
+import { diffConfig } from '../config/diff.js';
 import { ConfigParseError, ConfigSemanticError, formatProblem } from '../config/errors.js';
 import { type CheckResult, ConfigLoader } from '../config/loader.js';
 import type { Config } from '../config/types.js';
@@ -7,14 +8,36 @@ import { createLogger, type Logger } from '../events/logger.js';
 import type { FrontendState, LogLevel } from '../events/types.js';
 import { HealthChecker, type HealthCheckerOptions } from '../health/checker.js';
 import { BackendNotFoundError } from '../health/errors.js';
-import type { OperatorAction } from '../health/state.js';
+import { applyAction, type OperatorAction } from '../health/state.js';
 import type { BackendSnapshot, TransitionEvent } from '../health/types.js';
+import { FrontendModel } from '../plan/frontend-model.js';
+import { plan, weightOverrideKey } from '../plan/plan.js';
 import type { FrontendPlan } from '../plan/types.js';
+import {
+  afterFastPath,
+  afterFullSync,
+  type BackendAssumption,
+  type ChangePreview,
+  lbStateFromPlan,
+  namesFromConfigs,
+  type PreviewSource,
+  pendingForTransition,
+  pendingForWeight,
+  previewChange,
+  statesAfterReload,
+} from '../reconcile/preview.js';
 import { Reconciler } from '../reconcile/reconciler.js';
+import type { AsChange } from '../reconcile/transition.js';
 import { buildInfo } from '../version.js';
 import { VppClient } from '../vpp/client.js';
-import { type ChangeSet, ControlPlane, type HealthTransition } from './control-plane.js';
-import { type MaglevdServices, MaglevHandlersImpl } from './handlers.js';
+import type { LbState } from '../vpp/types.js';
+import { type ChangeSet, ControlPlane, type HealthTransition, overridesOf } from './control-plane.js';
+import {
+  type MaglevdServices,
+  MaglevHandlersImpl,
+  type PlanConfigInput,
+  type PlanConfigResult,
+} from './handlers.js';
 import { MaglevMetrics, MetricsServer } from './metrics.js';
 import {
   emptyOperatorState,
@@ -442,6 +465,132 @@ export class Maglevd implements MaglevdServices {
 
   checkConfig(): Promise<CheckResult> {
     return this.loader.check(this.#opts.configPath);
+  }
+
+  // ---- previews (PlanConfig, dry-run actions): they read the state and change nothing ----
+
+  /**
+   * PlanConfig: what a reload to this config would do to VPP. The file is parsed as a reload
+   * would; backends keep the state a reload leaves them in (see `statesAfterReload`).
+   */
+  async planConfig(input: PlanConfigInput): Promise<PlanConfigResult> {
+    let next: Config;
+    try {
+      next =
+        input.content !== undefined
+          ? this.loader.parse(input.content, { filename: input.contentName ?? '<content>' })
+          : await this.loader.load(input.path ?? this.#opts.configPath);
+    } catch (e) {
+      if (e instanceof ConfigParseError || e instanceof ConfigSemanticError) {
+        const err = e.problems.map(formatProblem).join('\n');
+        return e instanceof ConfigParseError
+          ? { ok: false, parseError: err, semanticError: '', preview: null }
+          : { ok: false, parseError: '', semanticError: err, preview: null };
+      }
+      throw e;
+    }
+    const before = await this.#previewBefore();
+    const core = this.core;
+    const healthcheckChanged = new Set(diffConfig(core.config, next).backends.healthcheckChanged);
+    const { states, assumptions } = statesAfterReload(
+      core.config,
+      next,
+      core.states,
+      healthcheckChanged,
+      input.assumeUp === true,
+    );
+    const operator = pruneOperatorState(core.operator, next, healthcheckChanged);
+    const applied = afterFullSync(plan(next, states, overridesOf(operator)), before.state);
+    const names = namesFromConfigs(next, core.config);
+    return {
+      ok: true,
+      parseError: '',
+      semanticError: '',
+      preview: previewChange(before.state, before.source, applied, names, assumptions),
+    };
+  }
+
+  /**
+   * A dry-run pause, resume, enable or disable: what it would do, with the errors the action
+   * itself would raise. With `assumeUp`, a backend the action leaves unknown is previewed as up.
+   */
+  async previewBackendAction(
+    action: OperatorAction,
+    name: string,
+    assumeUp: boolean,
+  ): Promise<{ backend: BackendSnapshot; preview: ChangePreview }> {
+    this.backend(name);
+    this.checker.checkAction(action, name);
+    const before = await this.#previewBefore();
+    const core = this.core;
+    const config = core.config;
+    const snap = this.checker.backend(name);
+    const out = applyAction(action, { state: snap.state, counter: snap.counter }, snap.enabled, snap);
+    const assumptions: BackendAssumption[] = [];
+    let to = out.kind === 'transition' ? out.status.state : snap.state;
+    if (out.kind === 'transition' && to === 'unknown') {
+      to = assumeUp ? 'up' : 'unknown';
+      assumptions.push({ backend: name, state: to, reason: action === 'resume' ? 'resumed' : 'enabled' });
+    }
+    const models = new Map<string, FrontendModel>();
+    const pending = new Map<string, Map<string, AsChange>>();
+    if (to !== snap.state) {
+      const states = new Map(core.states).set(name, to);
+      for (const feName of core.frontendsOf(name)) {
+        const fe = config.frontends.get(feName);
+        if (!fe) continue;
+        const m = new FrontendModel(config, fe, states, core.overrides);
+        models.set(feName, m);
+        const activeBefore = core.model(feName)?.activePool ?? null;
+        pending.set(feName, pendingForTransition(config, fe, name, activeBefore, m.activePool));
+      }
+    }
+    const applied = afterFastPath((n) => models.get(n), pending, before.state);
+    const preview = previewChange(
+      before.state,
+      before.source,
+      applied,
+      namesFromConfigs(config),
+      assumptions,
+    );
+    return { backend: snap, preview };
+  }
+
+  /** A dry-run SetFrontendPoolBackendWeight. */
+  async previewSetWeight(
+    frontend: string,
+    pool: string,
+    backend: string,
+    weight: number,
+    flush: boolean,
+  ): Promise<ChangePreview> {
+    const before = await this.#previewBefore();
+    const core = this.core;
+    const config = core.config;
+    const next = withWeightOverride(core.operator, config, frontend, pool, backend, weight);
+    const overrides = overridesOf(next);
+    const fe = config.frontends.get(frontend);
+    const configured = fe?.pools
+      .find((p) => p.name === pool)
+      ?.backends.find((b) => b.name === backend)?.weight;
+    const models = new Map<string, FrontendModel>();
+    const pending = new Map<string, Map<string, AsChange>>();
+    if (fe && configured !== undefined) {
+      const key = weightOverrideKey(frontend, pool, backend);
+      const from = core.overrides.get(key) ?? configured;
+      const to = overrides.get(key) ?? configured;
+      models.set(frontend, new FrontendModel(config, fe, core.states, overrides));
+      pending.set(frontend, pendingForWeight(config, backend, from, to, flush));
+    }
+    const applied = afterFastPath((n) => models.get(n), pending, before.state);
+    return previewChange(before.state, before.source, applied, namesFromConfigs(config));
+  }
+
+  /** "Before" of a preview: VPP's state when it is connected, else the current plan. */
+  async #previewBefore(): Promise<{ state: LbState; source: PreviewSource }> {
+    const vpp = this.vpp;
+    if (vpp?.info) return { state: await vpp.lb.getState(), source: 'vpp' };
+    return { state: lbStateFromPlan(this.core.plan()), source: 'plan' };
   }
 
   #command<T>(fn: () => Promise<T>): Promise<T> {

@@ -407,6 +407,7 @@ export class FakeMaglevd {
         this.#requireVpp();
         return create(pb.VPPLBCountersSchema, {});
       },
+      planConfig: () => create(pb.PlanConfigResponseSchema, { ok: true, preview: { before: 'plan' } }),
     };
     // Record every call, so tests can count what the dashboard asks.
     return new Proxy(h, {
