@@ -1,3 +1,4 @@
+import { UnavailableError } from '../api/errors.js';
 import { MaglevGrpcServer } from '../api/server.js';
 import { diffConfig } from '../config/diff.js';
 import { ConfigParseError, ConfigSemanticError, formatProblem } from '../config/errors.js';
@@ -589,7 +590,16 @@ export class Maglevd implements MaglevdServices {
   /** "Before" of a preview: VPP's state when it is connected, else the current plan. */
   async #previewBefore(): Promise<{ state: LbState; source: PreviewSource }> {
     const vpp = this.vpp;
-    if (vpp?.info) return { state: await vpp.lb.getState(), source: 'vpp' };
+    if (vpp?.info) {
+      try {
+        return { state: await vpp.lb.getState(), source: 'vpp' };
+      } catch (e) {
+        // Never a preview against a guess: the caller learns VPP could not be read.
+        throw new UnavailableError(`cannot read VPP's state for the preview: ${(e as Error).message}`, {
+          cause: e,
+        });
+      }
+    }
     return { state: lbStateFromPlan(this.core.plan()), source: 'plan' };
   }
 
