@@ -310,6 +310,15 @@ export class MaglevClient {
       o,
     );
   }
+  /** A dry-run sync: zero counts, with `preview` set to what the sync would repair. */
+  previewSyncVPPLBState(frontend = '', o?: CallOptions) {
+    return this.#unary<typeof pb.SyncVPPLBStateRequestSchema, typeof pb.SyncVPPLBStateResponseSchema>(
+      'SyncVPPLBState',
+      pb.SyncVPPLBStateRequestSchema,
+      { frontendName: frontend, dryRun: true },
+      o,
+    );
+  }
   getVPPLBCounters(o?: CallOptions) {
     return this.#unary<typeof pb.GetVPPLBCountersRequestSchema, typeof pb.VPPLBCountersSchema>(
       'GetVPPLBCounters',

@@ -53,6 +53,8 @@ export interface MaglevdServices {
     name: string,
     assumeUp: boolean,
   ): Promise<{ backend: BackendSnapshot; preview: ChangePreview }>;
+  /** A dry-run sync of everything ("") or of one frontend's VIP. */
+  previewSync(frontend: string): Promise<ChangePreview>;
   /** A dry-run weight change. */
   previewSetWeight(
     frontend: string,
@@ -401,6 +403,13 @@ export class MaglevHandlersImpl implements MaglevHandlers {
     this.#vpp();
     if (req.frontendName !== '' && !this.d.config.frontends.has(req.frontendName)) {
       throw new NotFoundError(`frontend "${req.frontendName}" not found in config`);
+    }
+    if (req.dryRun) {
+      const preview = await this.d.previewSync(req.frontendName);
+      return create(pb.SyncVPPLBStateResponseSchema, {
+        scope: req.frontendName === '' ? 'all' : 'vip',
+        preview: previewToProto(preview),
+      });
     }
     const r =
       req.frontendName === ''

@@ -27,7 +27,7 @@ import {
   previewChange,
   statesAfterReload,
 } from '../reconcile/preview.js';
-import { Reconciler } from '../reconcile/reconciler.js';
+import { FrontendNotFoundError, Reconciler, VppNotConnectedError } from '../reconcile/reconciler.js';
 import type { AsChange } from '../reconcile/transition.js';
 import { buildInfo } from '../version.js';
 import { VppClient } from '../vpp/client.js';
@@ -585,6 +585,23 @@ export class Maglevd implements MaglevdServices {
     }
     const applied = afterFastPath((n) => models.get(n), pending, before.state);
     return previewChange(before.state, before.source, applied, namesFromConfigs(config));
+  }
+
+  /**
+   * A dry-run SyncVPPLBState: what a sync of everything, or of one frontend's VIP, would repair.
+   * A sync needs VPP, and so does its preview.
+   */
+  async previewSync(frontend: string): Promise<ChangePreview> {
+    if (!this.vpp?.info) throw new VppNotConnectedError();
+    const before = await this.#previewBefore();
+    const full = this.core.plan();
+    let applied = afterFullSync(full, before.state);
+    if (frontend !== '') {
+      const fp = full.frontends.get(frontend);
+      if (!fp) throw new FrontendNotFoundError(frontend);
+      applied = afterFullSync({ conf: full.conf, vips: [fp.vip] }, before.state, 'vip');
+    }
+    return previewChange(before.state, before.source, applied, namesFromConfigs(this.core.config));
   }
 
   /** "Before" of a preview: VPP's state when it is connected, else the current plan. */

@@ -20,7 +20,7 @@ import { frontendVipKey, vipSortKey } from '../plan/vip.js';
 import type { LbState, LbVip, VipKey } from '../vpp/types.js';
 import { vipKeyString } from '../vpp/types.js';
 import { type LbCache, lbCacheFromState } from './cache.js';
-import { diffLbState, diffVip } from './diff.js';
+import { diffLbState, diffVip, type SyncScope } from './diff.js';
 import { applyOps, type LbOp, lbConfString } from './ops.js';
 import { type AsChange, type FastPathFrontend, planFastPath } from './transition.js';
 
@@ -109,9 +109,12 @@ export interface Applied {
   readonly ops: readonly LbOp[];
 }
 
-/** A reload: the reconciler's full sync of `desired` against `before`. */
-export function afterFullSync(desired: DesiredLbState, before: LbState): Applied {
-  const ops = diffLbState(desired, before, { scope: 'all' });
+/**
+ * A reload or a sync: the reconciler's sync of `desired` against `before` (scope 'vip' syncs
+ * only the VIPs in `desired` and removes none).
+ */
+export function afterFullSync(desired: DesiredLbState, before: LbState, scope: SyncScope = 'all'): Applied {
+  const ops = diffLbState(desired, before, { scope });
   return { after: applyOps(before, ops), ops };
 }
 

@@ -17,7 +17,9 @@ import type * as pb from '../../../lib/api/gen/maglev_pb.js';
 import { Maglevd } from '../../../lib/daemon/maglevd.js';
 import { lbStateFromPlan } from '../../../lib/reconcile/preview.js';
 import { VppLbSimulator } from '../../../lib/sim/server.js';
+import { VppLbClient } from '../../../lib/vpp/lb-client.js';
 import { vipKeyString } from '../../../lib/vpp/types.js';
+import { VppConnection } from '../../../vpp-api/index.js';
 import { expectExact, reached, type SimVip, simVips } from '../../support/preview-check.js';
 
 const LIVE = ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6', '127.0.0.7', '127.0.0.8'];
@@ -321,6 +323,33 @@ describe('dry-run actions', () => {
     await client.enableBackend('e');
     await states({ e: 'up' });
     await converged();
+  });
+});
+
+describe('dry-run sync', () => {
+  it('previews the repair of drift, then the sync makes exactly that', async () => {
+    await converged();
+    const conn = new VppConnection({ socketPath: sim.socketPath, clientName: 'drift' });
+    await conn.connect();
+    try {
+      const lb = new VppLbClient(() => conn);
+      // Someone set a weight by hand.
+      await lb.setAsWeight({ prefix: '198.51.100.1/32', protocol: 6, port: 80 }, LIVE[0] as string, 7, false);
+    } finally {
+      await conn.close();
+    }
+    const before = simVips(sim);
+    // A sync of api's VIP leaves web's drift alone.
+    const one = await client.previewSyncVPPLBState('api');
+    expect(one.preview?.vips.map((v) => v.change)).toEqual(['unchanged', 'unchanged']);
+    const r = await client.previewSyncVPPLBState();
+    expect(r).toMatchObject({ scope: 'all', asWeightUpdated: 0 });
+    const web = vip(r.preview, 'web');
+    expect(server(web, 'a')).toMatchObject({ weightBefore: 7, weightAfter: 100 });
+    expect(simVips(sim)).toEqual(before);
+    await applyAndCheck(r.preview as pb.ChangePreview, before, () => client.syncVPPLBState());
+    const missing = await client.previewSyncVPPLBState('nope').catch((e: unknown) => e);
+    expect((missing as MaglevCallError).code).toBe(status.NOT_FOUND);
   });
 });
 
