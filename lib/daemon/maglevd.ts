@@ -1,6 +1,5 @@
 import { UnavailableError } from '../api/errors.js';
 import { MaglevGrpcServer } from '../api/server.js';
-import { diffConfig } from '../config/diff.js';
 import { ConfigParseError, ConfigSemanticError, formatProblem } from '../config/errors.js';
 import { type CheckResult, ConfigLoader } from '../config/loader.js';
 import type { Config } from '../config/types.js';
@@ -19,6 +18,7 @@ import {
   afterFullSync,
   type BackendAssumption,
   type ChangePreview,
+  healthcheckChangedBackends,
   lbStateFromPlan,
   namesFromConfigs,
   type PreviewSource,
@@ -492,7 +492,7 @@ export class Maglevd implements MaglevdServices {
     }
     const before = await this.#previewBefore();
     const core = this.core;
-    const healthcheckChanged = new Set(diffConfig(core.config, next).backends.healthcheckChanged);
+    const healthcheckChanged = healthcheckChangedBackends(core.config, next);
     const { states, assumptions } = statesAfterReload(
       core.config,
       next,

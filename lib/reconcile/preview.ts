@@ -10,6 +10,7 @@
  * only on its length and the set of active servers with weight > 0, so once maglevd has applied
  * the change VPP's buckets per server equal the preview's.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { Config, FrontendConfig } from '../config/types.js';
 import type { BackendState } from '../health/types.js';
 import { ipSortKey } from '../plan/ip.js';
@@ -135,22 +136,31 @@ export function afterFastPath(
   before: LbState,
 ): Applied {
   if (pending.size === 0) return { after: before, ops: [] };
-  const cache: LbCache = lbCacheFromState(before);
+  // Only the pending frontends' VIPs can change: work on those alone, and hand every other VIP
+  // through as the same object, so the cost is that of the frontends, not of all of VPP.
+  const keys = new Set<string>();
+  for (const name of pending.keys()) {
+    const m = model(name);
+    if (m) keys.add(vipKeyString(m.vip));
+  }
+  const touched: LbVip[] = [];
+  const untouched: LbVip[] = [];
+  for (const v of before.vips) (keys.has(vipKeyString(v)) ? touched : untouched).push(v);
+  const part: LbState = { conf: before.conf, vips: touched };
+  const cache: LbCache = lbCacheFromState(part);
   const t = planFastPath(model, pending, cache);
-  let after = t.ops.length > 0 ? applyOps(before, t.ops) : before;
+  let after = t.ops.length > 0 ? applyOps(part, t.ops) : part;
   const ops: LbOp[] = [...t.ops];
   for (const name of t.needsSync) {
     const m = model(name);
     if (!m) continue;
     const desired = m.desiredVip();
-    const k = vipKeyString(desired);
-    const actual = mergedVips(after).get(k);
-    const sync = diffVip(desired, actual);
+    const sync = diffVip(desired, mergedVips(after).get(vipKeyString(desired)));
     if (sync.length === 0) continue;
     after = applyOps(after, sync);
     ops.push(...sync);
   }
-  return { after, ops };
+  return { after: { conf: before.conf, vips: [...untouched, ...after.vips] }, ops };
 }
 
 /** VIPs by key; should VPP list a key twice (a deleted VIP's leftovers), its slots are merged. */
@@ -187,6 +197,16 @@ export function ip46Bytes(address: string): Uint8Array {
   return out;
 }
 
+/** Slots per backend index of a table built by buildMaglevTable. */
+function countsOf(table: Int32Array, n: number): number[] {
+  const counts = new Array<number>(n).fill(0);
+  for (let i = 0; i < table.length; i++) {
+    const owner = table[i] as number;
+    if (owner >= 0) counts[owner] = (counts[owner] as number) + 1;
+  }
+  return counts;
+}
+
 /** Per-server buckets and the moved slots of one VIP whose servers changed. */
 function tables(
   addresses: readonly string[],
@@ -204,20 +224,27 @@ function tables(
     address: bytes[i] as Uint8Array,
     weight: after.get(x) ?? 0,
   }));
-  const bucketsBefore = lengthBefore > 0 ? maglevBucketCounts(b, lengthBefore) : b.map(() => 0);
-  const bucketsAfter = lengthAfter > 0 ? maglevBucketCounts(a, lengthAfter) : a.map(() => 0);
-  let moved: number;
+  const zeros = () => addresses.map(() => 0);
   if (lengthBefore !== lengthAfter) {
     // Tables of different lengths share no slots: every new flow is placed afresh.
-    moved = Math.max(lengthBefore, lengthAfter);
-  } else {
-    // Both tables index into `addresses`, so equal numbers mean the same server (-1: drop).
-    const tb = buildMaglevTable(b, lengthBefore);
-    const ta = buildMaglevTable(a, lengthAfter);
-    moved = 0;
-    for (let i = 0; i < ta.length; i++) if (tb[i] !== ta[i]) moved++;
+    return {
+      bucketsBefore: maglevBucketCounts(b, lengthBefore),
+      bucketsAfter: maglevBucketCounts(a, lengthAfter),
+      moved: Math.max(lengthBefore, lengthAfter),
+    };
   }
-  return { bucketsBefore, bucketsAfter, moved };
+  // Both tables index into `addresses`, so equal numbers mean the same server (-1: drop). A side
+  // without a weighted server is all drop: no table to build. Counting a table's slots gives
+  // VPP's num_buckets (maglevBucketCounts is the same number in closed form).
+  const tb = b.some((x) => x.weight > 0) ? buildMaglevTable(b, lengthBefore) : null;
+  const ta = a.some((x) => x.weight > 0) ? buildMaglevTable(a, lengthAfter) : null;
+  let moved = 0;
+  for (let i = 0; i < lengthAfter; i++) if ((tb?.[i] ?? -1) !== (ta?.[i] ?? -1)) moved++;
+  return {
+    bucketsBefore: tb ? countsOf(tb, addresses.length) : zeros(),
+    bucketsAfter: ta ? countsOf(ta, addresses.length) : zeros(),
+    moved,
+  };
 }
 
 /**
@@ -256,6 +283,19 @@ export function compareLbStates(
     const va = a.get(k);
     const key_: VipKey = { prefix: key.prefix, protocol: key.protocol, port: key.port };
     const frontend = names.frontendOf(key_);
+    if (vb !== undefined && vb === va && !touched.has(k)) {
+      // Handed through untouched (see afterFastPath): nothing to compare.
+      out.push({
+        ...key_,
+        frontend,
+        change: 'unchanged',
+        recreated: false,
+        flowTableLength: vb.flowTableLength,
+        movedBuckets: 0,
+        servers: [],
+      });
+      continue;
+    }
     const wb = activeWeights(vb);
     const wa = activeWeights(va);
     const lenB = vb?.flowTableLength ?? 0;
@@ -339,6 +379,31 @@ export function previewChange(
     assumptions,
     lbConfChanged: lbConfString(before.conf) !== lbConfString(applied.after.conf),
   };
+}
+
+/**
+ * The backends present in both configs whose health check differs (another check, or the same
+ * check changed): those the health checker restarts, as `diffConfig` lists them. Computed per
+ * check rather than per backend, so that 50,000 backends sharing a few checks cost a few
+ * comparisons.
+ */
+export function healthcheckChangedBackends(current: Config, next: Config): Set<string> {
+  const same = new Map<string, boolean>();
+  const out = new Set<string>();
+  for (const [name, nb] of next.backends) {
+    const ob = current.backends.get(name);
+    if (!ob) continue;
+    let unchanged = false;
+    if (ob.healthcheck === nb.healthcheck) {
+      const known = same.get(nb.healthcheck);
+      unchanged =
+        known ??
+        isDeepStrictEqual(current.healthchecks.get(ob.healthcheck), next.healthchecks.get(nb.healthcheck));
+      same.set(nb.healthcheck, unchanged);
+    }
+    if (!unchanged) out.add(name);
+  }
+  return out;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { DesiredLbState } from '../../../lib/plan/types.js';
 import {
   afterFullSync,
   compareLbStates,
+  healthcheckChangedBackends,
   ip46Bytes,
   lbStateFromPlan,
   namesFromConfigs,
@@ -162,6 +163,9 @@ describe('statesAfterReload', () => {
     checker.disable('opdisabled');
     const before = checker.states();
     const hcChanged = new Set(diffConfig(current, next).backends.healthcheckChanged);
+    // The same set the health checker restarts, computed per check rather than per backend.
+    expect(healthcheckChangedBackends(current, next)).toEqual(hcChanged);
+    expect(hcChanged).toEqual(new Set(['pausedhc']));
     const { states, assumptions } = statesAfterReload(current, next, before, hcChanged);
     checker.applyConfig(next);
     expect(states).toEqual(checker.states());
