@@ -210,6 +210,29 @@ export class MaglevClient {
       o,
     );
   }
+  /**
+   * A dry-run pause, resume, enable or disable: the backend as it is, with `preview` set to
+   * what the action would do. `assumeUp` previews a backend the action leaves unknown as up.
+   */
+  previewBackendAction(
+    action: 'pause' | 'resume' | 'enable' | 'disable',
+    name: string,
+    opts: { readonly assumeUp?: boolean } = {},
+    o?: CallOptions,
+  ) {
+    const method = {
+      pause: 'PauseBackend',
+      resume: 'ResumeBackend',
+      enable: 'EnableBackend',
+      disable: 'DisableBackend',
+    }[action];
+    return this.#unary<typeof pb.BackendRequestSchema, typeof pb.BackendInfoSchema>(
+      method,
+      pb.BackendRequestSchema,
+      { name, dryRun: true, assumeUp: opts.assumeUp === true },
+      o,
+    );
+  }
   listHealthChecks(o?: CallOptions) {
     return this.#unary<typeof pb.ListHealthChecksRequestSchema, typeof pb.ListHealthChecksResponseSchema>(
       'ListHealthChecks',
@@ -250,6 +273,18 @@ export class MaglevClient {
       o,
     );
   }
+  /**
+   * Previews a configuration (a file maglevd reads, the text of one, or neither: maglevd's own
+   * file) against what runs now; changes nothing.
+   */
+  planConfig(req: MessageInitShape<typeof pb.PlanConfigRequestSchema> = {}, o?: CallOptions) {
+    return this.#unary<typeof pb.PlanConfigRequestSchema, typeof pb.PlanConfigResponseSchema>(
+      'PlanConfig',
+      pb.PlanConfigRequestSchema,
+      req,
+      o,
+    );
+  }
   getVPPInfo(o?: CallOptions) {
     return this.#unary<typeof pb.GetVPPInfoRequestSchema, typeof pb.VPPInfoSchema>(
       'GetVPPInfo',
@@ -272,6 +307,15 @@ export class MaglevClient {
       'SyncVPPLBState',
       pb.SyncVPPLBStateRequestSchema,
       { frontendName: frontend },
+      o,
+    );
+  }
+  /** A dry-run sync: zero counts, with `preview` set to what the sync would repair. */
+  previewSyncVPPLBState(frontend = '', o?: CallOptions) {
+    return this.#unary<typeof pb.SyncVPPLBStateRequestSchema, typeof pb.SyncVPPLBStateResponseSchema>(
+      'SyncVPPLBState',
+      pb.SyncVPPLBStateRequestSchema,
+      { frontendName: frontend, dryRun: true },
       o,
     );
   }

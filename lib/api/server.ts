@@ -38,6 +38,7 @@ export interface MaglevHandlers {
   getVPPLBState(req: pb.GetVPPLBStateRequest): Awaitable<pb.VPPLBState>;
   syncVPPLBState(req: pb.SyncVPPLBStateRequest): Awaitable<pb.SyncVPPLBStateResponse>;
   getVPPLBCounters(req: pb.GetVPPLBCountersRequest): Awaitable<pb.VPPLBCounters>;
+  planConfig(req: pb.PlanConfigRequest): Awaitable<pb.PlanConfigResponse>;
 }
 
 /** Where WatchEvents streams come from. */

@@ -1,9 +1,12 @@
+import { readFile } from 'node:fs/promises';
 import { toJsonString } from '@bufbuild/protobuf';
 import type { MaglevClient } from '../api/client.js';
 import * as pb from '../api/gen/maglev_pb.js';
 import type { BuildInfo } from '../version.js';
+import { ConfigFileReadError } from './errors.js';
 import type { Style } from './format.js';
 import {
+  previewChanges,
   renderBackend,
   renderBackendAction,
   renderBackendList,
@@ -14,6 +17,7 @@ import {
   renderLbCounters,
   renderLbState,
   renderNames,
+  renderPreview,
   renderSync,
   renderVersion,
   renderVppInfo,
@@ -42,6 +46,8 @@ export type MaglevApi = Pick<
   | 'getVPPLBState'
   | 'syncVPPLBState'
   | 'getVPPLBCounters'
+  | 'planConfig'
+  | 'previewBackendAction'
 >;
 
 export interface CommandContext {
@@ -70,6 +76,17 @@ export class ConfigRejectedError extends Error {
         .join('\n') || 'configuration rejected',
     );
   }
+}
+
+/**
+ * Exit statuses of the preview commands (`config diff`, `... dry-run`), as diff(1) has them:
+ * nothing would change, something would, or the preview failed.
+ */
+export const PREVIEW_EXIT = Object.freeze({ same: 0, differs: 1, error: 2 });
+
+/** A preview command: its failures exit 2, not 1 (see PREVIEW_EXIT). */
+export function isPreview(cmd: ParsedCommand<CommandName>): boolean {
+  return cmd.command === 'config-diff' || cmd.args.dryRun === 'true';
 }
 
 /** A whole number for a numeric slot (the tree guarantees digits). */
@@ -171,6 +188,25 @@ export async function runCommand(cmd: ParsedCommand<CommandName>, ctx: CommandCo
       print(renderSync(await c.syncVPPLBState(name('frontend'), o), style));
       return 0;
     case 'set-backend-pause':
+    case 'set-backend-resume':
+    case 'set-backend-disable':
+    case 'set-backend-enable':
+      if (args.dryRun === 'true') {
+        const action = ACTION_OF[cmd.command];
+        const r = await c.previewBackendAction(
+          action,
+          name('backend'),
+          { assumeUp: args.assumeUp === 'true' },
+          o,
+        );
+        return printPreview(r.preview, ctx);
+      }
+      break;
+    default:
+      break;
+  }
+  switch (cmd.command) {
+    case 'set-backend-pause':
       print(renderBackendAction(await c.pauseBackend(name('backend'), o), style));
       return 0;
     case 'set-backend-resume':
@@ -183,6 +219,7 @@ export async function runCommand(cmd: ParsedCommand<CommandName>, ctx: CommandCo
       print(renderBackendAction(await c.enableBackend(name('backend'), o), style));
       return 0;
     case 'set-frontend-weight': {
+      const dryRun = args.dryRun === 'true';
       const f = await c.setFrontendPoolBackendWeight(
         {
           frontend: name('frontend'),
@@ -190,12 +227,16 @@ export async function runCommand(cmd: ParsedCommand<CommandName>, ctx: CommandCo
           backend: name('backend'),
           weight: num(args.weight),
           flush: args.flush === 'true',
+          dryRun,
         },
         o,
       );
+      if (dryRun) return printPreview(f.preview, ctx);
       print(renderFrontend(f, style));
       return 0;
     }
+    case 'config-diff':
+      return configDiff(cmd, ctx);
     case 'watch-events':
       await watchEvents(cmd, ctx);
       return 0;
@@ -217,6 +258,54 @@ export async function runCommand(cmd: ParsedCommand<CommandName>, ctx: CommandCo
     case 'quit':
       return 0;
   }
+}
+
+const ACTION_OF = {
+  'set-backend-pause': 'pause',
+  'set-backend-resume': 'resume',
+  'set-backend-disable': 'disable',
+  'set-backend-enable': 'enable',
+} as const;
+
+function printPreview(preview: pb.ChangePreview | undefined, ctx: CommandContext): number {
+  // A maglevd older than previews ignores dry_run and would have acted: say so, loudly.
+  if (!preview)
+    throw new Error('maglevd sent no preview: it does not know dry-run (and may have acted on it)');
+  for (const l of renderPreview(preview, ctx.style)) ctx.out(l);
+  return previewChanges(preview) ? PREVIEW_EXIT.differs : PREVIEW_EXIT.same;
+}
+
+/**
+ * `config diff [FILE]`: maglevd's own file, or a local one sent as its content, previewed
+ * against what runs now. A rejected config is an error (exit 2), reported like `config check`.
+ */
+async function configDiff(cmd: ParsedCommand<CommandName>, ctx: CommandContext): Promise<number> {
+  const o = ctx.signal ? { signal: ctx.signal } : {};
+  const file = cmd.args.file;
+  let content: Uint8Array | undefined;
+  if (file !== undefined) {
+    try {
+      content = await readFile(file);
+      // proto3 cannot tell empty bytes from none, which would mean maglevd's own file; a lone
+      // newline is the same YAML as an empty file, so maglevd reports what it makes of that.
+      if (content.length === 0) content = new TextEncoder().encode('\n');
+    } catch (e) {
+      throw new ConfigFileReadError(file, e);
+    }
+  }
+  const r = await ctx.client.planConfig(
+    {
+      ...(content !== undefined && { content, contentName: file }),
+      assumeUp: cmd.args.assumeUp === 'true',
+    },
+    o,
+  );
+  if (!r.ok) {
+    for (const l of new ConfigRejectedError(r.parseError, r.semanticError).message.split('\n'))
+      ctx.err(ctx.style.error(l));
+    return PREVIEW_EXIT.error;
+  }
+  return printPreview(r.preview, ctx);
 }
 
 /**

@@ -2,19 +2,39 @@ import { MaglevCallError, MaglevUnreachableError } from '../api/client.js';
 import type { Style } from './format.js';
 import { CommandSyntaxError } from './walk.js';
 
+const READ_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory',
+};
+
+/** A local file maglevc could not read (`config diff FILE`). */
+export class ConfigFileReadError extends Error {
+  override readonly name = 'ConfigFileReadError';
+  constructor(
+    readonly file: string,
+    cause: unknown,
+  ) {
+    const code = (cause as NodeJS.ErrnoException).code ?? '';
+    super(`cannot read ${file}: ${READ_ERRORS[code] ?? (cause as Error).message}`, { cause });
+  }
+}
+
 /**
  * Error lines for the terminal, the same in the shell and in one-shot mode. A syntax error
  * points at the offending word with a caret under the line (`indent` is how far the line is
  * already shown to the right, e.g. the prompt); a failed call shows maglevd's message only.
- * A call that never reached maglevd is maglevc's own diagnosis, not maglevd's words, so outside
- * the interactive shell it carries the program's name (`prefix`), as usage errors do.
+ * A call that never reached maglevd, or a local file it could not read, is maglevc's own
+ * diagnosis, not maglevd's words, so outside the interactive shell it carries the program's name
+ * (`prefix`), as usage errors do.
  */
 export function describeError(
   err: unknown,
   style: Style,
   where: { readonly echoLine: boolean; readonly indent: number; readonly prefix?: string },
 ): string[] {
-  if (err instanceof MaglevUnreachableError) return [style.error(`${where.prefix ?? ''}${err.message}`)];
+  if (err instanceof MaglevUnreachableError || err instanceof ConfigFileReadError)
+    return [style.error(`${where.prefix ?? ''}${err.message}`)];
   if (err instanceof CommandSyntaxError) {
     const caret = `${' '.repeat(where.indent + err.column)}^`;
     return [

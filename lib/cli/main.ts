@@ -1,7 +1,7 @@
 import { MaglevClient } from '../api/client.js';
 import { type FlagSpecs, formatHelp, parseFlags, UsageError } from '../flags/flags.js';
 import { type BuildInfo, buildInfo, formatVersion } from '../version.js';
-import { runCommand } from './commands.js';
+import { isPreview, PREVIEW_EXIT, runCommand } from './commands.js';
 import { describeError } from './errors.js';
 import { type ColorMode, ColorModeError, colorOn, makeStyle, parseColorMode } from './format.js';
 import { parseServerAddress, ServerAddressError } from './server-address.js';
@@ -69,6 +69,8 @@ const HELP = {
   summary:
     'Command-line client of maglevd. With a command, runs it once and exits (0 on success, 1 when\n' +
     'it failed, 2 when the command line is wrong); without one, opens an interactive shell.\n' +
+    "'config diff' and any 'dry-run' exit like diff(1): 0 when nothing would change, 1 when\n" +
+    'something would, 2 on errors.\n' +
     "Commands: run 'maglevc help'.",
 };
 
@@ -151,7 +153,7 @@ export async function runMaglevc(argv: readonly string[], io: MaglevcIo): Promis
       });
     } catch (e) {
       errLines(describeError(e, style, { echoLine: false, indent: 0, prefix: 'maglevc: ' }));
-      return MAGLEVC_EXIT.failed;
+      return isPreview(cmd) ? PREVIEW_EXIT.error : MAGLEVC_EXIT.failed;
     } finally {
       release();
       client.close();

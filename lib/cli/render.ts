@@ -329,3 +329,89 @@ export function renderBackendAction(b: pb.BackendInfo, style: Style): string[] {
     ),
   ];
 }
+
+function share(moved: number, length: number): string {
+  if (length === 0) return '0%';
+  const pct = (100 * moved) / length;
+  // Never round a change to 0% or a partial one to 100%: the exact counts follow anyway.
+  const text = pct > 0 && pct < 0.1 ? '<0.1' : pct < 100 && pct > 99.9 ? '>99.9' : pct.toFixed(1);
+  return `${text}%`;
+}
+
+function fromTo(before: number, after: number): string {
+  return before === after ? String(after) : `${before} -> ${after}`;
+}
+
+const SERVER_MARK: Record<string, string> = { added: '+', removed: '-', changed: '~', unchanged: ' ' };
+
+/**
+ * A change preview (`config diff`, `... dry-run`): one line per VIP that changes, with the share
+ * of new flows that would land on a different server, then its servers whose weight, buckets or
+ * flows change; a summary line; the assumptions the preview had to make.
+ */
+export function renderPreview(p: pb.ChangePreview, style: Style): string[] {
+  const lines: string[] = [];
+  for (const v of p.vips) {
+    if (v.change === 'unchanged') continue;
+    const where = `${v.frontend || '(not in the config)'} ${v.prefix} ${v.protocol}${v.port === 0 ? '' : `/${v.port}`}`;
+    const what = v.recreated ? `${v.change}, re-created (every flow re-hashed)` : v.change;
+    lines.push(
+      `${where}: ${what}; ${share(v.movedBuckets, v.flowTableLength)} of new flows move ` +
+        `(${v.movedBuckets}/${v.flowTableLength} buckets)`,
+    );
+    const rows = v.servers
+      .filter(
+        (s) =>
+          s.change !== 'unchanged' ||
+          s.flush ||
+          s.bucketsBefore !== s.bucketsAfter ||
+          s.weightBefore !== s.weightAfter,
+      )
+      .map((s) => ({
+        mark: SERVER_MARK[s.change] ?? ' ',
+        name: s.backend || '-',
+        address: s.address,
+        weight: fromTo(s.weightBefore, s.weightAfter),
+        buckets: fromTo(s.bucketsBefore, s.bucketsAfter),
+        flush: s.flush ? 'flush' : '',
+      }));
+    const w = (k: 'name' | 'address' | 'weight' | 'buckets') => Math.max(...rows.map((r) => r[k].length));
+    for (const r of rows) {
+      lines.push(
+        `  ${r.mark} ${r.name.padEnd(w('name'))}  ${r.address.padEnd(w('address'))}  ` +
+          `${style.label('weight')} ${r.weight.padEnd(w('weight'))}  ${style.label('buckets')} ` +
+          `${r.buckets.padEnd(w('buckets'))}  ${r.flush}`.trimEnd(),
+      );
+    }
+  }
+  if (p.lbConfChanged) lines.push('lb conf changes (a new sticky-buckets-per-core re-hashes every flow)');
+  const counts = [
+    [p.vipsAdded, 'added'],
+    [p.vipsRemoved, 'removed'],
+    [p.vipsChanged, 'changed'],
+    [p.vipsUnchanged, 'unchanged'],
+  ] as const;
+  const vips = p.vipsAdded + p.vipsRemoved + p.vipsChanged + p.vipsUnchanged;
+  const summary = counts
+    .filter(([n]) => n > 0)
+    .map(([n, what]) => `${n} ${what}`)
+    .join(', ');
+  const before =
+    p.before === 'vpp' ? 'against what VPP holds now' : "against maglevd's plan (VPP not connected)";
+  lines.push(
+    `${previewChanges(p) ? '' : 'no change: '}${vips} VIP${vips === 1 ? '' : 's'}${summary ? `: ${summary}` : ''}, ${before}`,
+  );
+  for (const a of p.assumptions) {
+    lines.push(
+      a.state === 'up'
+        ? `assumes ${a.backend} (${a.reason}) passes its health check: up`
+        : `assumes ${a.backend} (${a.reason}) starts ${a.state}: weight 0 until its health check passes`,
+    );
+  }
+  return lines;
+}
+
+/** Whether a preview changes anything (the exit status of `config diff` and `dry-run`). */
+export function previewChanges(p: pb.ChangePreview): boolean {
+  return p.lbConfChanged || p.vips.some((v) => v.change !== 'unchanged');
+}

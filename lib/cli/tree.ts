@@ -21,6 +21,7 @@ export type CommandName =
   | 'watch-events'
   | 'config-check'
   | 'config-reload'
+  | 'config-diff'
   | 'help'
   | 'quit';
 
@@ -59,8 +60,21 @@ function listing(
   };
 }
 
-function backendAction(word: string, command: CommandName, help: string): Node {
-  return { words: [word], help, command };
+const ASSUME_UP_HELP = 'preview backends that start unknown as up (once their checks pass)';
+
+/** `dry-run` after an action: preview it, change nothing; `assume-up` where a backend restarts. */
+function dryRun(command: CommandName, assumeUp = false): Node {
+  return {
+    words: ['dry-run'],
+    help: 'show what it would change per VIP, change nothing (exit 0: nothing, 1: something)',
+    flag: 'dryRun',
+    command,
+    children: assumeUp ? [{ words: ['assume-up'], help: ASSUME_UP_HELP, flag: 'assumeUp', command }] : [],
+  };
+}
+
+function backendAction(word: string, command: CommandName, help: string, assumeUp = false): Node {
+  return { words: [word], help, command, children: [dryRun(command, assumeUp)] };
 }
 
 /**
@@ -152,9 +166,9 @@ export const MAGLEVC_TREE: readonly CommandNode<CommandName>[] = [
             help: 'backend name',
             children: [
               backendAction('pause', 'set-backend-pause', 'stop probing; weight 0, flows kept (a drain)'),
-              backendAction('resume', 'set-backend-resume', 'start probing again'),
+              backendAction('resume', 'set-backend-resume', 'start probing again', true),
               backendAction('disable', 'set-backend-disable', 'take it out of service (weight 0, flushed)'),
-              backendAction('enable', 'set-backend-enable', 'put it back into service'),
+              backendAction('enable', 'set-backend-enable', 'put it back into service', true),
             ],
           },
         ],
@@ -192,13 +206,14 @@ export const MAGLEVC_TREE: readonly CommandNode<CommandName>[] = [
                                     help: 'weight 0-100 (0 drains without flushing)',
                                     summary: "set a pool member's weight; flush also drops its flows",
                                     command: 'set-frontend-weight',
-                                    children: [
+                                    options: [
                                       {
                                         words: ['flush'],
                                         help: "also flush the backend's established flows",
                                         flag: 'flush',
                                         command: 'set-frontend-weight',
                                       },
+                                      dryRun('set-frontend-weight'),
                                     ],
                                   },
                                 ],
@@ -268,6 +283,20 @@ export const MAGLEVC_TREE: readonly CommandNode<CommandName>[] = [
     children: [
       { words: ['check'], help: 'check the file on disk without loading it', command: 'config-check' },
       { words: ['reload'], help: 'check and load the file (as SIGHUP)', command: 'config-reload' },
+      {
+        words: ['diff'],
+        help: 'what config reload would change now, per VIP; or what a local <file> would',
+        summary: 'preview a reload per VIP (exit 0: no change, 1: changes, 2: error)',
+        command: 'config-diff',
+        options: [{ words: ['assume-up'], help: ASSUME_UP_HELP, flag: 'assumeUp', command: 'config-diff' }],
+        children: [
+          {
+            slot: { kind: 'file', arg: 'file', label: '<file>' },
+            help: 'a configuration file on this machine, compared with what maglevd runs',
+            command: 'config-diff',
+          },
+        ],
+      },
     ],
   },
   { words: ['help'], help: 'list every command', command: 'help' },

@@ -13,7 +13,15 @@
  * Pure: no I/O. Live names for slots are fetched by the shell.
  */
 
-export type SlotKind = 'frontend' | 'backend' | 'pool' | 'healthcheck' | 'count' | 'weight' | 'level';
+export type SlotKind =
+  | 'frontend'
+  | 'backend'
+  | 'pool'
+  | 'healthcheck'
+  | 'count'
+  | 'weight'
+  | 'level'
+  | 'file';
 
 export interface Slot {
   readonly kind: SlotKind;

@@ -10,10 +10,26 @@ import type { OperatorAction } from '../health/state.js';
 import type { BackendSnapshot } from '../health/types.js';
 import type { FrontendPlan } from '../plan/types.js';
 import { vipProtocolName } from '../plan/vip.js';
+import type { ChangePreview } from '../reconcile/preview.js';
 import type { Reconciler } from '../reconcile/reconciler.js';
 import type { VppClient } from '../vpp/client.js';
 import { vipKeyString } from '../vpp/types.js';
 import { frontendsByVipKey, type VipCounterScraper } from './vip-counters.js';
+
+/** The config a PlanConfig previews: a file, its text, or (neither) maglevd's own file. */
+export interface PlanConfigInput {
+  readonly path?: string;
+  readonly content?: string;
+  /** The name problems in `content` are reported under. */
+  readonly contentName?: string;
+  /** Preview backends that start unknown as up. */
+  readonly assumeUp?: boolean;
+}
+
+/** The PlanConfig answer: CheckConfig's verdict and, when the config is usable, the preview. */
+export interface PlanConfigResult extends CheckResult {
+  readonly preview: ChangePreview | null;
+}
 
 /**
  * What the gRPC handlers need of the daemon. Reads come from the control-plane core's views;
@@ -29,6 +45,24 @@ export interface MaglevdServices {
   setWeight(frontend: string, pool: string, backend: string, weight: number, flush: boolean): Promise<void>;
   checkConfig(): Promise<CheckResult>;
   reload(): Promise<CheckResult>;
+  /** PlanConfig; see Maglevd.planConfig. */
+  planConfig(input: PlanConfigInput): Promise<PlanConfigResult>;
+  /** A dry-run backend action: the backend as it is and what the action would do. */
+  previewBackendAction(
+    action: OperatorAction,
+    name: string,
+    assumeUp: boolean,
+  ): Promise<{ backend: BackendSnapshot; preview: ChangePreview }>;
+  /** A dry-run sync of everything ("") or of one frontend's VIP. */
+  previewSync(frontend: string): Promise<ChangePreview>;
+  /** A dry-run weight change. */
+  previewSetWeight(
+    frontend: string,
+    pool: string,
+    backend: string,
+    weight: number,
+    flush: boolean,
+  ): Promise<ChangePreview>;
   readonly vpp: VppClient | null;
   readonly reconciler: Reconciler;
   readonly counters: VipCounterScraper | null;
@@ -41,6 +75,31 @@ function ns(ms: number | null | undefined): bigint {
 function duration(ms: number): Duration {
   const seconds = Math.floor(ms / 1000);
   return create(DurationSchema, { seconds: BigInt(seconds), nanos: Math.round((ms - seconds * 1000) * 1e6) });
+}
+
+/** The protobuf form of a change preview. */
+export function previewToProto(p: ChangePreview): pb.ChangePreview {
+  const count = (c: string) => p.vips.filter((v) => v.change === c).length;
+  return create(pb.ChangePreviewSchema, {
+    before: p.before,
+    lbConfChanged: p.lbConfChanged,
+    vipsAdded: count('added'),
+    vipsRemoved: count('removed'),
+    vipsChanged: count('changed'),
+    vipsUnchanged: count('unchanged'),
+    assumptions: p.assumptions.map((a) => ({ backend: a.backend, state: a.state, reason: a.reason })),
+    vips: p.vips.map((v) => ({
+      frontend: v.frontend,
+      prefix: v.prefix,
+      protocol: vipProtocolName(v.protocol),
+      port: v.port,
+      change: v.change,
+      recreated: v.recreated,
+      flowTableLength: v.flowTableLength,
+      movedBuckets: v.movedBuckets,
+      servers: v.servers.map((s) => ({ ...s })),
+    })),
+  });
 }
 
 function formatRanges(ranges: readonly { from: number; to: number }[]): string {
@@ -176,6 +235,12 @@ export class MaglevHandlersImpl implements MaglevHandlers {
 
   async #act(action: OperatorAction, req: pb.BackendRequest): Promise<pb.BackendInfo> {
     this.#backend(req.name);
+    if (req.dryRun) {
+      const r = await this.d.previewBackendAction(action, req.name, req.assumeUp);
+      const info = this.#backendInfo(r.backend);
+      info.preview = previewToProto(r.preview);
+      return info;
+    }
     return this.#backendInfo(await this.d.backendAction(action, req.name));
   }
 
@@ -223,12 +288,52 @@ export class MaglevHandlersImpl implements MaglevHandlers {
     if (!Number.isInteger(req.weight) || req.weight < 0 || req.weight > 100) {
       throw new InvalidArgumentError(`weight ${req.weight} out of range: must be 0-100`);
     }
+    if (req.dryRun) {
+      const preview = await this.d.previewSetWeight(
+        req.frontend,
+        req.pool,
+        req.backend,
+        req.weight,
+        req.flush,
+      );
+      const info = this.#frontendInfo(req.frontend);
+      info.preview = previewToProto(preview);
+      return info;
+    }
     await this.d.setWeight(req.frontend, req.pool, req.backend, req.weight, req.flush);
     return this.#frontendInfo(req.frontend);
   }
 
   async checkConfig(): Promise<pb.CheckConfigResponse> {
     return create(pb.CheckConfigResponseSchema, await this.d.checkConfig());
+  }
+
+  async planConfig(req: pb.PlanConfigRequest): Promise<pb.PlanConfigResponse> {
+    if (req.path !== '' && req.content.length > 0)
+      throw new InvalidArgumentError('set path or content, not both');
+    let input: PlanConfigInput;
+    if (req.content.length > 0) {
+      const contentName = req.contentName || '<content>';
+      let text: string;
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(req.content);
+      } catch {
+        return create(pb.PlanConfigResponseSchema, {
+          ok: false,
+          parseError: `${contentName}: not UTF-8 text`,
+        });
+      }
+      input = { content: text, contentName, assumeUp: req.assumeUp };
+    } else {
+      input = req.path === '' ? { assumeUp: req.assumeUp } : { path: req.path, assumeUp: req.assumeUp };
+    }
+    const r = await this.d.planConfig(input);
+    return create(pb.PlanConfigResponseSchema, {
+      ok: r.ok,
+      parseError: r.parseError,
+      semanticError: r.semanticError,
+      preview: r.preview ? previewToProto(r.preview) : undefined,
+    });
   }
 
   async reloadConfig(): Promise<pb.ReloadConfigResponse> {
@@ -298,6 +403,13 @@ export class MaglevHandlersImpl implements MaglevHandlers {
     this.#vpp();
     if (req.frontendName !== '' && !this.d.config.frontends.has(req.frontendName)) {
       throw new NotFoundError(`frontend "${req.frontendName}" not found in config`);
+    }
+    if (req.dryRun) {
+      const preview = await this.d.previewSync(req.frontendName);
+      return create(pb.SyncVPPLBStateResponseSchema, {
+        scope: req.frontendName === '' ? 'all' : 'vip',
+        preview: previewToProto(preview),
+      });
     }
     const r =
       req.frontendName === ''

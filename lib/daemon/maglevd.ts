@@ -1,3 +1,4 @@
+import { UnavailableError } from '../api/errors.js';
 import { MaglevGrpcServer } from '../api/server.js';
 import { ConfigParseError, ConfigSemanticError, formatProblem } from '../config/errors.js';
 import { type CheckResult, ConfigLoader } from '../config/loader.js';
@@ -7,18 +8,42 @@ import { createLogger, type Logger } from '../events/logger.js';
 import type { FrontendState, LogLevel } from '../events/types.js';
 import { HealthChecker, type HealthCheckerOptions } from '../health/checker.js';
 import { BackendNotFoundError } from '../health/errors.js';
-import type { OperatorAction } from '../health/state.js';
+import { applyAction, type OperatorAction } from '../health/state.js';
 import type { BackendSnapshot, TransitionEvent } from '../health/types.js';
+import { FrontendModel } from '../plan/frontend-model.js';
+import { plan, weightOverrideKey } from '../plan/plan.js';
 import type { FrontendPlan } from '../plan/types.js';
-import { Reconciler } from '../reconcile/reconciler.js';
+import {
+  afterFastPath,
+  afterFullSync,
+  type BackendAssumption,
+  type ChangePreview,
+  healthcheckChangedBackends,
+  lbStateFromPlan,
+  namesFromConfigs,
+  type PreviewSource,
+  pendingForTransition,
+  pendingForWeight,
+  previewChange,
+  statesAfterReload,
+} from '../reconcile/preview.js';
+import { FrontendNotFoundError, Reconciler, VppNotConnectedError } from '../reconcile/reconciler.js';
+import type { AsChange } from '../reconcile/transition.js';
 import { buildInfo } from '../version.js';
 import { VppClient } from '../vpp/client.js';
-import { type ChangeSet, ControlPlane, type HealthTransition } from './control-plane.js';
-import { type MaglevdServices, MaglevHandlersImpl } from './handlers.js';
+import type { LbState } from '../vpp/types.js';
+import { type ChangeSet, ControlPlane, type HealthTransition, overridesOf } from './control-plane.js';
+import {
+  type MaglevdServices,
+  MaglevHandlersImpl,
+  type PlanConfigInput,
+  type PlanConfigResult,
+} from './handlers.js';
 import { MaglevMetrics, MetricsServer } from './metrics.js';
 import {
   emptyOperatorState,
   type OperatorState,
+  operatorStateAfterReload,
   pruneOperatorState,
   recoverOperatorState,
   saveOperatorState,
@@ -353,18 +378,12 @@ export class Maglevd implements MaglevdServices {
     let operator: OperatorState;
     try {
       summary = this.checker.applyConfig(next);
-      // A changed health check or a changed YAML `enabled` is a newer decision than the
-      // operator's runtime enable/disable of that backend.
-      const reset = new Set(summary.restarted);
-      for (const name of summary.kept) {
-        if (previous.backends.get(name)?.enabled !== next.backends.get(name)?.enabled) reset.add(name);
+      operator = operatorStateAfterReload(before, previous, next, new Set(summary.restarted));
+      // A paused backend whose health check changed restarted from unknown: paused again here.
+      for (const name of operator.paused) {
+        const b = this.checker.backend(name);
+        if (b.enabled && b.state !== 'paused') this.checker.pause(name);
       }
-      const pruned = pruneOperatorState(before, next, reset);
-      // A pause survives while the backend exists and is enabled; one whose health check changed
-      // restarted from unknown, and is paused again here.
-      const paused = pruned.paused.filter((name) => this.checker.backend(name).enabled);
-      operator = { ...pruned, paused };
-      for (const name of paused) if (this.checker.backend(name).state !== 'paused') this.checker.pause(name);
     } finally {
       this.#reloadTransitions = null;
     }
@@ -465,6 +484,161 @@ export class Maglevd implements MaglevdServices {
 
   checkConfig(): Promise<CheckResult> {
     return this.loader.check(this.#opts.configPath);
+  }
+
+  // ---- previews (PlanConfig, dry-run actions): they read the state and change nothing ----
+
+  /**
+   * PlanConfig: what a reload to this config would do to VPP. The file is parsed as a reload
+   * would; backends keep the state a reload leaves them in (see `statesAfterReload`).
+   */
+  async planConfig(input: PlanConfigInput): Promise<PlanConfigResult> {
+    let next: Config;
+    try {
+      next =
+        input.content !== undefined
+          ? this.loader.parse(input.content, { filename: input.contentName ?? '<content>' })
+          : await this.loader.load(input.path ?? this.#opts.configPath);
+    } catch (e) {
+      if (e instanceof ConfigParseError || e instanceof ConfigSemanticError) {
+        const err = e.problems.map(formatProblem).join('\n');
+        const warnings = e instanceof ConfigSemanticError ? e.warnings : [];
+        return e instanceof ConfigParseError
+          ? { ok: false, parseError: err, semanticError: '', warnings, preview: null }
+          : { ok: false, parseError: '', semanticError: err, warnings, preview: null };
+      }
+      throw e;
+    }
+    const before = await this.#previewBefore();
+    const core = this.core;
+    const healthcheckChanged = healthcheckChangedBackends(core.config, next);
+    const { states, assumptions } = statesAfterReload(
+      core.config,
+      next,
+      core.states,
+      healthcheckChanged,
+      input.assumeUp === true,
+      new Set(operatorStateAfterReload(core.operator, core.config, next, healthcheckChanged).paused),
+    );
+    const operator = operatorStateAfterReload(core.operator, core.config, next, healthcheckChanged);
+    const applied = afterFullSync(plan(next, states, overridesOf(operator)), before.state);
+    const names = namesFromConfigs(next, core.config);
+    return {
+      ok: true,
+      parseError: '',
+      semanticError: '',
+      warnings: next.warnings ?? [],
+      preview: previewChange(before.state, before.source, applied, names, assumptions),
+    };
+  }
+
+  /**
+   * A dry-run pause, resume, enable or disable: what it would do, with the errors the action
+   * itself would raise. With `assumeUp`, a backend the action leaves unknown is previewed as up.
+   */
+  async previewBackendAction(
+    action: OperatorAction,
+    name: string,
+    assumeUp: boolean,
+  ): Promise<{ backend: BackendSnapshot; preview: ChangePreview }> {
+    this.backend(name);
+    this.checker.checkAction(action, name);
+    const before = await this.#previewBefore();
+    const core = this.core;
+    const config = core.config;
+    const snap = this.checker.backend(name);
+    const out = applyAction(action, { state: snap.state, counter: snap.counter }, snap.enabled, snap);
+    const assumptions: BackendAssumption[] = [];
+    let to = out.kind === 'transition' ? out.status.state : snap.state;
+    if (out.kind === 'transition' && to === 'unknown') {
+      to = assumeUp ? 'up' : 'unknown';
+      assumptions.push({ backend: name, state: to, reason: action === 'resume' ? 'resumed' : 'enabled' });
+    }
+    const models = new Map<string, FrontendModel>();
+    const pending = new Map<string, Map<string, AsChange>>();
+    if (to !== snap.state) {
+      const states = new Map(core.states).set(name, to);
+      for (const feName of core.frontendsOf(name)) {
+        const fe = config.frontends.get(feName);
+        if (!fe) continue;
+        const m = new FrontendModel(config, fe, states, core.overrides);
+        models.set(feName, m);
+        const activeBefore = core.model(feName)?.activePool ?? null;
+        pending.set(feName, pendingForTransition(config, fe, name, activeBefore, m.activePool));
+      }
+    }
+    const applied = afterFastPath((n) => models.get(n), pending, before.state);
+    const preview = previewChange(
+      before.state,
+      before.source,
+      applied,
+      namesFromConfigs(config),
+      assumptions,
+    );
+    return { backend: snap, preview };
+  }
+
+  /** A dry-run SetFrontendPoolBackendWeight. */
+  async previewSetWeight(
+    frontend: string,
+    pool: string,
+    backend: string,
+    weight: number,
+    flush: boolean,
+  ): Promise<ChangePreview> {
+    const before = await this.#previewBefore();
+    const core = this.core;
+    const config = core.config;
+    const next = withWeightOverride(core.operator, config, frontend, pool, backend, weight);
+    const overrides = overridesOf(next);
+    const fe = config.frontends.get(frontend);
+    const configured = fe?.pools
+      .find((p) => p.name === pool)
+      ?.backends.find((b) => b.name === backend)?.weight;
+    const models = new Map<string, FrontendModel>();
+    const pending = new Map<string, Map<string, AsChange>>();
+    if (fe && configured !== undefined) {
+      const key = weightOverrideKey(frontend, pool, backend);
+      const from = core.overrides.get(key) ?? configured;
+      const to = overrides.get(key) ?? configured;
+      models.set(frontend, new FrontendModel(config, fe, core.states, overrides));
+      pending.set(frontend, pendingForWeight(config, backend, from, to, flush));
+    }
+    const applied = afterFastPath((n) => models.get(n), pending, before.state);
+    return previewChange(before.state, before.source, applied, namesFromConfigs(config));
+  }
+
+  /**
+   * A dry-run SyncVPPLBState: what a sync of everything, or of one frontend's VIP, would repair.
+   * A sync needs VPP, and so does its preview.
+   */
+  async previewSync(frontend: string): Promise<ChangePreview> {
+    if (!this.vpp?.info) throw new VppNotConnectedError();
+    const before = await this.#previewBefore();
+    const full = this.core.plan();
+    let applied = afterFullSync(full, before.state);
+    if (frontend !== '') {
+      const fp = full.frontends.get(frontend);
+      if (!fp) throw new FrontendNotFoundError(frontend);
+      applied = afterFullSync({ conf: full.conf, vips: [fp.vip] }, before.state, 'vip');
+    }
+    return previewChange(before.state, before.source, applied, namesFromConfigs(this.core.config));
+  }
+
+  /** "Before" of a preview: VPP's state when it is connected, else the current plan. */
+  async #previewBefore(): Promise<{ state: LbState; source: PreviewSource }> {
+    const vpp = this.vpp;
+    if (vpp?.info) {
+      try {
+        return { state: await vpp.lb.getState(), source: 'vpp' };
+      } catch (e) {
+        // Never a preview against a guess: the caller learns VPP could not be read.
+        throw new UnavailableError(`cannot read VPP's state for the preview: ${(e as Error).message}`, {
+          cause: e,
+        });
+      }
+    }
+    return { state: lbStateFromPlan(this.core.plan()), source: 'plan' };
   }
 
   #command<T>(fn: () => Promise<T>): Promise<T> {

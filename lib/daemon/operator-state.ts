@@ -187,6 +187,28 @@ export function pruneOperatorState(
   };
 }
 
+/**
+ * The operator state after a reload from `previous` to `next` (the rules above): entries of
+ * removed backends go; a runtime enable/disable goes when the backend's health check changed
+ * (`restarted`) or its YAML `enabled` changed; a pause stays only for a backend that is enabled
+ * after the reload.
+ */
+export function operatorStateAfterReload(
+  state: OperatorState,
+  previous: Config,
+  next: Config,
+  restarted: ReadonlySet<string>,
+): OperatorState {
+  const reset = new Set(restarted);
+  for (const [name, b] of next.backends) {
+    const old = previous.backends.get(name);
+    if (old && old.enabled !== b.enabled) reset.add(name);
+  }
+  const pruned = pruneOperatorState(state, next, reset);
+  const enabled = (name: string) => pruned.enabled[name] ?? next.backends.get(name)?.enabled ?? false;
+  return { ...pruned, paused: pruned.paused.filter(enabled) };
+}
+
 /** State with one weight override set (or cleared when it equals the configured weight). */
 export function withWeightOverride(
   state: OperatorState,

@@ -13,6 +13,8 @@ import type {
   LbStateView,
   MaglevdSnapshot,
   MaglevdStatus,
+  PreviewResponse,
+  PreviewView,
   VppView,
 } from './types.js';
 import {
@@ -21,6 +23,7 @@ import {
   frontendView,
   healthCheckView,
   lbStateView,
+  previewView,
   vppInfoView,
 } from './views.js';
 
@@ -197,6 +200,45 @@ export class MaglevdConnection {
     const res = await this.#client.reloadConfig(this.#callOpts());
     this.#refresh.trigger();
     return res;
+  }
+
+  // ---- previews of the admin actions: they change nothing, so nothing is re-read ----
+
+  /** What a backend action would do; throws what the action would throw. */
+  async previewBackendAction(
+    action: BackendAction,
+    backend: string,
+    assumeUp: boolean,
+  ): Promise<PreviewView> {
+    const info = await this.#client.previewBackendAction(action, backend, { assumeUp }, this.#callOpts());
+    return previewView(required(info.preview));
+  }
+
+  async previewSetWeight(req: {
+    frontend: string;
+    pool: string;
+    backend: string;
+    weight: number;
+    flush: boolean;
+  }): Promise<PreviewView> {
+    const info = await this.#client.setFrontendPoolBackendWeight({ ...req, dryRun: true }, this.#callOpts());
+    return previewView(required(info.preview));
+  }
+
+  async previewSync(frontend: string): Promise<PreviewView> {
+    const res = await this.#client.previewSyncVPPLBState(frontend, this.#callOpts());
+    return previewView(required(res.preview));
+  }
+
+  /** What a reload of maglevd's own file would do, or why maglevd would refuse it. */
+  async previewReload(assumeUp: boolean): Promise<PreviewResponse> {
+    const r = await this.#client.planConfig({ assumeUp }, this.#callOpts());
+    return {
+      ok: r.ok,
+      parseError: r.parseError,
+      semanticError: r.semanticError,
+      preview: r.ok ? previewView(required(r.preview)) : null,
+    };
   }
 
   // ---- internals ----
@@ -471,4 +513,10 @@ export class MaglevdConnection {
     if (!same(lb?.vips ?? null, this.#snap.lb?.vips ?? null))
       this.#emit({ type: 'lbstate', maglevd: this.name, lb });
   }
+}
+
+/** A maglevd that ignored dry_run (older than previews) has acted: say so, never show nothing. */
+function required(p: pb.ChangePreview | undefined): pb.ChangePreview {
+  if (!p) throw new Error('this maglevd does not preview changes (dry_run unknown to it)');
+  return p;
 }

@@ -18,6 +18,8 @@ import {
   type ErrorResponse,
   type MaglevdListEntry,
   type MaglevdStateResponse,
+  type PreviewResponse,
+  type PreviewView,
   type StateResponse,
   type VersionResponse,
 } from './types.js';
@@ -130,6 +132,23 @@ function parseActionRoute(route: string): ActionRoute | null {
   if (what.length === 1 && what[0] === 'sync') return { maglevd, kind: 'sync' };
   if (what.length === 1 && what[0] === 'reload') return { maglevd, kind: 'reload' };
   return null;
+}
+
+/** The weight and flush of a set-weight body, checked. */
+function weightBody(body: Record<string, unknown>): { weight: number; flush: boolean } {
+  const weight = body.weight;
+  if (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 0 || weight > 100)
+    throw new HttpError(400, 'weight must be a whole number 0-100');
+  if (body.flush !== undefined && typeof body.flush !== 'boolean')
+    throw new HttpError(400, 'flush must be true or false');
+  return { weight, flush: body.flush === true };
+}
+
+/** The frontend of a sync body ("" for everything), checked. */
+function syncFrontend(body: Record<string, unknown>): string {
+  const frontend = body.frontend ?? '';
+  if (typeof frontend !== 'string') throw new HttpError(400, 'frontend must be a string');
+  return frontend;
 }
 
 /** What an admin-action log line says about the action, before its body is read. */
@@ -372,8 +391,20 @@ export class DashboardServer {
       else this.#logger.warn('admin-action', line);
     };
     let answer: unknown;
+    let body: Record<string, unknown>;
     try {
-      answer = await this.#runAction(c, action, await readJson(req), fields);
+      body = await readJson(req);
+    } catch (e) {
+      done((e as Error).message, e instanceof HttpError ? e.status : 400);
+      throw e;
+    }
+    if (body.dryRun !== undefined && typeof body.dryRun !== 'boolean') {
+      done('dryRun must be true or false', 400);
+      throw new HttpError(400, 'dryRun must be true or false');
+    }
+    if (body.dryRun === true) return this.#preview(req, res, c, action, body);
+    try {
+      answer = await this.#runAction(c, action, body, fields);
     } catch (e) {
       const err =
         e instanceof MaglevCallError
@@ -396,6 +427,69 @@ export class DashboardServer {
     return this.#json(res, 200, answer);
   }
 
+  /**
+   * A dry run of an action: its preview, nothing changed. Logged at debug only (admin-preview):
+   * the admin-action lines stay a record of what was done.
+   */
+  async #preview(
+    req: IncomingMessage,
+    res: ServerResponse,
+    c: MaglevdConnection,
+    route: ActionRoute,
+    body: Record<string, unknown>,
+  ): Promise<void> {
+    if (body.assumeUp !== undefined && typeof body.assumeUp !== 'boolean')
+      throw new HttpError(400, 'assumeUp must be true or false');
+    const assumeUp = body.assumeUp === true;
+    let answer: PreviewResponse;
+    try {
+      answer = await this.#runPreview(c, route, body, assumeUp);
+    } catch (e) {
+      if (e instanceof MaglevCallError) throw new HttpError(httpStatusOf(e), e.message);
+      throw e;
+    }
+    this.#logger.debug('admin-preview', {
+      maglevd: c.name,
+      ...actionLogFields(route),
+      remote: req.socket.remoteAddress,
+    });
+    return this.#json(res, 200, answer);
+  }
+
+  async #runPreview(
+    c: MaglevdConnection,
+    route: ActionRoute,
+    body: Record<string, unknown>,
+    assumeUp: boolean,
+  ): Promise<PreviewResponse> {
+    const ok = (preview: PreviewView): PreviewResponse => ({
+      ok: true,
+      parseError: '',
+      semanticError: '',
+      preview,
+    });
+    switch (route.kind) {
+      case 'backend':
+        return ok(await c.previewBackendAction(route.action, route.backend, assumeUp));
+      case 'weight': {
+        const { weight, flush } = weightBody(body);
+        return ok(
+          await c.previewSetWeight({
+            frontend: route.frontend,
+            pool: route.pool,
+            backend: route.backend,
+            weight,
+            flush,
+          }),
+        );
+      }
+      case 'sync':
+        return ok(await c.previewSync(syncFrontend(body)));
+      case 'reload':
+        return await c.previewReload(assumeUp);
+    }
+  }
+
   /** Runs one action against its maglevd; adds what the body said to the log fields. */
   async #runAction(
     c: MaglevdConnection,
@@ -407,12 +501,7 @@ export class DashboardServer {
       case 'backend':
         return await c.backendAction(route.action, route.backend);
       case 'weight': {
-        const weight = body.weight;
-        if (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 0 || weight > 100)
-          throw new HttpError(400, 'weight must be a whole number 0-100');
-        if (body.flush !== undefined && typeof body.flush !== 'boolean')
-          throw new HttpError(400, 'flush must be true or false');
-        const flush = body.flush === true;
+        const { weight, flush } = weightBody(body);
         fields.weight = weight;
         fields.flush = flush;
         return await c.setWeight({
@@ -424,8 +513,7 @@ export class DashboardServer {
         });
       }
       case 'sync': {
-        const frontend = body.frontend ?? '';
-        if (typeof frontend !== 'string') throw new HttpError(400, 'frontend must be a string');
+        const frontend = syncFrontend(body);
         fields.frontend = frontend;
         const r = await c.syncLbState(frontend);
         return {

@@ -256,6 +256,64 @@ export interface SyncBody {
   readonly frontend?: string;
 }
 
+/**
+ * Any action body may carry `dryRun: true` (and, for resume, enable and reload, `assumeUp`):
+ * the action is then not made, and the answer is its {@link PreviewResponse}.
+ */
+export interface DryRunBody {
+  readonly dryRun?: boolean;
+  readonly assumeUp?: boolean;
+}
+
+/** One application server of a VIP, before and after a previewed change. */
+export interface PreviewServerView {
+  readonly address: string;
+  readonly backend: string;
+  readonly change: string;
+  readonly weightBefore: number;
+  readonly weightAfter: number;
+  readonly bucketsBefore: number;
+  readonly bucketsAfter: number;
+  readonly flush: boolean;
+}
+
+export interface PreviewVipView {
+  readonly frontend: string;
+  readonly prefix: string;
+  readonly protocol: string;
+  readonly port: number;
+  /** added, removed, changed or unchanged. */
+  readonly change: string;
+  readonly recreated: boolean;
+  readonly flowTableLength: number;
+  readonly movedBuckets: number;
+  readonly servers: readonly PreviewServerView[];
+}
+
+/** What a change would do to VPP (maglevd's ChangePreview). */
+export interface PreviewView {
+  /** "vpp" or "plan". */
+  readonly before: string;
+  readonly vips: readonly PreviewVipView[];
+  readonly assumptions: ReadonlyArray<{
+    readonly backend: string;
+    readonly state: string;
+    readonly reason: string;
+  }>;
+  readonly lbConfChanged: boolean;
+}
+
+/**
+ * The answer to a dry run. A reload that maglevd would refuse has `ok` false and the reasons,
+ * and no preview.
+ */
+export interface PreviewResponse {
+  readonly ok: boolean;
+  readonly parseError: string;
+  readonly semanticError: string;
+  readonly preview: PreviewView | null;
+}
+
 /** Every error answer of the API. */
 export interface ErrorResponse {
   readonly error: string;

@@ -8,6 +8,7 @@ import type {
   FrontendView,
   HealthCheckView,
   LbStateView,
+  PreviewView,
   ProbeView,
   TransitionView,
   VppInfoView,
@@ -189,4 +190,33 @@ export function dashboardEventOf(maglevd: string, e: pb.Event): DashboardEvent |
     default:
       return null;
   }
+}
+
+/** A change preview as the browser gets it. */
+export function previewView(p: pb.ChangePreview): PreviewView {
+  return {
+    before: p.before,
+    lbConfChanged: p.lbConfChanged,
+    assumptions: p.assumptions.map((a) => ({ backend: a.backend, state: a.state, reason: a.reason })),
+    vips: p.vips.map((v) => ({
+      frontend: v.frontend,
+      prefix: v.prefix,
+      protocol: v.protocol,
+      port: v.port,
+      change: v.change,
+      recreated: v.recreated,
+      flowTableLength: v.flowTableLength,
+      movedBuckets: v.movedBuckets,
+      servers: v.servers.map((x) => ({
+        address: x.address,
+        backend: x.backend,
+        change: x.change,
+        weightBefore: x.weightBefore,
+        weightAfter: x.weightAfter,
+        bucketsBefore: x.bucketsBefore,
+        bucketsAfter: x.bucketsAfter,
+        flush: x.flush,
+      })),
+    })),
+  };
 }

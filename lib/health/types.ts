@@ -124,6 +124,7 @@ export interface ProbeDoneEvent {
 }
 
 export type { LogLevel } from '../model/log.js';
+
 import type { LogLevel } from '../model/log.js';
 
 /** A log record for the daemon's logger; the library never writes to the console itself. */

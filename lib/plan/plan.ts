@@ -4,8 +4,8 @@
  * order of any input map (VIPs are sorted by key, application servers by numeric address).
  */
 import type { Config, FrontendConfig, VppLbConfig } from '../config/types.js';
-import type { BackendState } from '../model/states.js';
 import type { LbConf } from '../model/lb.js';
+import type { BackendState } from '../model/states.js';
 import { ipSortKey } from './ip.js';
 import type {
   BackendStates,

@@ -5,9 +5,8 @@
 import type { GreEncap, LbConf, VipKey } from '../model/lb.js';
 import type { BackendState, FrontendState } from '../model/states.js';
 
-export type { FrontendState } from '../model/states.js';
 export type { GreEncap } from '../model/lb.js';
-
+export type { FrontendState } from '../model/states.js';
 
 /**
  * Runtime weight overrides (gRPC SetFrontendPoolBackendWeight), 0-100, keyed by

@@ -2,8 +2,18 @@
  * The operations the reconciler sends to VPP's lb plugin, their counts for
  * `maglev_vpp_lbsync_total{kind}`, and `applyOps`, a model of what VPP does with them.
  */
+
+import {
+  type LbAs,
+  type LbConf,
+  type LbOp,
+  type LbOpKind,
+  type LbState,
+  type LbVip,
+  type VipKey,
+  vipKeyString,
+} from '../model/lb.js';
 import { ipFamily } from '../plan/ip.js';
-import { type LbAs, type LbConf, type LbOp, type LbOpKind, type LbState, type LbVip, type VipKey, vipKeyString } from '../model/lb.js';
 
 export type { LbOp, LbOpKind } from '../model/lb.js';
 

@@ -223,7 +223,36 @@ describe('maglevd-frontend in Chromium against real maglevds and VPP', { timeout
       expect(res?.status()).toBe(200);
       const r = row(page, 'api-v4', 'main', 'api0-ams');
       await expect.poll(() => r.getAttribute('data-state'), { timeout: 30_000 }).toBe('up');
+      await expect
+        .poll(() => vppWeight(0, '198.51.100.2/32', scenario.addressOf('api0-ams')), { timeout: 30_000 })
+        .toBe(100);
+      // The preview comes first: maglevd's own, against what VPP holds.
+      const dialog = page.locator('[data-testid="confirm-dialog"]');
       await r.locator('[data-action="pause"]').click();
+      const vip = dialog.locator('[data-testid="preview-vip-api-v4"]');
+      await vip.waitFor({ timeout: 30_000 });
+      const server = vip.locator('[data-testid="preview-server-api0-ams"]');
+      const buckets = (await server.locator('[data-testid="buckets"]').textContent()) ?? '';
+      expect(buckets).toBe(`${await vppBuckets(0, '198.51.100.2/32', scenario.addressOf('api0-ams'))} → 0`);
+      const moved = Number(await vip.getAttribute('data-moved'));
+      expect(moved).toBeGreaterThanOrEqual(Number(buckets.split(' ')[0]));
+      expect(await dialog.locator('[data-testid="moved-share"]').textContent()).toBe(
+        `${((100 * moved) / 1024).toFixed(1)}%`,
+      );
+      // Every server row's buckets after the change, as the preview announces them.
+      const announced: Array<[string, string]> = [];
+      for (const tr of await vip.locator('tbody tr').all()) {
+        const name = (await tr.locator('td').first().textContent()) ?? '';
+        const cell = (await tr.locator('[data-testid="buckets"]').textContent()) ?? '';
+        announced.push([name, cell.split(' → ').at(-1) ?? '']);
+      }
+      expect(announced.map(([n]) => n)).toContain('api0-ams');
+      // Nothing was done yet.
+      expect(await scenario.backendState(0, 'api0-ams')).toBe('up');
+      expect(
+        scenario.maglevds[0]?.lines.some((l) => l.msg === 'backend-transition' && l.to === 'paused'),
+      ).toBe(false);
+      await dialog.locator('[data-action="confirm"]').click();
       await expect.poll(() => r.getAttribute('data-state'), { timeout: 30_000 }).toBe('paused');
       expect(await scenario.backendState(0, 'api0-ams')).toBe('paused');
       await expect
@@ -232,6 +261,9 @@ describe('maglevd-frontend in Chromium against real maglevds and VPP', { timeout
       await expect
         .poll(() => vppWeight(0, '198.51.100.2/32', scenario.addressOf('api0-ams')), { timeout: 30_000 })
         .toBe(0);
+      // And VPP holds exactly the buckets the preview announced.
+      for (const [name, after] of announced)
+        expect(await vppBuckets(0, '198.51.100.2/32', scenario.addressOf(name)), name).toBe(after);
       await scenario.maglevds[0]?.waitLog(
         (l) => l.msg === 'backend-transition' && l.backend === 'api0-ams' && l.to === 'paused',
       );
@@ -239,8 +271,13 @@ describe('maglevd-frontend in Chromium against real maglevds and VPP', { timeout
         .poll(() => page.locator('[data-testid="event-log"] .log-line').allInnerTexts(), { timeout: 30_000 })
         .toEqual(expect.arrayContaining([expect.stringContaining('api0-ams up → paused')]));
 
-      // Resumed, it is probed again and comes back up.
+      // Resumed, it is probed again and comes back up: the preview assumes so, and says it.
       await r.locator('[data-action="resume"]').click();
+      await dialog.locator('[data-testid="preview-assumption"]').waitFor({ timeout: 30_000 });
+      expect(await dialog.locator('[data-testid="preview-assumption"]').textContent()).toContain(
+        'Assumes api0-ams (resumed) passes its health check',
+      );
+      await dialog.locator('[data-action="confirm"]').click();
       await expect.poll(() => r.getAttribute('data-state'), { timeout: 30_000 }).toBe('up');
       expect(await scenario.backendState(0, 'api0-ams')).toBe('up');
       await expect

@@ -308,7 +308,31 @@ describe('maglevd-frontend in Chromium', () => {
       expect(res?.status()).toBe(200);
       const r = row(page, 'api-v4', 'main', 'api0-ams');
       await expect.poll(() => r.getAttribute('data-state'), { timeout: 20_000 }).toBe('up');
+      // The action is previewed first; cancelling it changes nothing.
+      const dialog = page.locator('[data-testid="confirm-dialog"]');
       await r.locator('[data-action="pause"]').click();
+      await dialog.waitFor();
+      await expect
+        .poll(
+          () =>
+            dialog.locator('[data-testid="preview-vip-api-v4"] [data-testid="moved-share"]').textContent(),
+          {
+            timeout: 20_000,
+          },
+        )
+        .toMatch(/^\d+\.\d%$/);
+      expect(await dialog.locator('h2').textContent()).toContain('pause api0-ams');
+      await dialog.locator('[data-action="cancel"]').click();
+      await dialog.waitFor({ state: 'detached' });
+      expect(await scenario.backendState(0, 'api0-ams')).toBe('up');
+      // Escape cancels too.
+      await r.locator('[data-action="pause"]').click();
+      await dialog.waitFor();
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+      expect(await scenario.backendState(0, 'api0-ams')).toBe('up');
+      await r.locator('[data-action="pause"]').click();
+      await dialog.locator('[data-action="confirm"]:not([disabled])').click();
       await expect.poll(() => r.getAttribute('data-state'), { timeout: 20_000 }).toBe('paused');
       expect(await scenario.backendState(0, 'api0-ams')).toBe('paused');
       await expect
@@ -316,6 +340,7 @@ describe('maglevd-frontend in Chromium', () => {
         .toEqual(expect.arrayContaining([expect.stringContaining('api0-ams up → paused')]));
       // And back.
       await r.locator('[data-action="resume"]').click();
+      await dialog.locator('[data-action="confirm"]:not([disabled])').click();
       await expect.poll(() => r.getAttribute('data-state'), { timeout: 20_000 }).toBe('unknown');
       expect(logText).not.toContain(PASSWORD);
     } finally {

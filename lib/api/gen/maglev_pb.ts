@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file maglev.proto.
  */
 export const file_maglev: GenFile = /*@__PURE__*/
-  fileDesc("CgxtYWdsZXYucHJvdG8SBm1hZ2xldiIWChRMaXN0RnJvbnRlbmRzUmVxdWVzdCJPChVMaXN0RnJvbnRlbmRzUmVzcG9uc2USDQoFbmFtZXMYASADKAkSJwoJZnJvbnRlbmRzGAIgAygLMhQubWFnbGV2LkZyb250ZW5kSW5mbyIiChJHZXRGcm9udGVuZFJlcXVlc3QSDAoEbmFtZRgBIAEoCSLVAQoMRnJvbnRlbmRJbmZvEgwKBG5hbWUYASABKAkSDwoHYWRkcmVzcxgCIAEoCRIQCghwcm90b2NvbBgDIAEoCRIMCgRwb3J0GAQgASgNEh8KBXBvb2xzGAUgAygLMhAubWFnbGV2LlBvb2xJbmZvEhMKC2Rlc2NyaXB0aW9uGAYgASgJEhUKDXNyY19pcF9zdGlja3kYByABKAgSFQoNZmx1c2hfb25fZG93bhgIIAEoCBINCgVzdGF0ZRgJIAEoCRITCgthY3RpdmVfcG9vbBgKIAEoDSJDCghQb29sSW5mbxIMCgRuYW1lGAEgASgJEikKCGJhY2tlbmRzGAIgAygLMhcubWFnbGV2LlBvb2xCYWNrZW5kSW5mbyKVAQoPUG9vbEJhY2tlbmRJbmZvEgwKBG5hbWUYASABKAkSDgoGd2VpZ2h0GAIgASgNEhgKEGVmZmVjdGl2ZV93ZWlnaHQYAyABKA0SDQoFc3RhdGUYBCABKAkSDwoHZW5hYmxlZBgFIAEoCBIZChF3ZWlnaHRfb3ZlcnJpZGRlbhgGIAEoCBIPCgdhZGRyZXNzGAcgASgJIhUKE0xpc3RCYWNrZW5kc1JlcXVlc3QiTAoUTGlzdEJhY2tlbmRzUmVzcG9uc2USDQoFbmFtZXMYASADKAkSJQoIYmFja2VuZHMYAiADKAsyEy5tYWdsZXYuQmFja2VuZEluZm8iIQoRR2V0QmFja2VuZFJlcXVlc3QSDAoEbmFtZRgBIAEoCSIeCg5CYWNrZW5kUmVxdWVzdBIMCgRuYW1lGAEgASgJIooCCgtCYWNrZW5kSW5mbxIMCgRuYW1lGAEgASgJEg8KB2FkZHJlc3MYAiABKAkSDQoFc3RhdGUYAyABKAkSDwoHZW5hYmxlZBgEIAEoCBITCgtoZWFsdGhjaGVjaxgFIAEoCRInCgt0cmFuc2l0aW9ucxgGIAMoCzISLm1hZ2xldi5UcmFuc2l0aW9uEg4KBmhlYWx0aBgHIAEoDRIMCgRyaXNlGAggASgNEgwKBGZhbGwYCSABKA0SJwoKbGFzdF9wcm9iZRgKIAEoCzITLm1hZ2xldi5Qcm9iZVJlc3VsdBIWCg5zdGF0ZV9zaW5jZV9ucxgLIAEoAxIRCglmcm9udGVuZHMYDCADKAkiUwoKVHJhbnNpdGlvbhIMCgRmcm9tGAEgASgJEgoKAnRvGAIgASgJEg0KBWF0X25zGAMgASgDEgwKBGNvZGUYBCABKAkSDgoGZGV0YWlsGAUgASgJInMKC1Byb2JlUmVzdWx0EgoKAm9rGAEgASgIEgwKBGNvZGUYAiABKAkSDgoGZGV0YWlsGAMgASgJEisKCGR1cmF0aW9uGAQgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEg0KBWF0X25zGAUgASgDIhkKF0xpc3RIZWFsdGhDaGVja3NSZXF1ZXN0IlgKGExpc3RIZWFsdGhDaGVja3NSZXNwb25zZRINCgVuYW1lcxgBIAMoCRItCgxoZWFsdGhjaGVja3MYAiADKAsyFy5tYWdsZXYuSGVhbHRoQ2hlY2tJbmZvIiUKFUdldEhlYWx0aENoZWNrUmVxdWVzdBIMCgRuYW1lGAEgASgJIuYCCg9IZWFsdGhDaGVja0luZm8SDAoEbmFtZRgBIAEoCRIMCgR0eXBlGAIgASgJEgwKBHBvcnQYAyABKA0SKwoIaW50ZXJ2YWwYBCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SMAoNZmFzdF9pbnRlcnZhbBgFIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIwCg1kb3duX2ludGVydmFsGAYgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEioKB3RpbWVvdXQYByABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SDAoEcmlzZRgIIAEoDRIMCgRmYWxsGAkgASgNEhYKDnByb2JlX2lwdjRfc3JjGAogASgJEhYKDnByb2JlX2lwdjZfc3JjGAsgASgJEiAKBGh0dHAYDCABKAsyEi5tYWdsZXYuSHR0cFBhcmFtcyKbAQoKSHR0cFBhcmFtcxIMCgRwYXRoGAEgASgJEgwKBGhvc3QYAiABKAkSDgoGbWV0aG9kGAMgASgJEhYKDnJlc3BvbnNlX2NvZGVzGAQgASgJEhYKDnJlc3BvbnNlX3JlZ2V4GAUgASgJEhMKC3NlcnZlcl9uYW1lGAYgASgJEhwKFGluc2VjdXJlX3NraXBfdmVyaWZ5GAcgASgIImIKEFNldFdlaWdodFJlcXVlc3QSEAoIZnJvbnRlbmQYASABKAkSDAoEcG9vbBgCIAEoCRIPCgdiYWNrZW5kGAMgASgJEg4KBndlaWdodBgEIAEoDRINCgVmbHVzaBgFIAEoCCJRCgxXYXRjaFJlcXVlc3QSCwoDbG9nGAEgASgIEhEKCWxvZ19sZXZlbBgCIAEoCRIPCgdiYWNrZW5kGAMgASgIEhAKCGZyb250ZW5kGAQgASgIIoUBCgVFdmVudBIfCgNsb2cYASABKAsyEC5tYWdsZXYuTG9nRXZlbnRIABInCgdiYWNrZW5kGAIgASgLMhQubWFnbGV2LkJhY2tlbmRFdmVudEgAEikKCGZyb250ZW5kGAMgASgLMhUubWFnbGV2LkZyb250ZW5kRXZlbnRIAEIHCgVldmVudCKPAQoITG9nRXZlbnQSDQoFbGV2ZWwYASABKAkSCwoDbXNnGAIgASgJEioKBWF0dHJzGAMgAygLMhsubWFnbGV2LkxvZ0V2ZW50LkF0dHJzRW50cnkSDQoFYXRfbnMYBCABKAMaLAoKQXR0cnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBImoKDEJhY2tlbmRFdmVudBIPCgdiYWNrZW5kGAEgASgJEhAKCGZyb250ZW5kGAIgASgJEg8KB2FkZHJlc3MYAyABKAkSJgoKdHJhbnNpdGlvbhgEIAEoCzISLm1hZ2xldi5UcmFuc2l0aW9uIkoKDUZyb250ZW5kRXZlbnQSEAoIZnJvbnRlbmQYASABKAkSDAoEZnJvbRgCIAEoCRIKCgJ0bxgDIAEoCRINCgVhdF9ucxgEIAEoAyIUChJDaGVja0NvbmZpZ1JlcXVlc3QiTgoTQ2hlY2tDb25maWdSZXNwb25zZRIKCgJvaxgBIAEoCBITCgtwYXJzZV9lcnJvchgCIAEoCRIWCg5zZW1hbnRpY19lcnJvchgDIAEoCSIVChNSZWxvYWRDb25maWdSZXF1ZXN0Ik8KFFJlbG9hZENvbmZpZ1Jlc3BvbnNlEgoKAm9rGAEgASgIEhMKC3BhcnNlX2Vycm9yGAIgASgJEhYKDnNlbWFudGljX2Vycm9yGAMgASgJIhMKEUdldFZQUEluZm9SZXF1ZXN0IoEBCgdWUFBJbmZvEg8KB3ZlcnNpb24YASABKAkSEgoKYnVpbGRfZGF0ZRgCIAEoCRIXCg9idWlsZF9kaXJlY3RvcnkYAyABKAkSCwoDcGlkGAQgASgNEhMKC2Jvb3R0aW1lX25zGAUgASgDEhYKDmNvbm5lY3R0aW1lX25zGAYgASgDIhYKFEdldFZQUExCU3RhdGVSZXF1ZXN0Ik0KClZQUExCU3RhdGUSHwoEY29uZhgBIAEoCzIRLm1hZ2xldi5WUFBMQkNvbmYSHgoEdmlwcxgCIAMoCzIQLm1hZ2xldi5WUFBMQlZJUCJ0CglWUFBMQkNvbmYSFwoPaXA0X3NyY19hZGRyZXNzGAEgASgJEhcKD2lwNl9zcmNfYWRkcmVzcxgCIAEoCRIfChdzdGlja3lfYnVja2V0c19wZXJfY29yZRgDIAEoDRIUCgxmbG93X3RpbWVvdXQYBCABKA0iuwEKCFZQUExCVklQEg4KBnByZWZpeBgBIAEoCRIQCghwcm90b2NvbBgCIAEoCRIMCgRwb3J0GAMgASgNEg0KBWVuY2FwGAQgASgJEhUKDXNyY19pcF9zdGlja3kYBSABKAgSGQoRZmxvd190YWJsZV9sZW5ndGgYBiABKA0SHQoEYXNlcxgHIAMoCzIPLm1hZ2xldi5WUFBMQkFTEhAKCGZyb250ZW5kGAggASgJEg0KBWluZGV4GAkgASgNInEKB1ZQUExCQVMSDwoHYWRkcmVzcxgBIAEoCRIOCgZ3ZWlnaHQYAiABKA0SDwoHYnVja2V0cxgDIAEoDRINCgVmbGFncxgEIAEoDRIUCgxpbl91c2Vfc2luY2UYBSABKA0SDwoHYmFja2VuZBgGIAEoCSIuChVTeW5jVlBQTEJTdGF0ZVJlcXVlc3QSFQoNZnJvbnRlbmRfbmFtZRgBIAEoCSKQAQoWU3luY1ZQUExCU3RhdGVSZXNwb25zZRINCgVzY29wZRgBIAEoCRIRCgl2aXBfYWRkZWQYAiABKA0SEwoLdmlwX3JlbW92ZWQYAyABKA0SEAoIYXNfYWRkZWQYBCABKA0SEgoKYXNfcmVtb3ZlZBgFIAEoDRIZChFhc193ZWlnaHRfdXBkYXRlZBgGIAEoDSIZChdHZXRWUFBMQkNvdW50ZXJzUmVxdWVzdCJBCg1WUFBMQkNvdW50ZXJzEiEKBHZpcHMYASADKAsyEy5tYWdsZXYuVklQQ291bnRlcnMSDQoFYXRfbnMYAiABKAMi3gEKC1ZJUENvdW50ZXJzEg4KBnByZWZpeBgBIAEoCRIQCghwcm90b2NvbBgCIAEoCRIMCgRwb3J0GAMgASgNEhAKCGZyb250ZW5kGAQgASgJEhQKDG5leHRfcGFja2V0cxgFIAEoBBIVCg1maXJzdF9wYWNrZXRzGAYgASgEEhkKEXVudHJhY2tlZF9wYWNrZXRzGAcgASgEEhkKEW5vX3NlcnZlcl9wYWNrZXRzGAggASgEEhUKDXJvdXRlX3BhY2tldHMYCSABKAQSEwoLcm91dGVfYnl0ZXMYCiABKAQy7AkKBk1hZ2xldhJMCg1MaXN0RnJvbnRlbmRzEhwubWFnbGV2Lkxpc3RGcm9udGVuZHNSZXF1ZXN0Gh0ubWFnbGV2Lkxpc3RGcm9udGVuZHNSZXNwb25zZRI/CgtHZXRGcm9udGVuZBIaLm1hZ2xldi5HZXRGcm9udGVuZFJlcXVlc3QaFC5tYWdsZXYuRnJvbnRlbmRJbmZvEkkKDExpc3RCYWNrZW5kcxIbLm1hZ2xldi5MaXN0QmFja2VuZHNSZXF1ZXN0GhwubWFnbGV2Lkxpc3RCYWNrZW5kc1Jlc3BvbnNlEjwKCkdldEJhY2tlbmQSGS5tYWdsZXYuR2V0QmFja2VuZFJlcXVlc3QaEy5tYWdsZXYuQmFja2VuZEluZm8SOwoMUGF1c2VCYWNrZW5kEhYubWFnbGV2LkJhY2tlbmRSZXF1ZXN0GhMubWFnbGV2LkJhY2tlbmRJbmZvEjwKDVJlc3VtZUJhY2tlbmQSFi5tYWdsZXYuQmFja2VuZFJlcXVlc3QaEy5tYWdsZXYuQmFja2VuZEluZm8SPAoNRW5hYmxlQmFja2VuZBIWLm1hZ2xldi5CYWNrZW5kUmVxdWVzdBoTLm1hZ2xldi5CYWNrZW5kSW5mbxI9Cg5EaXNhYmxlQmFja2VuZBIWLm1hZ2xldi5CYWNrZW5kUmVxdWVzdBoTLm1hZ2xldi5CYWNrZW5kSW5mbxJVChBMaXN0SGVhbHRoQ2hlY2tzEh8ubWFnbGV2Lkxpc3RIZWFsdGhDaGVja3NSZXF1ZXN0GiAubWFnbGV2Lkxpc3RIZWFsdGhDaGVja3NSZXNwb25zZRJICg5HZXRIZWFsdGhDaGVjaxIdLm1hZ2xldi5HZXRIZWFsdGhDaGVja1JlcXVlc3QaFy5tYWdsZXYuSGVhbHRoQ2hlY2tJbmZvEk4KHFNldEZyb250ZW5kUG9vbEJhY2tlbmRXZWlnaHQSGC5tYWdsZXYuU2V0V2VpZ2h0UmVxdWVzdBoULm1hZ2xldi5Gcm9udGVuZEluZm8SNAoLV2F0Y2hFdmVudHMSFC5tYWdsZXYuV2F0Y2hSZXF1ZXN0Gg0ubWFnbGV2LkV2ZW50MAESRgoLQ2hlY2tDb25maWcSGi5tYWdsZXYuQ2hlY2tDb25maWdSZXF1ZXN0GhsubWFnbGV2LkNoZWNrQ29uZmlnUmVzcG9uc2USSQoMUmVsb2FkQ29uZmlnEhsubWFnbGV2LlJlbG9hZENvbmZpZ1JlcXVlc3QaHC5tYWdsZXYuUmVsb2FkQ29uZmlnUmVzcG9uc2USOAoKR2V0VlBQSW5mbxIZLm1hZ2xldi5HZXRWUFBJbmZvUmVxdWVzdBoPLm1hZ2xldi5WUFBJbmZvEkEKDUdldFZQUExCU3RhdGUSHC5tYWdsZXYuR2V0VlBQTEJTdGF0ZVJlcXVlc3QaEi5tYWdsZXYuVlBQTEJTdGF0ZRJPCg5TeW5jVlBQTEJTdGF0ZRIdLm1hZ2xldi5TeW5jVlBQTEJTdGF0ZVJlcXVlc3QaHi5tYWdsZXYuU3luY1ZQUExCU3RhdGVSZXNwb25zZRJKChBHZXRWUFBMQkNvdW50ZXJzEh8ubWFnbGV2LkdldFZQUExCQ291bnRlcnNSZXF1ZXN0GhUubWFnbGV2LlZQUExCQ291bnRlcnNCLlosZ2l0LmlwbmcuY2gvaXBuZy92cHAtbWFnbGV2L2ludGVybmFsL2dycGNhcGliBnByb3RvMw", [file_google_protobuf_duration]);
+  fileDesc("CgxtYWdsZXYucHJvdG8SBm1hZ2xldiIWChRMaXN0RnJvbnRlbmRzUmVxdWVzdCJPChVMaXN0RnJvbnRlbmRzUmVzcG9uc2USDQoFbmFtZXMYASADKAkSJwoJZnJvbnRlbmRzGAIgAygLMhQubWFnbGV2LkZyb250ZW5kSW5mbyIiChJHZXRGcm9udGVuZFJlcXVlc3QSDAoEbmFtZRgBIAEoCSL9AQoMRnJvbnRlbmRJbmZvEgwKBG5hbWUYASABKAkSDwoHYWRkcmVzcxgCIAEoCRIQCghwcm90b2NvbBgDIAEoCRIMCgRwb3J0GAQgASgNEh8KBXBvb2xzGAUgAygLMhAubWFnbGV2LlBvb2xJbmZvEhMKC2Rlc2NyaXB0aW9uGAYgASgJEhUKDXNyY19pcF9zdGlja3kYByABKAgSFQoNZmx1c2hfb25fZG93bhgIIAEoCBINCgVzdGF0ZRgJIAEoCRITCgthY3RpdmVfcG9vbBgKIAEoDRImCgdwcmV2aWV3GAsgASgLMhUubWFnbGV2LkNoYW5nZVByZXZpZXciQwoIUG9vbEluZm8SDAoEbmFtZRgBIAEoCRIpCghiYWNrZW5kcxgCIAMoCzIXLm1hZ2xldi5Qb29sQmFja2VuZEluZm8ilQEKD1Bvb2xCYWNrZW5kSW5mbxIMCgRuYW1lGAEgASgJEg4KBndlaWdodBgCIAEoDRIYChBlZmZlY3RpdmVfd2VpZ2h0GAMgASgNEg0KBXN0YXRlGAQgASgJEg8KB2VuYWJsZWQYBSABKAgSGQoRd2VpZ2h0X292ZXJyaWRkZW4YBiABKAgSDwoHYWRkcmVzcxgHIAEoCSIVChNMaXN0QmFja2VuZHNSZXF1ZXN0IkwKFExpc3RCYWNrZW5kc1Jlc3BvbnNlEg0KBW5hbWVzGAEgAygJEiUKCGJhY2tlbmRzGAIgAygLMhMubWFnbGV2LkJhY2tlbmRJbmZvIiEKEUdldEJhY2tlbmRSZXF1ZXN0EgwKBG5hbWUYASABKAkiQgoOQmFja2VuZFJlcXVlc3QSDAoEbmFtZRgBIAEoCRIPCgdkcnlfcnVuGAIgASgIEhEKCWFzc3VtZV91cBgDIAEoCCKyAgoLQmFja2VuZEluZm8SDAoEbmFtZRgBIAEoCRIPCgdhZGRyZXNzGAIgASgJEg0KBXN0YXRlGAMgASgJEg8KB2VuYWJsZWQYBCABKAgSEwoLaGVhbHRoY2hlY2sYBSABKAkSJwoLdHJhbnNpdGlvbnMYBiADKAsyEi5tYWdsZXYuVHJhbnNpdGlvbhIOCgZoZWFsdGgYByABKA0SDAoEcmlzZRgIIAEoDRIMCgRmYWxsGAkgASgNEicKCmxhc3RfcHJvYmUYCiABKAsyEy5tYWdsZXYuUHJvYmVSZXN1bHQSFgoOc3RhdGVfc2luY2VfbnMYCyABKAMSEQoJZnJvbnRlbmRzGAwgAygJEiYKB3ByZXZpZXcYDSABKAsyFS5tYWdsZXYuQ2hhbmdlUHJldmlldyJTCgpUcmFuc2l0aW9uEgwKBGZyb20YASABKAkSCgoCdG8YAiABKAkSDQoFYXRfbnMYAyABKAMSDAoEY29kZRgEIAEoCRIOCgZkZXRhaWwYBSABKAkicwoLUHJvYmVSZXN1bHQSCgoCb2sYASABKAgSDAoEY29kZRgCIAEoCRIOCgZkZXRhaWwYAyABKAkSKwoIZHVyYXRpb24YBCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SDQoFYXRfbnMYBSABKAMiGQoXTGlzdEhlYWx0aENoZWNrc1JlcXVlc3QiWAoYTGlzdEhlYWx0aENoZWNrc1Jlc3BvbnNlEg0KBW5hbWVzGAEgAygJEi0KDGhlYWx0aGNoZWNrcxgCIAMoCzIXLm1hZ2xldi5IZWFsdGhDaGVja0luZm8iJQoVR2V0SGVhbHRoQ2hlY2tSZXF1ZXN0EgwKBG5hbWUYASABKAki5gIKD0hlYWx0aENoZWNrSW5mbxIMCgRuYW1lGAEgASgJEgwKBHR5cGUYAiABKAkSDAoEcG9ydBgDIAEoDRIrCghpbnRlcnZhbBgEIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIwCg1mYXN0X2ludGVydmFsGAUgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEjAKDWRvd25faW50ZXJ2YWwYBiABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SKgoHdGltZW91dBgHIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIMCgRyaXNlGAggASgNEgwKBGZhbGwYCSABKA0SFgoOcHJvYmVfaXB2NF9zcmMYCiABKAkSFgoOcHJvYmVfaXB2Nl9zcmMYCyABKAkSIAoEaHR0cBgMIAEoCzISLm1hZ2xldi5IdHRwUGFyYW1zIpsBCgpIdHRwUGFyYW1zEgwKBHBhdGgYASABKAkSDAoEaG9zdBgCIAEoCRIOCgZtZXRob2QYAyABKAkSFgoOcmVzcG9uc2VfY29kZXMYBCABKAkSFgoOcmVzcG9uc2VfcmVnZXgYBSABKAkSEwoLc2VydmVyX25hbWUYBiABKAkSHAoUaW5zZWN1cmVfc2tpcF92ZXJpZnkYByABKAgicwoQU2V0V2VpZ2h0UmVxdWVzdBIQCghmcm9udGVuZBgBIAEoCRIMCgRwb29sGAIgASgJEg8KB2JhY2tlbmQYAyABKAkSDgoGd2VpZ2h0GAQgASgNEg0KBWZsdXNoGAUgASgIEg8KB2RyeV9ydW4YBiABKAgiUQoMV2F0Y2hSZXF1ZXN0EgsKA2xvZxgBIAEoCBIRCglsb2dfbGV2ZWwYAiABKAkSDwoHYmFja2VuZBgDIAEoCBIQCghmcm9udGVuZBgEIAEoCCKFAQoFRXZlbnQSHwoDbG9nGAEgASgLMhAubWFnbGV2LkxvZ0V2ZW50SAASJwoHYmFja2VuZBgCIAEoCzIULm1hZ2xldi5CYWNrZW5kRXZlbnRIABIpCghmcm9udGVuZBgDIAEoCzIVLm1hZ2xldi5Gcm9udGVuZEV2ZW50SABCBwoFZXZlbnQijwEKCExvZ0V2ZW50Eg0KBWxldmVsGAEgASgJEgsKA21zZxgCIAEoCRIqCgVhdHRycxgDIAMoCzIbLm1hZ2xldi5Mb2dFdmVudC5BdHRyc0VudHJ5Eg0KBWF0X25zGAQgASgDGiwKCkF0dHJzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJqCgxCYWNrZW5kRXZlbnQSDwoHYmFja2VuZBgBIAEoCRIQCghmcm9udGVuZBgCIAEoCRIPCgdhZGRyZXNzGAMgASgJEiYKCnRyYW5zaXRpb24YBCABKAsyEi5tYWdsZXYuVHJhbnNpdGlvbiJKCg1Gcm9udGVuZEV2ZW50EhAKCGZyb250ZW5kGAEgASgJEgwKBGZyb20YAiABKAkSCgoCdG8YAyABKAkSDQoFYXRfbnMYBCABKAMiFAoSQ2hlY2tDb25maWdSZXF1ZXN0Ik4KE0NoZWNrQ29uZmlnUmVzcG9uc2USCgoCb2sYASABKAgSEwoLcGFyc2VfZXJyb3IYAiABKAkSFgoOc2VtYW50aWNfZXJyb3IYAyABKAkiFQoTUmVsb2FkQ29uZmlnUmVxdWVzdCJPChRSZWxvYWRDb25maWdSZXNwb25zZRIKCgJvaxgBIAEoCBITCgtwYXJzZV9lcnJvchgCIAEoCRIWCg5zZW1hbnRpY19lcnJvchgDIAEoCSITChFHZXRWUFBJbmZvUmVxdWVzdCKBAQoHVlBQSW5mbxIPCgd2ZXJzaW9uGAEgASgJEhIKCmJ1aWxkX2RhdGUYAiABKAkSFwoPYnVpbGRfZGlyZWN0b3J5GAMgASgJEgsKA3BpZBgEIAEoDRITCgtib290dGltZV9ucxgFIAEoAxIWCg5jb25uZWN0dGltZV9ucxgGIAEoAyIWChRHZXRWUFBMQlN0YXRlUmVxdWVzdCJNCgpWUFBMQlN0YXRlEh8KBGNvbmYYASABKAsyES5tYWdsZXYuVlBQTEJDb25mEh4KBHZpcHMYAiADKAsyEC5tYWdsZXYuVlBQTEJWSVAidAoJVlBQTEJDb25mEhcKD2lwNF9zcmNfYWRkcmVzcxgBIAEoCRIXCg9pcDZfc3JjX2FkZHJlc3MYAiABKAkSHwoXc3RpY2t5X2J1Y2tldHNfcGVyX2NvcmUYAyABKA0SFAoMZmxvd190aW1lb3V0GAQgASgNIrsBCghWUFBMQlZJUBIOCgZwcmVmaXgYASABKAkSEAoIcHJvdG9jb2wYAiABKAkSDAoEcG9ydBgDIAEoDRINCgVlbmNhcBgEIAEoCRIVCg1zcmNfaXBfc3RpY2t5GAUgASgIEhkKEWZsb3dfdGFibGVfbGVuZ3RoGAYgASgNEh0KBGFzZXMYByADKAsyDy5tYWdsZXYuVlBQTEJBUxIQCghmcm9udGVuZBgIIAEoCRINCgVpbmRleBgJIAEoDSJxCgdWUFBMQkFTEg8KB2FkZHJlc3MYASABKAkSDgoGd2VpZ2h0GAIgASgNEg8KB2J1Y2tldHMYAyABKA0SDQoFZmxhZ3MYBCABKA0SFAoMaW5fdXNlX3NpbmNlGAUgASgNEg8KB2JhY2tlbmQYBiABKAkiPwoVU3luY1ZQUExCU3RhdGVSZXF1ZXN0EhUKDWZyb250ZW5kX25hbWUYASABKAkSDwoHZHJ5X3J1bhgCIAEoCCK4AQoWU3luY1ZQUExCU3RhdGVSZXNwb25zZRINCgVzY29wZRgBIAEoCRIRCgl2aXBfYWRkZWQYAiABKA0SEwoLdmlwX3JlbW92ZWQYAyABKA0SEAoIYXNfYWRkZWQYBCABKA0SEgoKYXNfcmVtb3ZlZBgFIAEoDRIZChFhc193ZWlnaHRfdXBkYXRlZBgGIAEoDRImCgdwcmV2aWV3GAcgASgLMhUubWFnbGV2LkNoYW5nZVByZXZpZXciGQoXR2V0VlBQTEJDb3VudGVyc1JlcXVlc3QiQQoNVlBQTEJDb3VudGVycxIhCgR2aXBzGAEgAygLMhMubWFnbGV2LlZJUENvdW50ZXJzEg0KBWF0X25zGAIgASgDIt4BCgtWSVBDb3VudGVycxIOCgZwcmVmaXgYASABKAkSEAoIcHJvdG9jb2wYAiABKAkSDAoEcG9ydBgDIAEoDRIQCghmcm9udGVuZBgEIAEoCRIUCgxuZXh0X3BhY2tldHMYBSABKAQSFQoNZmlyc3RfcGFja2V0cxgGIAEoBBIZChF1bnRyYWNrZWRfcGFja2V0cxgHIAEoBBIZChFub19zZXJ2ZXJfcGFja2V0cxgIIAEoBBIVCg1yb3V0ZV9wYWNrZXRzGAkgASgEEhMKC3JvdXRlX2J5dGVzGAogASgEIlsKEVBsYW5Db25maWdSZXF1ZXN0EgwKBHBhdGgYASABKAkSDwoHY29udGVudBgCIAEoDBIUCgxjb250ZW50X25hbWUYAyABKAkSEQoJYXNzdW1lX3VwGAQgASgIInUKElBsYW5Db25maWdSZXNwb25zZRIKCgJvaxgBIAEoCBITCgtwYXJzZV9lcnJvchgCIAEoCRIWCg5zZW1hbnRpY19lcnJvchgDIAEoCRImCgdwcmV2aWV3GAQgASgLMhUubWFnbGV2LkNoYW5nZVByZXZpZXci4QEKDUNoYW5nZVByZXZpZXcSDgoGYmVmb3JlGAEgASgJEh8KBHZpcHMYAiADKAsyES5tYWdsZXYuVklQQ2hhbmdlEi4KC2Fzc3VtcHRpb25zGAMgAygLMhkubWFnbGV2LkJhY2tlbmRBc3N1bXB0aW9uEhcKD2xiX2NvbmZfY2hhbmdlZBgEIAEoCBISCgp2aXBzX2FkZGVkGAUgASgNEhQKDHZpcHNfcmVtb3ZlZBgGIAEoDRIUCgx2aXBzX2NoYW5nZWQYByABKA0SFgoOdmlwc191bmNoYW5nZWQYCCABKA0ixQEKCVZJUENoYW5nZRIQCghmcm9udGVuZBgBIAEoCRIOCgZwcmVmaXgYAiABKAkSEAoIcHJvdG9jb2wYAyABKAkSDAoEcG9ydBgEIAEoDRIOCgZjaGFuZ2UYBSABKAkSEQoJcmVjcmVhdGVkGAYgASgIEhkKEWZsb3dfdGFibGVfbGVuZ3RoGAcgASgNEhUKDW1vdmVkX2J1Y2tldHMYCCABKA0SIQoHc2VydmVycxgJIAMoCzIQLm1hZ2xldi5BU0NoYW5nZSKnAQoIQVNDaGFuZ2USDwoHYWRkcmVzcxgBIAEoCRIPCgdiYWNrZW5kGAIgASgJEg4KBmNoYW5nZRgDIAEoCRIVCg13ZWlnaHRfYmVmb3JlGAQgASgNEhQKDHdlaWdodF9hZnRlchgFIAEoDRIWCg5idWNrZXRzX2JlZm9yZRgGIAEoDRIVCg1idWNrZXRzX2FmdGVyGAcgASgNEg0KBWZsdXNoGAggASgIIkMKEUJhY2tlbmRBc3N1bXB0aW9uEg8KB2JhY2tlbmQYASABKAkSDQoFc3RhdGUYAiABKAkSDgoGcmVhc29uGAMgASgJMrEKCgZNYWdsZXYSTAoNTGlzdEZyb250ZW5kcxIcLm1hZ2xldi5MaXN0RnJvbnRlbmRzUmVxdWVzdBodLm1hZ2xldi5MaXN0RnJvbnRlbmRzUmVzcG9uc2USPwoLR2V0RnJvbnRlbmQSGi5tYWdsZXYuR2V0RnJvbnRlbmRSZXF1ZXN0GhQubWFnbGV2LkZyb250ZW5kSW5mbxJJCgxMaXN0QmFja2VuZHMSGy5tYWdsZXYuTGlzdEJhY2tlbmRzUmVxdWVzdBocLm1hZ2xldi5MaXN0QmFja2VuZHNSZXNwb25zZRI8CgpHZXRCYWNrZW5kEhkubWFnbGV2LkdldEJhY2tlbmRSZXF1ZXN0GhMubWFnbGV2LkJhY2tlbmRJbmZvEjsKDFBhdXNlQmFja2VuZBIWLm1hZ2xldi5CYWNrZW5kUmVxdWVzdBoTLm1hZ2xldi5CYWNrZW5kSW5mbxI8Cg1SZXN1bWVCYWNrZW5kEhYubWFnbGV2LkJhY2tlbmRSZXF1ZXN0GhMubWFnbGV2LkJhY2tlbmRJbmZvEjwKDUVuYWJsZUJhY2tlbmQSFi5tYWdsZXYuQmFja2VuZFJlcXVlc3QaEy5tYWdsZXYuQmFja2VuZEluZm8SPQoORGlzYWJsZUJhY2tlbmQSFi5tYWdsZXYuQmFja2VuZFJlcXVlc3QaEy5tYWdsZXYuQmFja2VuZEluZm8SVQoQTGlzdEhlYWx0aENoZWNrcxIfLm1hZ2xldi5MaXN0SGVhbHRoQ2hlY2tzUmVxdWVzdBogLm1hZ2xldi5MaXN0SGVhbHRoQ2hlY2tzUmVzcG9uc2USSAoOR2V0SGVhbHRoQ2hlY2sSHS5tYWdsZXYuR2V0SGVhbHRoQ2hlY2tSZXF1ZXN0GhcubWFnbGV2LkhlYWx0aENoZWNrSW5mbxJOChxTZXRGcm9udGVuZFBvb2xCYWNrZW5kV2VpZ2h0EhgubWFnbGV2LlNldFdlaWdodFJlcXVlc3QaFC5tYWdsZXYuRnJvbnRlbmRJbmZvEjQKC1dhdGNoRXZlbnRzEhQubWFnbGV2LldhdGNoUmVxdWVzdBoNLm1hZ2xldi5FdmVudDABEkYKC0NoZWNrQ29uZmlnEhoubWFnbGV2LkNoZWNrQ29uZmlnUmVxdWVzdBobLm1hZ2xldi5DaGVja0NvbmZpZ1Jlc3BvbnNlEkkKDFJlbG9hZENvbmZpZxIbLm1hZ2xldi5SZWxvYWRDb25maWdSZXF1ZXN0GhwubWFnbGV2LlJlbG9hZENvbmZpZ1Jlc3BvbnNlEjgKCkdldFZQUEluZm8SGS5tYWdsZXYuR2V0VlBQSW5mb1JlcXVlc3QaDy5tYWdsZXYuVlBQSW5mbxJBCg1HZXRWUFBMQlN0YXRlEhwubWFnbGV2LkdldFZQUExCU3RhdGVSZXF1ZXN0GhIubWFnbGV2LlZQUExCU3RhdGUSTwoOU3luY1ZQUExCU3RhdGUSHS5tYWdsZXYuU3luY1ZQUExCU3RhdGVSZXF1ZXN0Gh4ubWFnbGV2LlN5bmNWUFBMQlN0YXRlUmVzcG9uc2USSgoQR2V0VlBQTEJDb3VudGVycxIfLm1hZ2xldi5HZXRWUFBMQkNvdW50ZXJzUmVxdWVzdBoVLm1hZ2xldi5WUFBMQkNvdW50ZXJzEkMKClBsYW5Db25maWcSGS5tYWdsZXYuUGxhbkNvbmZpZ1JlcXVlc3QaGi5tYWdsZXYuUGxhbkNvbmZpZ1Jlc3BvbnNlQi5aLGdpdC5pcG5nLmNoL2lwbmcvdnBwLW1hZ2xldi9pbnRlcm5hbC9ncnBjYXBpYgZwcm90bzM", [file_google_protobuf_duration]);
 
 /**
  * @generated from message maglev.ListFrontendsRequest
@@ -138,6 +138,14 @@ export type FrontendInfo = Message<"maglev.FrontendInfo"> & {
    * @generated from field: uint32 active_pool = 10;
    */
   activePool: number;
+
+  /**
+   * Set only in the answer to a dry-run SetFrontendPoolBackendWeight: what the change would do.
+   * The rest of the message is then the frontend as it is now.
+   *
+   * @generated from field: maglev.ChangePreview preview = 11;
+   */
+  preview?: ChangePreview | undefined;
 };
 
 /**
@@ -284,6 +292,22 @@ export type BackendRequest = Message<"maglev.BackendRequest"> & {
    * @generated from field: string name = 1;
    */
   name: string;
+
+  /**
+   * Change nothing: answer with the backend as it is now and, in preview, what the action would
+   * do to every VIP. Errors are those the action itself would return.
+   *
+   * @generated from field: bool dry_run = 2;
+   */
+  dryRun: boolean;
+
+  /**
+   * With dry_run: a backend the action leaves in state unknown (resume, enable) is previewed as
+   * up, i.e. what happens once its health check passes. Without it, unknown means weight 0.
+   *
+   * @generated from field: bool assume_up = 3;
+   */
+  assumeUp: boolean;
 };
 
 /**
@@ -368,6 +392,13 @@ export type BackendInfo = Message<"maglev.BackendInfo"> & {
    * @generated from field: repeated string frontends = 12;
    */
   frontends: string[];
+
+  /**
+   * Set only in the answer to a dry-run action: what the action would do.
+   *
+   * @generated from field: maglev.ChangePreview preview = 13;
+   */
+  preview?: ChangePreview | undefined;
 };
 
 /**
@@ -663,6 +694,14 @@ export type SetWeightRequest = Message<"maglev.SetWeightRequest"> & {
    * @generated from field: bool flush = 5;
    */
   flush: boolean;
+
+  /**
+   * Change nothing: answer with the frontend as it is now and, in preview, what the change
+   * would do to every VIP. Errors are those the change itself would return.
+   *
+   * @generated from field: bool dry_run = 6;
+   */
+  dryRun: boolean;
 };
 
 /**
@@ -1178,6 +1217,13 @@ export type SyncVPPLBStateRequest = Message<"maglev.SyncVPPLBStateRequest"> & {
    * @generated from field: string frontend_name = 1;
    */
   frontendName: string;
+
+  /**
+   * Change nothing: answer with zero counts and, in preview, what the sync would repair.
+   *
+   * @generated from field: bool dry_run = 2;
+   */
+  dryRun: boolean;
 };
 
 /**
@@ -1222,6 +1268,13 @@ export type SyncVPPLBStateResponse = Message<"maglev.SyncVPPLBStateResponse"> & 
    * @generated from field: uint32 as_weight_updated = 6;
    */
   asWeightUpdated: number;
+
+  /**
+   * Set only in the answer to a dry run: what the sync would do.
+   *
+   * @generated from field: maglev.ChangePreview preview = 7;
+   */
+  preview?: ChangePreview | undefined;
 };
 
 /**
@@ -1339,6 +1392,321 @@ export type VIPCounters = Message<"maglev.VIPCounters"> & {
  */
 export const VIPCountersSchema: GenMessage<VIPCounters> = /*@__PURE__*/
   messageDesc(file_maglev, 39);
+
+/**
+ * @generated from message maglev.PlanConfigRequest
+ */
+export type PlanConfigRequest = Message<"maglev.PlanConfigRequest"> & {
+  /**
+   * A configuration file maglevd can read (relative paths are relative to maglevd's working
+   * directory). When both path and content are empty, maglevd's own --config file: the answer
+   * is then what ReloadConfig would do now.
+   *
+   * @generated from field: string path = 1;
+   */
+  path: string;
+
+  /**
+   * The file's bytes, for a file maglevd cannot read itself (maglevc sends a local file so).
+   * At most one of path and content may be set.
+   *
+   * @generated from field: bytes content = 2;
+   */
+  content: Uint8Array;
+
+  /**
+   * The name problems in content are reported under; default "<content>".
+   *
+   * @generated from field: string content_name = 3;
+   */
+  contentName: string;
+
+  /**
+   * Backends the new configuration starts in state unknown (added, or their health check
+   * changed) are previewed as up, i.e. what happens once their health checks pass. Without
+   * it they are previewed as a reload leaves them: unknown, weight 0.
+   *
+   * @generated from field: bool assume_up = 4;
+   */
+  assumeUp: boolean;
+};
+
+/**
+ * Describes the message maglev.PlanConfigRequest.
+ * Use `create(PlanConfigRequestSchema)` to create a new message.
+ */
+export const PlanConfigRequestSchema: GenMessage<PlanConfigRequest> = /*@__PURE__*/
+  messageDesc(file_maglev, 40);
+
+/**
+ * @generated from message maglev.PlanConfigResponse
+ */
+export type PlanConfigResponse = Message<"maglev.PlanConfigResponse"> & {
+  /**
+   * ok, parse_error and semantic_error are exactly what CheckConfig says of the same file.
+   *
+   * @generated from field: bool ok = 1;
+   */
+  ok: boolean;
+
+  /**
+   * @generated from field: string parse_error = 2;
+   */
+  parseError: string;
+
+  /**
+   * @generated from field: string semantic_error = 3;
+   */
+  semanticError: string;
+
+  /**
+   * Set when ok.
+   *
+   * @generated from field: maglev.ChangePreview preview = 4;
+   */
+  preview?: ChangePreview | undefined;
+};
+
+/**
+ * Describes the message maglev.PlanConfigResponse.
+ * Use `create(PlanConfigResponseSchema)` to create a new message.
+ */
+export const PlanConfigResponseSchema: GenMessage<PlanConfigResponse> = /*@__PURE__*/
+  messageDesc(file_maglev, 41);
+
+/**
+ * What a change (a reload, an operator action) would do to VPP's lb plugin, VIP by VIP.
+ * "Before" is VPP's state as read for this answer, or maglevd's current plan when VPP is not
+ * connected; "after" is what VPP holds once maglevd has applied the change, computed with
+ * VPP's own Maglev algorithm, so after applying VPP's buckets per server equal buckets_after.
+ *
+ * @generated from message maglev.ChangePreview
+ */
+export type ChangePreview = Message<"maglev.ChangePreview"> & {
+  /**
+   * Where "before" comes from: "vpp" (read from VPP for this answer) or "plan" (VPP is not
+   * connected or disabled: maglevd's current plan, which is what it would program).
+   *
+   * @generated from field: string before = 1;
+   */
+  before: string;
+
+  /**
+   * Every VIP that exists before or after, in VIP order (prefix numerically, protocol, port).
+   *
+   * @generated from field: repeated maglev.VIPChange vips = 2;
+   */
+  vips: VIPChange[];
+
+  /**
+   * Backends whose state the preview had to assume: those the change starts from unknown.
+   *
+   * @generated from field: repeated maglev.BackendAssumption assumptions = 3;
+   */
+  assumptions: BackendAssumption[];
+
+  /**
+   * The global lb_conf changes. A new sticky_buckets_per_core re-hashes every established flow.
+   *
+   * @generated from field: bool lb_conf_changed = 4;
+   */
+  lbConfChanged: boolean;
+
+  /**
+   * Sums over vips, for a summary line.
+   *
+   * @generated from field: uint32 vips_added = 5;
+   */
+  vipsAdded: number;
+
+  /**
+   * @generated from field: uint32 vips_removed = 6;
+   */
+  vipsRemoved: number;
+
+  /**
+   * @generated from field: uint32 vips_changed = 7;
+   */
+  vipsChanged: number;
+
+  /**
+   * @generated from field: uint32 vips_unchanged = 8;
+   */
+  vipsUnchanged: number;
+};
+
+/**
+ * Describes the message maglev.ChangePreview.
+ * Use `create(ChangePreviewSchema)` to create a new message.
+ */
+export const ChangePreviewSchema: GenMessage<ChangePreview> = /*@__PURE__*/
+  messageDesc(file_maglev, 42);
+
+/**
+ * @generated from message maglev.VIPChange
+ */
+export type VIPChange = Message<"maglev.VIPChange"> & {
+  /**
+   * The frontend the VIP belongs to after the change (before it, for a removed VIP); empty for
+   * a VIP maglevd does not manage (a reload removes it).
+   *
+   * @generated from field: string frontend = 1;
+   */
+  frontend: string;
+
+  /**
+   * @generated from field: string prefix = 2;
+   */
+  prefix: string;
+
+  /**
+   * "tcp", "udp" or "any".
+   *
+   * @generated from field: string protocol = 3;
+   */
+  protocol: string;
+
+  /**
+   * @generated from field: uint32 port = 4;
+   */
+  port: number;
+
+  /**
+   * "added", "removed", "changed" or "unchanged".
+   *
+   * @generated from field: string change = 5;
+   */
+  change: string;
+
+  /**
+   * The VIP is deleted and created again (its encap or src-ip-sticky changes): every
+   * established flow loses its server.
+   *
+   * @generated from field: bool recreated = 6;
+   */
+  recreated: boolean;
+
+  /**
+   * Buckets of the VIP's new-flow table (after the change; before it, for a removed VIP).
+   *
+   * @generated from field: uint32 flow_table_length = 7;
+   */
+  flowTableLength: number;
+
+  /**
+   * Buckets whose server changes (a bucket that drops traffic counts as one more owner):
+   * moved_buckets / flow_table_length is the share of new flows that go elsewhere.
+   *
+   * @generated from field: uint32 moved_buckets = 8;
+   */
+  movedBuckets: number;
+
+  /**
+   * Every application server active before or after, in numeric IP order; empty when the VIP
+   * is unchanged.
+   *
+   * @generated from field: repeated maglev.ASChange servers = 9;
+   */
+  servers: ASChange[];
+};
+
+/**
+ * Describes the message maglev.VIPChange.
+ * Use `create(VIPChangeSchema)` to create a new message.
+ */
+export const VIPChangeSchema: GenMessage<VIPChange> = /*@__PURE__*/
+  messageDesc(file_maglev, 43);
+
+/**
+ * @generated from message maglev.ASChange
+ */
+export type ASChange = Message<"maglev.ASChange"> & {
+  /**
+   * @generated from field: string address = 1;
+   */
+  address: string;
+
+  /**
+   * The backend at this address in the VIP's frontend; empty if none.
+   *
+   * @generated from field: string backend = 2;
+   */
+  backend: string;
+
+  /**
+   * "added", "removed", "changed" (weight) or "unchanged" (weight; its buckets may still change
+   * as others come and go). A removed server stays listed in VPP, inactive (flags 0, no
+   * buckets), until VPP garbage-collects it.
+   *
+   * @generated from field: string change = 3;
+   */
+  change: string;
+
+  /**
+   * @generated from field: uint32 weight_before = 4;
+   */
+  weightBefore: number;
+
+  /**
+   * @generated from field: uint32 weight_after = 5;
+   */
+  weightAfter: number;
+
+  /**
+   * @generated from field: uint32 buckets_before = 6;
+   */
+  bucketsBefore: number;
+
+  /**
+   * @generated from field: uint32 buckets_after = 7;
+   */
+  bucketsAfter: number;
+
+  /**
+   * The change flushes the server's established flows (is_flush).
+   *
+   * @generated from field: bool flush = 8;
+   */
+  flush: boolean;
+};
+
+/**
+ * Describes the message maglev.ASChange.
+ * Use `create(ASChangeSchema)` to create a new message.
+ */
+export const ASChangeSchema: GenMessage<ASChange> = /*@__PURE__*/
+  messageDesc(file_maglev, 44);
+
+/**
+ * @generated from message maglev.BackendAssumption
+ */
+export type BackendAssumption = Message<"maglev.BackendAssumption"> & {
+  /**
+   * @generated from field: string backend = 1;
+   */
+  backend: string;
+
+  /**
+   * The state the preview uses: "unknown" or "up" (with assume_up).
+   *
+   * @generated from field: string state = 2;
+   */
+  state: string;
+
+  /**
+   * Why the state is not known yet: "added", "healthcheck changed", "enabled" or "resumed".
+   *
+   * @generated from field: string reason = 3;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message maglev.BackendAssumption.
+ * Use `create(BackendAssumptionSchema)` to create a new message.
+ */
+export const BackendAssumptionSchema: GenMessage<BackendAssumption> = /*@__PURE__*/
+  messageDesc(file_maglev, 45);
 
 /**
  * @generated from service maglev.Maglev
@@ -1492,6 +1860,17 @@ export const Maglev: GenService<{
     methodKind: "unary";
     input: typeof GetVPPLBCountersRequestSchema;
     output: typeof VPPLBCountersSchema;
+  },
+  /**
+   * Previews a configuration against what runs now and changes nothing: the verdict CheckConfig
+   * would give, and for every VIP what a reload would do to VPP's Maglev new-flow tables.
+   *
+   * @generated from rpc maglev.Maglev.PlanConfig
+   */
+  planConfig: {
+    methodKind: "unary";
+    input: typeof PlanConfigRequestSchema;
+    output: typeof PlanConfigResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_maglev, 0);

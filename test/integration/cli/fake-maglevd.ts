@@ -413,6 +413,7 @@ export class FakeMaglevd {
         })),
       });
     },
+    planConfig: () => create(pb.PlanConfigResponseSchema, { ...this.#config(), preview: { before: 'plan' } }),
   };
 }
 

@@ -261,6 +261,45 @@ export class FakeMaglevd {
     return f;
   }
 
+  /**
+   * A canned preview: in the frontends `only` names (default all), the backend's server goes to
+   * `weightAfter` and its buckets are the ones that move. Not VPP's table; the real thing is
+   * tested against vpp-lb-sim elsewhere.
+   */
+  #preview(backend: string, weightAfter: (now: number) => number, only?: string): pb.ChangePreview {
+    const vips = this.#lbState().vips.map((v) => {
+      const s = v.ases.find((a) => a.backend === backend);
+      const after = s && (only === undefined || v.frontend === only) ? weightAfter(s.weight) : undefined;
+      const head = { frontend: v.frontend, prefix: v.prefix, protocol: v.protocol, port: v.port };
+      if (!s || after === undefined || after === s.weight)
+        return { ...head, change: 'unchanged', flowTableLength: FLOW_TABLE };
+      return {
+        ...head,
+        change: 'changed',
+        flowTableLength: FLOW_TABLE,
+        movedBuckets: after === 0 ? s.buckets : 0,
+        servers: [
+          {
+            address: s.address,
+            backend,
+            change: 'changed',
+            weightBefore: s.weight,
+            weightAfter: after,
+            bucketsBefore: s.buckets,
+            bucketsAfter: after === 0 ? 0 : s.buckets,
+          },
+        ],
+      };
+    });
+    const count = (c: string) => vips.filter((v) => v.change === c).length;
+    return create(pb.ChangePreviewSchema, {
+      before: 'vpp',
+      vips,
+      vipsChanged: count('changed'),
+      vipsUnchanged: count('unchanged'),
+    });
+  }
+
   /** VPP's view: one AS per address, buckets shared out by weight (largest remainder). */
   #lbState(): pb.VPPLBState {
     const vips = this.#config.frontends.map((f) => {
@@ -327,22 +366,26 @@ export class FakeMaglevd {
       pauseBackend: (r) => {
         const b = this.#backend(r.name);
         if (b.state === 'disabled') throw new FailedPreconditionError(`backend "${r.name}" is disabled`);
+        if (r.dryRun) return { ...this.#backendInfo(b), preview: this.#preview(r.name, () => 0) };
         this.setState(r.name, 'paused', 'paused');
         return this.#backendInfo(b);
       },
       resumeBackend: (r) => {
         const b = this.#backend(r.name);
         if (b.state === 'disabled') throw new FailedPreconditionError(`backend "${r.name}" is disabled`);
+        if (r.dryRun) return { ...this.#backendInfo(b), preview: this.#preview(r.name, (w) => w) };
         if (b.state === 'paused') this.setState(r.name, 'unknown', 'resumed');
         return this.#backendInfo(b);
       },
       enableBackend: (r) => {
         const b = this.#backend(r.name);
+        if (r.dryRun) return { ...this.#backendInfo(b), preview: this.#preview(r.name, (w) => w) };
         if (b.state === 'disabled') this.setState(r.name, 'unknown', 'enabled');
         return this.#backendInfo(b);
       },
       disableBackend: (r) => {
         const b = this.#backend(r.name);
+        if (r.dryRun) return { ...this.#backendInfo(b), preview: this.#preview(r.name, () => 0) };
         this.setState(r.name, 'disabled', 'disabled');
         return this.#backendInfo(b);
       },
@@ -374,6 +417,8 @@ export class FakeMaglevd {
         if (!pool.backends.some((m) => m.name === r.backend))
           throw new NotFoundError(`backend "${r.backend}" not in pool "${r.pool}"`);
         if (r.weight > 100) throw new InvalidArgumentError(`weight ${r.weight} is not 0-100`);
+        if (r.dryRun)
+          return { ...this.#frontendInfo(f), preview: this.#preview(r.backend, () => r.weight, f.name) };
         this.#overrides.set(JSON.stringify([r.frontend, r.pool, r.backend]), r.weight);
         return this.#frontendInfo(f);
       },
@@ -401,12 +446,19 @@ export class FakeMaglevd {
       },
       syncVPPLBState: (r) => {
         this.#requireVpp();
-        return create(pb.SyncVPPLBStateResponseSchema, { scope: r.frontendName === '' ? 'all' : 'vip' });
+        return create(pb.SyncVPPLBStateResponseSchema, {
+          scope: r.frontendName === '' ? 'all' : 'vip',
+          ...(r.dryRun && { preview: this.#preview('', (w) => w) }),
+        });
       },
       getVPPLBCounters: () => {
         this.#requireVpp();
         return create(pb.VPPLBCountersSchema, {});
       },
+      planConfig: () =>
+        this.reloadParseError !== null
+          ? create(pb.PlanConfigResponseSchema, { ok: false, parseError: this.reloadParseError })
+          : create(pb.PlanConfigResponseSchema, { ok: true, preview: this.#preview('', (w) => w) }),
     };
     // Record every call, so tests can count what the dashboard asks.
     return new Proxy(h, {

@@ -10,6 +10,7 @@ import type {
   DashboardEvent,
   FrontendView,
   MaglevdListEntry,
+  PreviewResponse,
   StateResponse,
 } from '../../../lib/dashboard/types.js';
 import { createLogger } from '../../../lib/events/logger.js';
@@ -465,6 +466,55 @@ describe('/admin/', () => {
     } finally {
       sse.close();
     }
+  });
+
+  it('previews every action with dryRun: the preview, nothing done, no admin-action line', async () => {
+    a.setState('api0', 'up');
+    const actionsBefore = logText.split('\n').filter((l) => l.includes('"admin-action"')).length;
+    const before = a.state('api0');
+    const p = await action('backends/api0/pause', sameOrigin(), '{"dryRun":true}');
+    expect(p.status).toBe(200);
+    const pv = JSON.parse(p.body) as PreviewResponse;
+    expect(pv).toMatchObject({ ok: true, preview: { before: 'vpp' } });
+    expect(pv.preview?.vips.find((v) => v.frontend === 'api-v4')).toMatchObject({
+      change: 'changed',
+      servers: [expect.objectContaining({ backend: 'api0', weightAfter: 0 })],
+    });
+    expect(a.state('api0')).toBe(before);
+    const w = await action(
+      'frontends/web-v4/pools/primary/backends/nginx0-ams/weight',
+      sameOrigin(),
+      '{"weight":7,"dryRun":true}',
+    );
+    expect(JSON.parse(w.body)).toMatchObject({ ok: true, preview: { vips: expect.any(Array) } });
+    expect(
+      (await state()).maglevds[0]?.frontends.find((f) => f.name === 'web-v4')?.pools[0]?.backends[0]?.weight,
+    ).not.toBe(7);
+    for (const path of ['sync', 'reload', 'backends/api0/resume'])
+      expect(
+        JSON.parse((await action(path, sameOrigin(), '{"dryRun":true,"assumeUp":true}')).body),
+      ).toMatchObject({
+        ok: true,
+      });
+    // The action's own checks apply: a bad weight is refused before any preview.
+    const bad = await action(
+      'frontends/web-v4/pools/primary/backends/nginx0-ams/weight',
+      sameOrigin(),
+      '{"weight":101,"dryRun":true}',
+    );
+    expect(bad.status).toBe(400);
+    expect((await action('backends/nope/pause', sameOrigin(), '{"dryRun":true}')).status).toBe(404);
+    // Never under /view/, and never an admin-action line.
+    const view = await http(`${base}/view/api/maglevd/${encodeURIComponent(a.address)}/backends/api0/pause`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"dryRun":true}',
+    });
+    expect(view.status).toBe(405);
+    expect(logText.split('\n').filter((l) => l.includes('"admin-action"')).length).toBe(actionsBefore);
+    // A dryRun that is not a boolean is a bad request, refused (and logged) like any other.
+    expect((await action('backends/api0/pause', sameOrigin(), '{"dryRun":"yes"}')).status).toBe(400);
+    expect(a.state('api0')).toBe(before);
   });
 
   it('answers any method but POST on an action URL with 405 and Allow: POST, changing nothing', async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as pb from '../../../lib/api/gen/maglev_pb.js';
 import { makeStyle, stripAnsi } from '../../../lib/cli/format.js';
 import {
+  previewChanges,
   renderBackend,
   renderBackendList,
   renderFrontend,
@@ -10,6 +11,7 @@ import {
   renderHealthCheck,
   renderLbState,
   renderNames,
+  renderPreview,
   renderVppInfo,
 } from '../../../lib/cli/render.js';
 import { FakeMaglevd } from '../../integration/cli/fake-maglevd.js';
@@ -150,5 +152,121 @@ describe('renderers', () => {
     expect(lines).toContain('response-codes  200-399');
     const t = await h.getHealthCheck(create(pb.GetHealthCheckRequestSchema, { name: 'tcp-check' }));
     expect(renderHealthCheck(t, plain).some((l) => l.startsWith('path'))).toBe(false);
+  });
+});
+
+describe('renderPreview', () => {
+  const preview = create(pb.ChangePreviewSchema, {
+    before: 'vpp',
+    vipsChanged: 1,
+    vipsRemoved: 1,
+    vipsUnchanged: 3,
+    assumptions: [{ backend: 'nginx9', state: 'unknown', reason: 'added' }],
+    vips: [
+      {
+        frontend: 'web',
+        prefix: '192.0.2.1/32',
+        protocol: 'tcp',
+        port: 80,
+        change: 'changed',
+        flowTableLength: 1024,
+        movedBuckets: 212,
+        servers: [
+          {
+            address: '10.0.0.1',
+            backend: 'nginx0',
+            change: 'unchanged',
+            weightBefore: 100,
+            weightAfter: 100,
+            bucketsBefore: 512,
+            bucketsAfter: 512,
+          },
+          {
+            address: '10.0.0.2',
+            backend: 'nginx1',
+            change: 'changed',
+            weightBefore: 100,
+            weightAfter: 50,
+            bucketsBefore: 512,
+            bucketsAfter: 300,
+          },
+          { address: '10.0.0.3', backend: 'nginx9', change: 'added', weightAfter: 0 },
+          {
+            address: '10.0.0.10',
+            backend: 'nginx2',
+            change: 'unchanged',
+            weightBefore: 0,
+            weightAfter: 0,
+            flush: true,
+          },
+        ],
+      },
+      {
+        frontend: 'dns',
+        prefix: '192.0.2.53/32',
+        protocol: 'any',
+        port: 0,
+        change: 'unchanged',
+        flowTableLength: 1024,
+      },
+      {
+        frontend: '',
+        prefix: '192.0.2.99/32',
+        protocol: 'udp',
+        port: 53,
+        change: 'removed',
+        flowTableLength: 1024,
+        movedBuckets: 1024,
+        servers: [
+          { address: '10.0.0.5', change: 'removed', weightBefore: 1, bucketsBefore: 1024, flush: true },
+        ],
+      },
+    ],
+  });
+
+  it('one line per VIP that changes, then its servers that change; a summary; the assumptions', () => {
+    expect(renderPreview(preview, plain)).toEqual([
+      'web 192.0.2.1/32 tcp/80: changed; 20.7% of new flows move (212/1024 buckets)',
+      '  ~ nginx1  10.0.0.2   weight 100 -> 50  buckets 512 -> 300',
+      '  + nginx9  10.0.0.3   weight 0          buckets 0',
+      '    nginx2  10.0.0.10  weight 0          buckets 0           flush',
+      '(not in the config) 192.0.2.99/32 udp/53: removed; 100.0% of new flows move (1024/1024 buckets)',
+      '  - -  10.0.0.5  weight 1 -> 0  buckets 1024 -> 0  flush',
+      '5 VIPs: 1 removed, 1 changed, 3 unchanged, against what VPP holds now',
+      'assumes nginx9 (added) starts unknown: weight 0 until its health check passes',
+    ]);
+    expect(previewChanges(preview)).toBe(true);
+    expect(stripAnsi(renderPreview(preview, color).join('\n'))).toBe(
+      renderPreview(preview, plain).join('\n'),
+    );
+  });
+
+  it('says so when nothing changes, and never rounds a change to 0%', () => {
+    const same = create(pb.ChangePreviewSchema, {
+      before: 'plan',
+      vipsUnchanged: 1,
+      vips: [{ change: 'unchanged' }],
+    });
+    expect(renderPreview(same, plain)).toEqual([
+      "no change: 1 VIP: 1 unchanged, against maglevd's plan (VPP not connected)",
+    ]);
+    expect(previewChanges(same)).toBe(false);
+    const tiny = create(pb.ChangePreviewSchema, {
+      vipsChanged: 1,
+      vips: [
+        {
+          frontend: 'big',
+          prefix: '192.0.2.7/32',
+          protocol: 'tcp',
+          port: 443,
+          change: 'changed',
+          flowTableLength: 65536,
+          movedBuckets: 3,
+        },
+      ],
+    });
+    expect(renderPreview(tiny, plain)[0]).toBe(
+      'big 192.0.2.7/32 tcp/443: changed; <0.1% of new flows move (3/65536 buckets)',
+    );
   });
 });

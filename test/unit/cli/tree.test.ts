@@ -28,6 +28,7 @@ const SAMPLE: Record<string, string> = {
   count: '5',
   weight: '42',
   level: 'warn',
+  file: 'next.yaml',
 };
 
 /** The word a node takes in a sample command line. */
@@ -82,20 +83,21 @@ describe('the maglevc command tree', () => {
       'show vpp lb counters',
       'sync vpp lbstate [<name>]',
       'sync vpp lb state [<name>]',
-      'set backend <name> pause',
-      'set backend <name> resume',
-      'set backend <name> disable',
-      'set backend <name> enable',
-      'set frontend <name> pool <pool> backend <name> weight <0-100> [flush]',
+      'set backend <name> pause [dry-run]',
+      'set backend <name> resume [dry-run [assume-up]]',
+      'set backend <name> disable [dry-run]',
+      'set backend <name> enable [dry-run [assume-up]]',
+      'set frontend <name> pool <pool> backend <name> weight <0-100> [flush] [dry-run]',
       'watch events [num <n>] [log [level <level>]] [backend] [frontend]',
       'config check',
       'config reload',
+      'config diff [<file>] [assume-up]',
       'help',
       'quit',
       'exit',
     ]);
     // Every command the tree names is reachable.
-    expect(new Set(paths.map((p) => p.command)).size).toBe(21);
+    expect(new Set(paths.map((p) => p.command)).size).toBe(22);
     // Options are walked too.
     expect(paths.map((p) => p.syntax)).toContain('watch events log level <level>');
   });

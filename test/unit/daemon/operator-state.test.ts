@@ -6,7 +6,9 @@ import { ConfigLoader } from '../../../lib/config/loader.js';
 import {
   emptyOperatorState,
   loadOperatorState,
+  operatorStateAfterReload,
   pruneOperatorState,
+  recoverOperatorState,
   StateFileError,
   saveOperatorState,
   withEnabled,
@@ -83,5 +85,38 @@ describe('operator state', () => {
     // The backend's health check changed: the YAML enabled flag is authoritative again.
     expect(pruneOperatorState(s, before, new Set(['a'])).enabled).toEqual({});
     expect(pruneOperatorState(s, before, new Set(['a'])).paused).toEqual(['a']);
+  });
+
+  it('after a reload: the YAML decides where it changed, and a pause needs an enabled backend', () => {
+    const before = load(100);
+    const flip = (text: string) => new ConfigLoader().parse(text, { filename: 'x.yaml' });
+    // b's YAML enabled flips to true; a keeps its health check.
+    const enabledB = flip(yaml(100).replace(', enabled: false', ''));
+    let s = withEnabled(emptyOperatorState, before, 'a', false); // an operator disabled a
+    s = withEnabled(s, before, 'b', true); // and enabled b
+    s = withPaused(s, 'b', true);
+    const cases: Array<[string, Set<string>, typeof before, Partial<typeof s>]> = [
+      // Nothing changed: everything stays.
+      ['unchanged', new Set(), before, { enabled: { a: false, b: true }, paused: ['b'] }],
+      // b's YAML changed: its runtime flag goes, and it is enabled now, so its pause stays.
+      ['yaml enabled changed', new Set(), enabledB, { enabled: { a: false }, paused: ['b'] }],
+      // b's health check changed: its runtime flag goes and the YAML disables it: no pause either.
+      ['health check changed', new Set(['b']), before, { enabled: { a: false }, paused: [] }],
+    ];
+    for (const [name, restarted, next, want] of cases) {
+      expect(operatorStateAfterReload(s, before, next, restarted), name).toMatchObject(want);
+    }
+  });
+
+  it('moves an unusable state file aside and starts empty', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maglev-state-'));
+    const path = join(dir, 'state.json');
+    writeFileSync(path, '{"version": 2}');
+    const r = await recoverOperatorState(path, new Date('2026-12-01T10:00:00Z'));
+    expect(r.state).toEqual(emptyOperatorState);
+    expect(r.problem).toContain('version');
+    expect(r.problem).toContain(`${path}.corrupt-2026-12-01T10-00-00-000Z`);
+    expect(readFileSync(`${path}.corrupt-2026-12-01T10-00-00-000Z`, 'utf8')).toBe('{"version": 2}');
+    expect((await recoverOperatorState(path)).problem).toBeNull(); // gone: an empty state
   });
 });

@@ -3,6 +3,7 @@ import { formatAge, frontendHealth } from '../../../lib/dashboard/derive.js';
 import type { MaglevdSnapshot } from '../../../lib/dashboard/types.js';
 import { apiBase, lastEventAt, now, state, stream, version } from '../store.js';
 import { Dot, maglevdTone } from './Badges.jsx';
+import { ConfirmDialog } from './Confirm.jsx';
 import { EventLog } from './EventLog.jsx';
 import { FrontendCard } from './FrontendCard.jsx';
 import { Toasts } from './Toast.jsx';
@@ -200,6 +201,7 @@ export function App(): JSX.Element {
           </>
         )}
       </Show>
+      <ConfirmDialog />
       <Toasts />
     </div>
   );

@@ -7,8 +7,9 @@ import {
   HEALTH_TITLES,
 } from '../../../lib/dashboard/derive.js';
 import type { BackendView, FrontendView, LbStateView, PoolMemberView } from '../../../lib/dashboard/types.js';
-import { isProbing, isSettling, now, postAction } from '../store.js';
+import { isProbing, isSettling, now } from '../store.js';
 import { StateBadge } from './Badges.jsx';
+import { confirmAction } from './Confirm.jsx';
 import { Flash } from './Flash.jsx';
 import { HealthIcon, HeartIcon } from './Icons.jsx';
 import { colorOf } from './palette.js';
@@ -74,10 +75,11 @@ function WeightCell(props: {
     }
     setEditing(false);
     try {
-      await postAction(
-        `maglevd/${encodeURIComponent(props.maglevd)}/frontends/${encodeURIComponent(props.frontend)}/pools/${encodeURIComponent(props.pool)}/backends/${encodeURIComponent(props.member.name)}/weight`,
-        { weight },
-      );
+      await confirmAction({
+        title: `set the weight of ${props.member.name} in ${props.frontend}/${props.pool} to ${weight} on ${props.maglevd}`,
+        path: `maglevd/${encodeURIComponent(props.maglevd)}/frontends/${encodeURIComponent(props.frontend)}/pools/${encodeURIComponent(props.pool)}/backends/${encodeURIComponent(props.member.name)}/weight`,
+        body: { weight },
+      });
     } catch (e) {
       notifyError(`set weight of ${props.member.name}: ${(e as Error).message}`);
     }
@@ -133,9 +135,12 @@ function WeightCell(props: {
 function Actions(props: { maglevd: string; member: PoolMemberView }): JSX.Element {
   const act = async (action: string) => {
     try {
-      await postAction(
-        `maglevd/${encodeURIComponent(props.maglevd)}/backends/${encodeURIComponent(props.member.name)}/${action}`,
-      );
+      await confirmAction({
+        title: `${action} ${props.member.name} on ${props.maglevd}`,
+        path: `maglevd/${encodeURIComponent(props.maglevd)}/backends/${encodeURIComponent(props.member.name)}/${action}`,
+        // A resumed or enabled backend starts unknown (weight 0): show what happens once it is up.
+        assumeUp: action === 'resume' || action === 'enable',
+      });
     } catch (e) {
       notifyError(`${action} ${props.member.name}: ${(e as Error).message}`);
     }
@@ -184,8 +189,10 @@ export function FrontendCard(props: CardProps): JSX.Element {
   };
   const sync = async () => {
     try {
-      await postAction(`maglevd/${encodeURIComponent(props.maglevd)}/sync`, {
-        frontend: props.frontend.name,
+      await confirmAction({
+        title: `sync the VIP of ${props.frontend.name} on ${props.maglevd}`,
+        path: `maglevd/${encodeURIComponent(props.maglevd)}/sync`,
+        body: { frontend: props.frontend.name },
       });
     } catch (e) {
       notifyError(`sync ${props.frontend.name}: ${(e as Error).message}`);

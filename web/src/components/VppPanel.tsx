@@ -1,8 +1,9 @@
 import { createEffect, type JSX, on, Show } from 'solid-js';
 import { formatAge } from '../../../lib/dashboard/derive.js';
 import type { MaglevdSnapshot } from '../../../lib/dashboard/types.js';
-import { now, postAction, pulses } from '../store.js';
+import { now, pulses } from '../store.js';
 import { Dot, maglevdTone } from './Badges.jsx';
+import { confirmAction } from './Confirm.jsx';
 import { Flash } from './Flash.jsx';
 import { notifyError } from './Toast.jsx';
 
@@ -43,12 +44,18 @@ export function VppPanel(props: { maglevd: MaglevdSnapshot; admin: boolean }): J
   const asCount = () => m().lb?.vips.reduce((n, v) => n + v.ases.length, 0) ?? 0;
   const act = async (what: 'sync' | 'reload') => {
     try {
-      const r = (await postAction(`maglevd/${encodeURIComponent(m().name)}/${what}`)) as {
+      const r = (await confirmAction({
+        title:
+          what === 'reload' ? `reload the configuration of ${m().name}` : `sync all of VPP on ${m().name}`,
+        path: `maglevd/${encodeURIComponent(m().name)}/${what}`,
+        // Backends a reload adds start unknown: show what happens once they are up.
+        assumeUp: what === 'reload',
+      })) as {
         ok?: boolean;
         parseError?: string;
         semanticError?: string;
-      };
-      if (what === 'reload' && r.ok === false)
+      } | null;
+      if (what === 'reload' && r?.ok === false)
         notifyError(`reload refused: ${r.parseError || r.semanticError}`);
     } catch (e) {
       notifyError(`${what}: ${(e as Error).message}`);
