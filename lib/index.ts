@@ -304,8 +304,44 @@ export {
   VppInvalidArgumentError,
   VppLbClient,
 } from './vpp/lb-client.js';
-export { parseShowLbVipsVerbose, type ShowLbVip, ShowLbVipsParseError } from './vpp/show-lb-vips.js';
-export { readLbVipCounters, StatsSegmentReader } from './vpp/stats/index.js';
+export {
+  type ParseShowLbVipsOptions,
+  parseShowLbVipsVerbose,
+  type ShowLbVip,
+  type ShowLbVipAs,
+  ShowLbVipsParseError,
+} from './vpp/show-lb-vips.js';
+export {
+  type CombinedCounter,
+  type CombinedStatsEntry,
+  type CounterSums,
+  type GaugeStatsEntry,
+  type HistogramStatsEntry,
+  LB_VIP_COUNTER_NAMES,
+  type LbCountersQuery,
+  type LbCountersSnapshot,
+  type LbVipCounterKind,
+  type LbVipCounters,
+  type NameVectorStatsEntry,
+  readLbVipCounters,
+  type ScalarStatsEntry,
+  type SegmentSource,
+  type SimpleStatsEntry,
+  StatsAddonMissingError,
+  type StatsEntry,
+  type StatsEntryBase,
+  StatsSegmentBusyError,
+  StatsSegmentClosedError,
+  StatsSegmentError,
+  StatsSegmentLayoutError,
+  StatsSegmentReader,
+  type StatsSegmentReaderOptions,
+  StatsSegmentVersionError,
+  type StatsSegmentView,
+  StatsSocketError,
+  type SymlinkStatsEntry,
+  type UnsupportedStatsEntry,
+} from './vpp/stats/index.js';
 // The lb state model the reconciler diffs against.
 export {
   type LbAs,

@@ -1,18 +1,31 @@
 import type { MaglevEvent } from './types.js';
 
+/**
+ * A subscriber of the {@link EventBus}. Called synchronously for each event; one that throws is
+ * unsubscribed.
+ *
+ * @public
+ */
 export type EventListener = (event: MaglevEvent) => void;
 
 /**
  * The daemon's event bus: log records, backend transitions and frontend transitions fan out to
  * every subscriber (gRPC WatchEvents streams, metrics, the log writer). Delivery is synchronous
  * and in order; a subscriber that throws is removed so one bad consumer cannot stall the rest.
+ *
+ * @public
  */
 export class EventBus {
   /** Listener → whether it wants log events. */
   readonly #listeners = new Map<EventListener, boolean>();
   #logSubscribers = 0;
 
-  /** Subscribes; returns the function that unsubscribes. */
+  /**
+   * Subscribes `listener`; subscribing it again replaces its options.
+   *
+   * @param opts - `wantsLogs: false` skips log events (default true: every event).
+   * @returns The function that unsubscribes; calling it more than once is harmless.
+   */
   subscribe(listener: EventListener, opts: { wantsLogs?: boolean } = {}): () => void {
     const wantsLogs = opts.wantsLogs ?? true;
     this.#remove(listener);
@@ -26,10 +39,15 @@ export class EventBus {
     return this.#logSubscribers > 0;
   }
 
+  /** The number of subscribers. */
   get size(): number {
     return this.#listeners.size;
   }
 
+  /**
+   * Delivers `event` to every subscriber, in subscription order, before returning. Never
+   * throws: a subscriber that throws is removed.
+   */
   publish(event: MaglevEvent): void {
     for (const [l, wantsLogs] of this.#listeners) {
       if (event.kind === 'log' && !wantsLogs) continue;

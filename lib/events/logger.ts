@@ -7,10 +7,15 @@ import { type LogLevel, logLevelRank } from './types.js';
 // load pino.
 export { type Logger, silentLogger } from '../model/log.js';
 
+/**
+ * Options of {@link createLogger}.
+ *
+ * @public
+ */
 export interface LoggerOptions {
   /** Minimum level written to the stream. */
   readonly level: LogLevel;
-  /** Where JSON lines go; default stdout. */
+  /** Where JSON lines go; default stdout (written asynchronously). */
   readonly stream?: NodeJS.WritableStream;
   /** Every record, at every level, is also published here for WatchEvents subscribers. */
   readonly bus?: EventBus;
@@ -20,6 +25,8 @@ export interface LoggerOptions {
  * JSON-lines logger in the shape of Go's log/slog JSON handler, which the original wrote:
  * `{"time":"2026-…Z","level":"INFO","msg":"starting",...}`. Records go to the stream at the
  * configured level and, independently of it, to the event bus.
+ *
+ * @public
  */
 export function createLogger(opts: LoggerOptions): Logger {
   const out = pino(

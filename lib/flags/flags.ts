@@ -9,8 +9,20 @@ import { DurationParseError, formatDuration, parseDuration } from '../util/durat
  * Pure: argv and the environment are parameters, so library code never reads process state.
  */
 
+/**
+ * The type of a flag's value: a string, a boolean, a Go-style duration (parsed to
+ * milliseconds), a whole number, or a list of strings (comma-separated and, when repeatable,
+ * given several times).
+ *
+ * @beta
+ */
 export type FlagKind = 'string' | 'boolean' | 'duration' | 'int' | 'strings';
 
+/**
+ * The parsed value of a flag of kind `K`; durations are milliseconds.
+ *
+ * @beta
+ */
 export type FlagValue<K extends FlagKind> = K extends 'boolean'
   ? boolean
   : K extends 'duration' | 'int'
@@ -19,11 +31,19 @@ export type FlagValue<K extends FlagKind> = K extends 'boolean'
       ? readonly string[]
       : string;
 
+/**
+ * How one flag is parsed and described in --help.
+ *
+ * @beta
+ */
 export interface FlagSpec<K extends FlagKind = FlagKind> {
+  /** The type of the value. */
   readonly kind: K;
   /** Environment variables, first match wins. */
   readonly env?: readonly string[];
+  /** The value when neither the command line nor the environment gives one. */
   readonly default: FlagValue<K>;
+  /** One line for --help, lower case, no final period. */
   readonly description: string;
   /** Placeholder for the value in --help, e.g. FILE or ADDR. */
   readonly valueName?: string;
@@ -40,22 +60,49 @@ export interface FlagSpec<K extends FlagKind = FlagKind> {
   readonly bareValue?: string;
 }
 
+/**
+ * A program's flags by name (the long name, without dashes), in --help order.
+ *
+ * @beta
+ */
 export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
 
+/**
+ * The parsed value of every flag of `S`, by name.
+ *
+ * @beta
+ */
 export type FlagValues<S extends FlagSpecs> = { -readonly [N in keyof S]: FlagValue<S[N]['kind']> };
 
-/** Where a flag's value came from. */
+/**
+ * Where a flag's value came from: the command line, an environment variable, or the default.
+ *
+ * @beta
+ */
 export type FlagSource = 'flag' | 'env' | 'default';
 
+/**
+ * The result of {@link parseFlags}.
+ *
+ * @beta
+ */
 export interface ParsedFlags<S extends FlagSpecs> {
+  /** Every flag's value, by name; each flag has one, from the default at least. */
   readonly values: FlagValues<S>;
+  /** Where each flag's value came from, by name. */
   readonly sources: { readonly [N in keyof S]: FlagSource };
   /** Arguments after the flags (after the first non-flag argument or `--`). */
   readonly positionals: readonly string[];
 }
 
-/** A bad command line or environment; binaries print it and exit 2. */
+/**
+ * A bad command line or environment; binaries print it and exit 2. The message names the flag
+ * (or environment variable) and what is wrong with it.
+ *
+ * @beta
+ */
 export class UsageError extends Error {
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'UsageError';
   constructor(
     message: string,
@@ -66,6 +113,11 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * Options of {@link parseFlags}.
+ *
+ * @beta
+ */
 export interface ParseOptions {
   /** Allow arguments that are not flags (maglevc's command words). Default false. */
   readonly positionals?: boolean;
@@ -140,7 +192,12 @@ function closest(word: string, candidates: readonly string[]): string | undefine
   return bestDist <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
 
-/** Levenshtein distance, for did-you-mean hints. */
+/**
+ * Levenshtein distance (insertions, deletions and substitutions, each costing 1), for
+ * did-you-mean hints.
+ *
+ * @beta
+ */
 export function editDistance(a: string, b: string): number {
   const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
@@ -159,7 +216,16 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length] as number;
 }
 
-/** Parses argv (without node and script) and the environment against the specs. */
+/**
+ * Parses argv (without node and script) and the environment against the specs. A flag given
+ * on the command line beats its environment variable, which beats its default.
+ *
+ * @param env - The environment to read, e.g. `process.env`; only the variables named in the specs are read.
+ * @throws {@link UsageError} for an unknown flag (with a did-you-mean hint), a missing or
+ *   invalid value (from the command line or the environment), a non-repeatable flag given twice,
+ *   or a positional argument when `options.positionals` is not set.
+ * @beta
+ */
 export function parseFlags<S extends FlagSpecs>(
   specs: S,
   argv: readonly string[],
@@ -258,14 +324,28 @@ function formatDefault(spec: FlagSpec): string | undefined {
   return String(d);
 }
 
+/**
+ * The text around the flag table of {@link formatHelp}.
+ *
+ * @beta
+ */
 export interface HelpOptions {
+  /** The program's name. */
   readonly program: string;
+  /** The synopsis after "Usage: ", e.g. "maglevd [flags]". */
   readonly usage: string;
+  /** Paragraph between the usage line and the flags. */
   readonly summary?: string;
+  /** Paragraph after the flags. */
   readonly footer?: string;
 }
 
-/** The --help text: every flag with its value, environment variables and default. */
+/**
+ * The --help text: every flag with its value, environment variables and default.
+ *
+ * @returns Lines ending in a newline.
+ * @beta
+ */
 export function formatHelp(specs: FlagSpecs, opts: HelpOptions): string {
   const rows = Object.entries(specs).map(([name, spec]) => {
     const valueName =

@@ -3,10 +3,16 @@
  * unknown: not yet known (start, resume, enable); up/down: by the rise/fall counter;
  * paused: probing stopped by an operator; disabled: taken out by an operator;
  * removed: gone from the configuration after a reload.
+ *
+ * @public
  */
 export type BackendState = 'unknown' | 'up' | 'down' | 'paused' | 'disabled' | 'removed';
 
-/** Every backend state, in the order above. */
+/**
+ * Every backend state, in the order above.
+ *
+ * @public
+ */
 export const BACKEND_STATES: readonly BackendState[] = [
   'unknown',
   'up',
@@ -16,12 +22,32 @@ export const BACKEND_STATES: readonly BackendState[] = [
   'removed',
 ];
 
-/** Frontend aggregate state (ORIGINAL.md §3.4); see `frontendState` in lib/plan for the rule. */
+/**
+ * Frontend aggregate state (ORIGINAL.md §3.4): up while some pool member carries traffic
+ * (nonzero effective weight); unknown while nothing real is known of its backends (all
+ * unknown, paused, disabled or removed); down otherwise. `frontendState` in lib/plan computes it.
+ *
+ * @public
+ */
 export type FrontendState = 'unknown' | 'up' | 'down';
 
-/** Every frontend state. */
+/**
+ * Every frontend state.
+ *
+ * @public
+ */
 export const FRONTEND_STATES: readonly FrontendState[] = ['unknown', 'up', 'down'];
 
-/** The bounds of a pool member's weight, configured or set at runtime. */
+/**
+ * The lowest weight of a pool member, configured or set at runtime: no new flows.
+ *
+ * @public
+ */
 export const MIN_WEIGHT = 0;
+
+/**
+ * The highest weight of a pool member, configured or set at runtime (VPP's limit).
+ *
+ * @public
+ */
 export const MAX_WEIGHT = 100;

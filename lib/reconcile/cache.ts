@@ -6,8 +6,15 @@
 import { type LbEncap, type LbState, type VipKey, vipKeyString } from '../vpp/types.js';
 import type { LbOp } from './ops.js';
 
+/**
+ * One VIP of the {@link LbCache}.
+ *
+ * @beta
+ */
 export interface CachedVip {
+  /** The VIP's key as VPP reports it (protocol 255 for an all-port VIP). */
   readonly key: VipKey;
+  /** The VIP's encapsulation. */
   readonly encap: LbEncap;
   /** null: not known (VPP's stickiness could not be read). */
   readonly srcIpSticky: boolean | null;
@@ -15,10 +22,18 @@ export interface CachedVip {
   readonly ases: Map<string, number>;
 }
 
-/** Keyed by `vipKeyString`. */
+/**
+ * The reconciler's view of VPP's VIPs, keyed by `vipKeyString`.
+ *
+ * @beta
+ */
 export type LbCache = Map<string, CachedVip>;
 
-/** A cache holding exactly the VIPs and active ASes of `state`. */
+/**
+ * A cache holding exactly the VIPs and active ASes of `state`.
+ *
+ * @beta
+ */
 export function lbCacheFromState(state: LbState): LbCache {
   const cache: LbCache = new Map();
   for (const v of state.vips) {
@@ -38,6 +53,8 @@ export function lbCacheFromState(state: LbState): LbCache {
 /**
  * Advances `cache` (in place) by ops VPP accepted, in the order they were sent. An op on a VIP
  * the cache does not hold changes nothing: the next full sync refreshes the cache anyway.
+ *
+ * @beta
  */
 export function applyOpsToCache(cache: LbCache, ops: Iterable<LbOp>): void {
   for (const op of ops) {

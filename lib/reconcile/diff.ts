@@ -35,16 +35,34 @@ import { vipSortKey } from '../plan/vip.js';
 import { type LbState, type LbVip, type VipKey, vipKeyString } from '../vpp/types.js';
 import { type LbOp, lbConfString } from './ops.js';
 
+/**
+ * What a sync covers: `all` converges every VIP and the lb conf and removes stale VIPs; `vip`
+ * converges only the given VIPs and never removes one.
+ *
+ * @public
+ */
 export type SyncScope = 'all' | 'vip';
 
+/**
+ * Options of {@link diffLbState}.
+ *
+ * @public
+ */
 export interface DiffOptions {
+  /** What the diff covers. */
   readonly scope: SyncScope;
 }
 
-/** A desired state that cannot be programmed as given (duplicate VIP or AS). */
+/**
+ * A desired state that cannot be programmed as given (duplicate VIP or AS).
+ *
+ * @public
+ */
 export class DesiredStateError extends Error {
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'DesiredStateError';
   constructor(
+    /** The VIP concerned, as `vipKeyString` renders it. */
     readonly vip: string,
     message: string,
   ) {
@@ -88,7 +106,12 @@ function addVip(ops: LbOp[], d: DesiredVip, ases: readonly DesiredAs[]): void {
   for (const a of ases) ops.push({ kind: 'as-add', vip, address: a.address, weight: a.weight, flush: false });
 }
 
-/** Whether a VIP must be deleted and added again to reach the desired encap and stickiness. */
+/**
+ * Whether a VIP must be deleted and added again to reach the desired encap and stickiness.
+ * An unknown actual stickiness (null) never asks for it.
+ *
+ * @public
+ */
 export function needsRecreate(
   desired: Pick<DesiredVip, 'encap' | 'srcIpSticky'>,
   actual: Pick<LbVip, 'encap' | 'srcIpSticky'>,
@@ -99,7 +122,13 @@ export function needsRecreate(
   );
 }
 
-/** The ops for one desired VIP against its actual counterpart (undefined: absent from VPP). */
+/**
+ * The ops for one desired VIP against its actual counterpart (undefined: absent from VPP), in
+ * the order {@link diffLbState} describes.
+ *
+ * @throws {@link DesiredStateError} when the desired VIP lists an application server twice.
+ * @public
+ */
 export function diffVip(d: DesiredVip, a: LbVip | undefined): LbOp[] {
   const ops: LbOp[] = [];
   const vip = keyOf(d);
@@ -136,7 +165,21 @@ export function diffVip(d: DesiredVip, a: LbVip | undefined): LbOp[] {
   return ops;
 }
 
-/** The ordered ops that converge `actual` to `desired`; see the file comment for the rules. */
+/**
+ * The ordered ops that converge `actual` to `desired`. Pure: the same inputs give the same
+ * ops whatever the order of their lists.
+ *
+ * Order: the lb conf when it differs (scope `all`); stale VIPs (scope `all`), each one's ASes
+ * deleted with flush, then the VIP; then each desired VIP in VIP order (IPv4 first, numeric):
+ * added with its ASes when missing, re-created when its encap or known stickiness differs,
+ * otherwise stale ASes deleted with flush, missing ones added and differing weights set, in
+ * numeric IP order (VPP breaks Maglev ties by insertion order). Removed AS slots (flags 0)
+ * count as absent; an AS already at weight 0 is not flushed again.
+ *
+ * @throws {@link DesiredStateError} when two desired VIPs have the same key or one lists an
+ *   application server twice.
+ * @public
+ */
 export function diffLbState(desired: DesiredLbState, actual: LbState, options: DiffOptions): LbOp[] {
   const ops: LbOp[] = [];
   const wanted = new Map<string, DesiredVip>();

@@ -17,18 +17,36 @@ import { ipFamily } from '../plan/ip.js';
 
 export type { LbOp, LbOpKind } from '../model/lb.js';
 
-/** Counts per `kind` label of `maglev_vpp_lbsync_total` (lb_conf is not counted there). */
+/**
+ * Counts per `kind` label of `maglev_vpp_lbsync_total` (lb_conf is not counted there).
+ *
+ * @public
+ */
 export interface LbSyncCounts {
+  /** VIPs added (`vip-add` ops). */
   vip_added: number;
+  /** VIPs deleted (`vip-del` ops). */
   vip_removed: number;
+  /** Application servers added or revived (`as-add` ops). */
   as_added: number;
+  /** Application servers deleted (`as-del` ops). */
   as_removed: number;
+  /** Weights set (`as-weight` ops). */
   as_weight_updated: number;
 }
 
+/**
+ * A `kind` label value of `maglev_vpp_lbsync_total`.
+ *
+ * @public
+ */
 export type LbSyncKind = keyof LbSyncCounts;
 
-/** The `kind` label values of `maglev_vpp_lbsync_total`, in a fixed order. */
+/**
+ * The `kind` label values of `maglev_vpp_lbsync_total`, in a fixed order.
+ *
+ * @public
+ */
 export const LB_SYNC_KINDS: readonly LbSyncKind[] = [
   'vip_added',
   'vip_removed',
@@ -46,11 +64,20 @@ const KIND_OF_OP: Record<LbOpKind, LbSyncKind | null> = {
   'as-weight': 'as_weight_updated',
 };
 
-/** The metric label an op counts under; null for lb_conf. */
+/**
+ * The metric label an op counts under; null for lb_conf.
+ *
+ * @public
+ */
 export function lbSyncKind(op: LbOp): LbSyncKind | null {
   return KIND_OF_OP[op.kind];
 }
 
+/**
+ * How many ops of each metric kind `ops` holds; `conf-set` is not counted.
+ *
+ * @public
+ */
 export function countOps(ops: Iterable<LbOp>): LbSyncCounts {
   const c: LbSyncCounts = { vip_added: 0, vip_removed: 0, as_added: 0, as_removed: 0, as_weight_updated: 0 };
   for (const op of ops) {
@@ -60,16 +87,28 @@ export function countOps(ops: Iterable<LbOp>): LbSyncCounts {
   return c;
 }
 
-/** The canonical form of an lb conf, for comparing desired with actual. */
+/**
+ * The canonical form of an lb conf, for comparing desired with actual: equal strings mean
+ * equal confs.
+ *
+ * @public
+ */
 export function lbConfString(c: LbConf): string {
   return `${c.ip4SrcAddress} ${c.ip6SrcAddress} ${c.stickyBucketsPerCore} ${c.flowTimeout}`;
 }
 
-/** Why VPP would refuse an op; `retval` is the one VPP returns. */
+/**
+ * Why VPP would refuse an op, as {@link applyOps} models it.
+ *
+ * @beta
+ */
 export class LbOpError extends Error {
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'LbOpError';
   constructor(
+    /** The refused op. */
     readonly op: LbOp,
+    /** The error code VPP returns for it, e.g. -6 (NO_SUCH_ENTRY) or -81 (VALUE_EXIST). */
     readonly retval: number,
     reason: string,
   ) {
@@ -92,6 +131,10 @@ const VNET_API_ERROR_INVALID_ADDRESS_FAMILY = -97;
  * Not modelled: garbage collection (removed ASes stay), the removed ASes a deleted VIP leaves
  * in the AS dump (a deleted VIP disappears with its ASes), num_buckets (kept, 0 for new ASes),
  * the VIP pool index (null for new VIPs) and the per-port/all-port conflict rules.
+ *
+ * @returns The state after the ops.
+ * @throws {@link LbOpError} at the first op VPP would refuse.
+ * @beta
  */
 export function applyOps(state: LbState, ops: Iterable<LbOp>): LbState {
   let conf = state.conf;

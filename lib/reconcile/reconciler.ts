@@ -8,14 +8,24 @@ import { countOps, type LbOp, type LbSyncCounts } from './ops.js';
 import { type AsChange, type FastPathFrontend, planFastPath } from './transition.js';
 import { WarmupTracker } from './warmup.js';
 
-/** What the reconciler needs of VPP: a full read and the execution of one op. */
+/**
+ * What the reconciler needs of VPP: a full read and the execution of one op. `VppLbClient`
+ * is one; a test or another dataplane can supply its own.
+ *
+ * @public
+ */
 export interface LbDataplane {
+  /** Reads the lb conf and every VIP with all its AS slots. */
   getState(signal?: AbortSignal): Promise<LbState>;
   /** Sends one op; resolves when VPP accepted it. Calls may be pipelined. */
   execute(op: LbOp): Promise<void>;
 }
 
-/** One frontend's plan as the reconciler reads it: the fast path's view, and the warmup's. */
+/**
+ * One frontend's plan as the reconciler reads it: the fast path's view, and the warmup's.
+ *
+ * @public
+ */
 export interface ReconcilerFrontend extends FastPathFrontend {
   /** Every backend of the frontend has a known state (the warmup may release it). */
   readonly settled: boolean;
@@ -25,16 +35,23 @@ export interface ReconcilerFrontend extends FastPathFrontend {
  * Where the desired state comes from: the control-plane core, which owns it. The reconciler
  * never plans on its own; it reads the full plan for a sync and one frontend's model for the
  * fast path.
+ *
+ * @public
  */
 export interface DesiredStateSource {
   /** The running config (sync interval, warmup delays, frontend names). */
   readonly config: Config;
   /** The whole desired dataplane. */
   plan(): Plan;
+  /** One frontend's current plan; undefined when the config has no such frontend. */
   model(frontend: string): ReconcilerFrontend | undefined;
 }
 
-/** What changed, as the core reports it; the reconciler needs only this much of a change set. */
+/**
+ * What changed, as the core reports it; the reconciler needs only this much of a change set.
+ *
+ * @public
+ */
 export interface DesiredStateChange {
   /** Non-null for a config reload: a full sync follows. */
   readonly reload: object | null;
@@ -42,30 +59,56 @@ export interface DesiredStateChange {
   readonly vips: ReadonlyMap<string, ReadonlyMap<string, AsChange>>;
 }
 
-/** Raised by syncs when VPP is disabled or not connected. */
+/**
+ * Raised by syncs when VPP is disabled or not connected (no dataplane attached).
+ *
+ * @public
+ */
 export class VppNotConnectedError extends Error {
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'VppNotConnectedError';
   constructor() {
     super('VPP is not connected');
   }
 }
 
-/** syncVip for a frontend the config does not have. */
+/**
+ * syncVip for a frontend the config does not have.
+ *
+ * @public
+ */
 export class FrontendNotFoundError extends Error {
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'FrontendNotFoundError';
-  constructor(readonly frontend: string) {
+  constructor(
+    /** The name asked for. */
+    readonly frontend: string,
+  ) {
     super(`frontend "${frontend}" not found in config`);
   }
 }
 
+/**
+ * What a sync did: the ops VPP accepted, by metric kind, and how many failed.
+ *
+ * @public
+ */
 export interface SyncResult extends LbSyncCounts {
+  /** What the sync covered. */
   readonly scope: SyncScope;
   /** Ops VPP refused or that failed. */
   readonly errors: number;
 }
 
+/**
+ * Options of {@link Reconciler}.
+ *
+ * @public
+ */
 export interface ReconcilerOptions {
+  /** The owner of the desired state. */
   readonly source: DesiredStateSource;
+  /** Where `vpp-lbsync-*`, `vpp-warmup-*` and `vpp-reconciler-*` records go; default silent. */
   readonly logger?: Logger;
   /** Called after every sync and fast-path run with what changed (for metrics). */
   readonly onSync?: (scope: SyncScope, counts: LbSyncCounts) => void;
@@ -113,6 +156,11 @@ const LOG_NAME: Record<LbOp['kind'], string> = {
  * they need, planned against a cache of VPP's state, with no dump. Everything that writes to VPP
  * runs one at a time, so a sync planned before a transition can never overwrite the fast
  * path's newer weights: the fast path runs after it.
+ *
+ * After a start, the warmup (`startup-min-delay`, `startup-max-delay` of the config) keeps it
+ * from touching VPP until each frontend's backends are known.
+ *
+ * @public
  */
 export class Reconciler {
   readonly #source: DesiredStateSource;
@@ -147,6 +195,7 @@ export class Reconciler {
     return this.#warmup.phase(this.#now()) === 'done' && this.#warmup.finished;
   }
 
+  /** Whether a dataplane is attached. */
   get connected(): boolean {
     return this.#dataplane !== null;
   }
@@ -216,19 +265,30 @@ export class Reconciler {
     this.#scheduleSyncLoop();
   }
 
-  /** Full sync: create missing VIPs/ASes, remove stale ones, fix weights and conf. */
+  /**
+   * Full sync: create missing VIPs/ASes, remove stale ones, fix weights and conf. Runs after
+   * any write in progress; ops VPP refuses are counted in `errors`, not thrown.
+   *
+   * @throws {@link VppNotConnectedError} when no dataplane is attached; the dataplane's
+   *   error when reading VPP fails; {@link DesiredStateError} for an unprogrammable plan.
+   */
   syncAll(signal?: AbortSignal): Promise<SyncResult> {
     return this.#exclusive(() => this.#sync('all', null, signal));
   }
 
-  /** Sync of one frontend's VIP; never removes VIPs. */
+  /**
+   * Sync of one frontend's VIP; never removes VIPs or sets the lb conf.
+   *
+   * @throws {@link FrontendNotFoundError} when the config has no such frontend; otherwise as
+   *   {@link Reconciler.syncAll}.
+   */
   syncVip(frontend: string, signal?: AbortSignal): Promise<SyncResult> {
     if (!this.#source.config.frontends.has(frontend))
       return Promise.reject(new FrontendNotFoundError(frontend));
     return this.#exclusive(() => this.#sync('vip', frontend, signal));
   }
 
-  /** Stops timers and waits for work in flight. */
+  /** Stops timers and waits for work in flight; later change sets are ignored. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

@@ -23,9 +23,19 @@ import type { LbCache } from './cache.js';
 import { needsRecreate } from './diff.js';
 import type { LbOp } from './ops.js';
 
-/** Frontends per backend name, in config order; build it once per config. */
+/**
+ * Frontends per backend name, in config order; build it once per config.
+ *
+ * @beta
+ */
 export type FrontendIndex = ReadonlyMap<string, readonly FrontendConfig[]>;
 
+/**
+ * Indexes the frontends of `config` by the backends their pools use; a frontend appears once
+ * per backend even when several of its pools use it.
+ *
+ * @beta
+ */
 export function indexFrontendsByBackend(config: Config): FrontendIndex {
   const index = new Map<string, FrontendConfig[]>();
   for (const fe of config.frontends.values()) {
@@ -40,16 +50,29 @@ export function indexFrontendsByBackend(config: Config): FrontendIndex {
   return index;
 }
 
+/**
+ * What {@link planTransition} plans from.
+ *
+ * @beta
+ */
 export interface TransitionInput {
+  /** The running config. */
   readonly config: Config;
   /** indexFrontendsByBackend(config). */
   readonly index: FrontendIndex;
   /** States after the transitions. */
   readonly states: BackendStates;
+  /** The operators' runtime weights. */
   readonly overrides: WeightOverrides;
+  /** The reconciler's view of VPP, compared against. */
   readonly cache: LbCache;
 }
 
+/**
+ * The result of {@link planTransition}.
+ *
+ * @beta
+ */
 export interface TransitionPlan {
   /** `as-weight` ops only, VIPs in VIP order, ASes in numeric IP order within each. */
   readonly ops: LbOp[];
@@ -65,17 +88,30 @@ export interface TransitionPlan {
  * - `transition`: its backend changed state: as `weight`, and flush it when the plan asks for a
  *   flush (down with flush-on-down, disabled) even if the weight is already 0;
  * - `flush`: an operator asked for a flush with a weight change: always send it, with is_flush.
+ *
+ * @public
  */
 export type AsChange = 'weight' | 'transition' | 'flush';
 
-/** What the fast path needs to know of one frontend's plan (a FrontendModel answers it). */
+/**
+ * What the fast path needs to know of one frontend's plan (a FrontendModel answers it).
+ *
+ * @public
+ */
 export interface FastPathFrontend {
+  /** The frontend's VIP: key, encap and stickiness. */
   readonly vip: VipHeader;
   /** The number of application servers the plan has for the VIP. */
   readonly asCount: number;
+  /** The planned application server at `address`; undefined when the plan has none there. */
   desiredAs(address: string): DesiredAs | undefined;
 }
 
+/**
+ * The result of {@link planFastPath}.
+ *
+ * @beta
+ */
 export interface FastPathPlan {
   /** `as-weight` ops only, VIPs in VIP order, ASes in numeric IP order within each. */
   readonly ops: LbOp[];
@@ -93,6 +129,8 @@ const byKey = <T>(items: Iterable<readonly [string, T]>): T[] =>
  * against the cache. Its cost is the number of pending servers (plus a sort of them), whatever
  * the size of the frontends or the number of VIPs. Frontends `model` does not know (gone in a
  * reload) are skipped: the reload's full sync handles them.
+ *
+ * @beta
  */
 export function planFastPath(
   model: (frontend: string) => FastPathFrontend | undefined,
@@ -149,6 +187,9 @@ function input(cache: LbCache, vip: VipHeader) {
  * one of their application servers with the cache. Backends no frontend references give an
  * empty plan. The daemon uses the incremental form, `planFastPath` over the control plane's
  * models; this one states the rule in full and the tests hold the two together.
+ *
+ * @param backends - Names of the backends that changed state.
+ * @beta
  */
 export function planTransition(input: TransitionInput, backends: Iterable<string>): TransitionPlan {
   const transitioned = new Set(backends);

@@ -7,8 +7,22 @@
  *   max         done: one full sync covers the stragglers and normal operation starts.
  * Both delays 0 disable the warmup. A config reload does not restart it.
  */
+
+/**
+ * The phase of the startup warmup: `hold` (nothing touches VPP), `release` (each frontend is
+ * synced once its backends are known), `done` (normal operation).
+ *
+ * @beta
+ */
 export type WarmupPhase = 'hold' | 'release' | 'done';
 
+/**
+ * The warmup phase `elapsedMs` after the start; both delays 0 mean no warmup (`done`).
+ *
+ * @param minDelayMs - `startup-min-delay`, in milliseconds.
+ * @param maxDelayMs - `startup-max-delay`, in milliseconds.
+ * @beta
+ */
 export function warmupPhase(elapsedMs: number, minDelayMs: number, maxDelayMs: number): WarmupPhase {
   if (minDelayMs === 0 && maxDelayMs === 0) return 'done';
   if (elapsedMs < minDelayMs) return 'hold';
@@ -16,7 +30,11 @@ export function warmupPhase(elapsedMs: number, minDelayMs: number, maxDelayMs: n
   return 'done';
 }
 
-/** Tracks which frontends the warmup has released. */
+/**
+ * Tracks which frontends the warmup has released. Times are unix milliseconds.
+ *
+ * @beta
+ */
 export class WarmupTracker {
   readonly #startedAt: number;
   readonly #released = new Set<string>();
@@ -37,6 +55,7 @@ export class WarmupTracker {
     this.maxDelayMs = maxDelayMs;
   }
 
+  /** The phase at `now`; `done` once finish() was called, whatever the clock says. */
   phase(now: number): WarmupPhase {
     if (this.#finished) return 'done';
     return warmupPhase(now - this.#startedAt, this.minDelayMs, this.maxDelayMs);
@@ -50,10 +69,12 @@ export class WarmupTracker {
     return Math.max(0, (p === 'hold' ? this.minDelayMs : this.maxDelayMs) - elapsed);
   }
 
+  /** Whether `frontend` may be synced: released, or the warmup is finished. */
   isReleased(frontend: string): boolean {
     return this.#finished || this.#released.has(frontend);
   }
 
+  /** Marks `frontend` released: its backends are known and it was (or is being) synced. */
   release(frontend: string): void {
     this.#released.add(frontend);
   }
@@ -63,6 +84,7 @@ export class WarmupTracker {
     this.#finished = true;
   }
 
+  /** Whether finish() was called, or the warmup was disabled from the start. */
   get finished(): boolean {
     return this.#finished;
   }

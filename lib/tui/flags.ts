@@ -9,6 +9,8 @@ export const DEFAULT_CONFIG_PATH = '/etc/vpp-maglev/maglev.yaml';
  * (`MAGLEV_*`) are set for the daemon in /etc/default/vpp-maglev, and an operator's shell should
  * not change how maglevt probes by accident. The config path also falls back to
  * `MAGLEV_CONFIG`, so maglevt reads the file maglevd reads.
+ *
+ * @internal
  */
 export const maglevtFlags = {
   config: {

@@ -1,6 +1,10 @@
 import { promises as dns } from 'node:dns';
 
-/** The lookups behind the FQDN in maglevt's title; real DNS by default, fakes in tests. */
+/**
+ * The lookups behind the FQDN in maglevt's title; real DNS by default, fakes in tests.
+ *
+ * @internal
+ */
 export interface FqdnResolver {
   /** The host's address, as getaddrinfo finds it (/etc/hosts, then DNS). */
   lookup(hostname: string): Promise<string>;

@@ -21,7 +21,11 @@ import { Prober } from './prober.js';
 import { TuiScreen } from './screen.js';
 import { type LoadedConfig, type VipTarget, vipTargets } from './targets.js';
 
-/** Exit statuses of maglevt. */
+/**
+ * Exit statuses of maglevt.
+ *
+ * @internal
+ */
 export const MAGLEVT_EXIT = Object.freeze({
   /** Quit from the screen, or (summary mode) every VIP answered at least once. */
   ok: 0,
@@ -31,23 +35,40 @@ export const MAGLEVT_EXIT = Object.freeze({
   usage: 2,
 });
 
-/** Where SIGINT and SIGTERM come from: `process` in the binary, an emitter under test. */
+/**
+ * Where SIGINT and SIGTERM come from: `process` in the binary, an emitter under test.
+ *
+ * @internal
+ */
 export interface MaglevtSignals {
+  /** Adds a listener for the signal. */
   on(event: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
+  /** Removes a listener added with on(). */
   off(event: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
 }
 
+/**
+ * maglevt's view of its process: streams, environment, signals, clock. The binary passes the
+ * real ones; tests pass their own.
+ *
+ * @internal
+ */
 export interface MaglevtIo {
+  /** The screen in a terminal, else the summary; --help and --version go here too. */
   readonly stdout: NodeJS.WritableStream & { readonly isTTY?: boolean };
+  /** Usage and configuration errors. */
   readonly stderr: { write(text: string): unknown };
   /** Needed for the screen (keys); without a terminal here maglevt prints a summary. */
   readonly stdin?: NodeJS.ReadableStream & { readonly isTTY?: boolean };
+  /** The environment the `MAGLEVT_*` (and `MAGLEV_CONFIG`) flag variables are read from. */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Ends the screen, or ends summary probing early (the summary is still printed). */
   readonly signals?: MaglevtSignals;
   /** The host name for the title; default os.hostname(). */
   readonly hostname?: () => string;
+  /** DNS lookups for the FQDN in the title; default the system resolver. */
   readonly fqdnResolver?: FqdnResolver;
+  /** What --version and the title report; default this build. */
   readonly build?: BuildInfo;
   /** Wall clock; default Date.now. */
   readonly now?: () => number;
@@ -67,8 +88,12 @@ const HELP = {
 const FRAME_MS = 250;
 
 /**
- * maglevt as a function: the binary is a thin wrapper around this. Resolves to the exit status;
- * never exits the process.
+ * maglevt as a function: the binary is a thin wrapper around this. Resolves to the exit status
+ * ({@link MAGLEVT_EXIT}); never exits the process. Usage and configuration errors are written to
+ * `io.stderr`, not thrown.
+ *
+ * @param argv - The arguments after the program name.
+ * @internal
  */
 export async function runMaglevt(argv: readonly string[], io: MaglevtIo): Promise<number> {
   let opts: MaglevtOptions;

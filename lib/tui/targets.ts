@@ -1,20 +1,32 @@
 import { basename } from 'node:path';
 import type { Config, FrontendConfig, FrontendProtocol, HealthCheckConfig } from '../config/types.js';
 
-/** How a VIP is probed. */
+/**
+ * How a VIP is probed: an HTTP or HTTPS request, or a TCP connect.
+ *
+ * @beta
+ */
 export type ProbeKind = 'http' | 'https' | 'tcp';
 
 /** Ports that are HTTPS and HTTP whatever the health checks say. */
 export const HTTPS_PORTS: ReadonlySet<number> = new Set([443, 8443]);
 export const HTTP_PORTS: ReadonlySet<number> = new Set([80, 8080]);
 
-/** One row of maglevt: a VIP from a configuration file, and how (or why not) it is probed. */
+/**
+ * One row of maglevt: a VIP from a configuration file, and how (or why not) it is probed.
+ *
+ * @beta
+ */
 export interface VipTarget {
   /** The row's label: the frontend name, qualified by its file when two files reuse a name. */
   readonly name: string;
+  /** The frontend's name in its configuration. */
   readonly frontend: string;
+  /** The configuration file the VIP was first found in, as given. */
   readonly file: string;
+  /** The VIP address, canonical text. */
   readonly address: string;
+  /** The frontend's protocol: tcp, udp or any. */
   readonly protocol: FrontendProtocol;
   /** The port probed: the frontend's, or for protocol any the one its health checks use; 0 if none. */
   readonly port: number;
@@ -24,8 +36,15 @@ export interface VipTarget {
   readonly reason: string;
 }
 
+/**
+ * A parsed configuration and the file it came from, as {@link vipTargets} takes them.
+ *
+ * @beta
+ */
 export interface LoadedConfig {
+  /** The file's path, as given; it labels rows when two files reuse a frontend name. */
   readonly file: string;
+  /** The parsed configuration. */
   readonly config: Config;
 }
 
@@ -86,6 +105,12 @@ function fileLabel(file: string): string {
  * Every VIP of the configurations, in file order then config order. The same VIP (address,
  * protocol and port) in several files is one row, named after its first appearance. The filter
  * keeps a VIP when it matches the frontend name, the row's label or the address.
+ *
+ * How each is probed: udp is not; tcp on 443/8443 is HTTPS, on 80/8080 HTTP, on another port
+ * HTTP(S) when a backend's health check of that type uses the same port, else a TCP connect;
+ * protocol any takes the port and kind of the first backend health check that has a port.
+ *
+ * @beta
  */
 export function vipTargets(configs: readonly LoadedConfig[], filter: RegExp | null = null): VipTarget[] {
   const byKey = new Map<string, VipTarget>();

@@ -17,10 +17,16 @@ const UNIT_MS: Readonly<Record<string, number>> = {
 
 const PART = /^(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/;
 
-/** Thrown by {@link parseDuration}; the message says what is wrong with the text. */
+/**
+ * Thrown by {@link parseDuration}; the message says what is wrong with the text.
+ *
+ * @public
+ */
 export class DurationParseError extends Error {
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'DurationParseError';
   constructor(
+    /** The text that did not parse, as given. */
     readonly text: string,
     reason: string,
   ) {
@@ -28,7 +34,14 @@ export class DurationParseError extends Error {
   }
 }
 
-/** Parses a Go-style duration into milliseconds. "0" alone is accepted, as in Go. */
+/**
+ * Parses a Go-style duration ("300ms", "1.5s", "2m30s", optionally signed) into milliseconds.
+ * "0" alone is accepted, as in Go; any other number needs a unit.
+ *
+ * @returns Milliseconds; fractions are kept ("1500us" is 1.5).
+ * @throws {@link DurationParseError} when the text is empty, lacks a unit or has an unknown one.
+ * @public
+ */
 export function parseDuration(text: string): number {
   let rest = text.trim();
   if (rest === '') throw new DurationParseError(text, 'empty');
@@ -56,7 +69,12 @@ export function parseDuration(text: string): number {
   return sign * total;
 }
 
-/** Formats milliseconds the way Go prints a time.Duration ("1m30s", "500ms", "0s"). */
+/**
+ * Formats milliseconds the way Go prints a time.Duration ("1m30s", "500ms", "0s"); the
+ * inverse of {@link parseDuration}.
+ *
+ * @public
+ */
 export function formatDuration(ms: number): string {
   if (ms === 0) return '0s';
   const neg = ms < 0;

@@ -4,10 +4,17 @@ import { type Logger, silentLogger } from '../model/log.js';
 import { VppLbClient } from './lb-client.js';
 import { StatsSegmentReader } from './stats/reader.js';
 
-/** What maglevd knows about the VPP it is connected to. */
+/**
+ * What maglevd knows about the VPP it is connected to.
+ *
+ * @public
+ */
 export interface VppInfo {
+  /** VPP's version string (show_version), e.g. "26.10-release". */
   readonly version: string;
+  /** When VPP was built, as VPP prints it. */
   readonly buildDate: string;
+  /** The directory VPP was built in, as VPP reports it. */
   readonly buildDirectory: string;
   /** VPP's process id (control_ping_reply.vpe_pid). */
   readonly pid: number;
@@ -17,7 +24,12 @@ export interface VppInfo {
   readonly connectedSince: number;
 }
 
-/** The messages maglevd needs: a VPP without them cannot be driven, and is named precisely. */
+/**
+ * The VPP API messages VppClient needs: a VPP that lacks one is refused at connect with
+ * {@link VppMissingMessagesError} naming it.
+ *
+ * @public
+ */
 export const REQUIRED_MESSAGES: readonly string[] = [
   'control_ping',
   'show_version',
@@ -32,35 +44,70 @@ export const REQUIRED_MESSAGES: readonly string[] = [
   'lb_flush_vip',
 ];
 
+/**
+ * The VPP connected to lacks messages maglevd needs (an old VPP, or the lb plugin not loaded).
+ * VppClient logs it as `vpp-connect-error` and retries.
+ *
+ * @public
+ */
 export class VppMissingMessagesError extends Error {
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'VppMissingMessagesError';
-  constructor(readonly missing: readonly string[]) {
+  constructor(
+    /** The names of the missing messages, e.g. "lb_as_v2_dump". */
+    readonly missing: readonly string[],
+  ) {
     super(`VPP lacks ${missing.join(', ')} (the lb plugin of VPP 26.10 or newer is needed)`);
   }
 }
 
+/**
+ * The events of {@link VppClient}, as `EventEmitter` listener arguments.
+ *
+ * @public
+ */
 export interface VppClientEvents {
+  /** A session is up: every required message exists and VPP's info was read. */
   connected: [VppInfo];
+  /** An established session ended: VPP went away, a liveness ping failed, or close() was called ("closed"). */
   disconnected: [{ reason: string }];
 }
 
+/**
+ * Options of {@link VppClient}.
+ *
+ * @public
+ */
 export interface VppClientOptions {
+  /** VPP's API socket, e.g. "/run/vpp/api.sock". */
   readonly socketPath: string;
-  /** The stats socket; "" for none. */
+  /** The stats socket, e.g. "/run/vpp/stats.sock"; "" or absent for none. */
   readonly statsSocketPath?: string;
+  /** The client name VPP records for the session; default "vpp-maglev". */
   readonly clientName?: string;
+  /** Where `vpp-connect`, `vpp-disconnect` and the debug wire trail go; default silent. */
   readonly logger?: Logger;
-  /** First reconnect delay; doubles up to maxReconnectMs. Default 5 s. */
+  /** First reconnect delay in milliseconds; doubles after each failure up to maxReconnectMs. Default 5000. */
   readonly reconnectMs?: number;
+  /** Longest reconnect delay in milliseconds. Default 30000. */
   readonly maxReconnectMs?: number;
-  /** Liveness control_ping period; default 10 s. */
+  /** Liveness control_ping period in milliseconds; default 10000. */
   readonly pingMs?: number;
+  /** How long one API request waits for its reply, in milliseconds; default 10000. */
   readonly requestTimeoutMs?: number;
-  /** Counts every API message (maglev_vpp_api_total). */
+  /**
+   * Called for every API message sent or received (maglevd counts them in maglev_vpp_api_total);
+   * `ok` is false for a failed send or an error reply.
+   */
   readonly onApi?: (msg: string, direction: 'send' | 'recv', ok: boolean) => void;
 }
 
-/** JSON-safe form of a decoded message for the debug trail. */
+/**
+ * JSON-safe form of a decoded message for the debug trail: bigints become decimal strings,
+ * byte arrays hex strings, recursively.
+ *
+ * @internal
+ */
 export function jsonSafe(v: unknown): unknown {
   if (typeof v === 'bigint') return v.toString();
   if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
@@ -100,8 +147,20 @@ export function vppApiLogFields(ev: VppTraceEvent): Record<string, unknown> {
  * The session with VPP: connects, checks that every message maglevd needs exists, reads VPP's
  * version, pid and boot time, pings every 10 s, and on any failure tears down, logs
  * `vpp-disconnect` and reconnects with backoff. The stats segment is opened with it.
+ *
+ * @example
+ * ```ts
+ * const vpp = new VppClient({ socketPath: '/run/vpp/api.sock' });
+ * vpp.on('connected', async () => console.log(await vpp.lb.getState()));
+ * vpp.start();
+ * ```
+ * @public
  */
 export class VppClient extends EventEmitter<VppClientEvents> {
+  /**
+   * The lb operations over the current session. Its calls reject with {@link VppNotConnected}
+   * while there is none.
+   */
   readonly lb: VppLbClient;
   readonly #opts: VppClientOptions;
   readonly #logger: Logger;
@@ -135,13 +194,20 @@ export class VppClient extends EventEmitter<VppClientEvents> {
     return this.#info ? this.#stats : null;
   }
 
-  /** Starts connecting, and keeps reconnecting until close(). */
+  /**
+   * Starts connecting, and keeps reconnecting until close(); a second call does nothing.
+   * Failures are logged (`vpp-connect-error`), never thrown.
+   */
   start(): void {
     if (this.#running) return;
     this.#running = true;
     this.#schedule(0);
   }
 
+  /**
+   * Ends the session and stops reconnecting; a handshake in progress is abandoned. Resolves
+   * once the sockets and timers are gone. The client cannot be started again.
+   */
   async close(): Promise<void> {
     this.#closed = true;
     // A handshake in progress (VPP hung, or slow to answer) is abandoned, not waited for.
@@ -303,8 +369,13 @@ export class VppClient extends EventEmitter<VppClientEvents> {
   }
 }
 
-/** An lb call while VPP is not connected. */
+/**
+ * An lb call through {@link VppClient.lb} while VPP is not connected; nothing was sent.
+ *
+ * @public
+ */
 export class VppNotConnected extends Error {
+  /** "VppNotConnectedError", for logs and for matching without `instanceof`. */
   override readonly name = 'VppNotConnectedError';
   constructor() {
     super('VPP is not connected');

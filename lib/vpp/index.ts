@@ -19,8 +19,44 @@ export {
   VppInvalidArgumentError,
   VppLbClient,
 } from './lb-client.js';
-export { parseShowLbVipsVerbose, type ShowLbVip, ShowLbVipsParseError } from './show-lb-vips.js';
-export { readLbVipCounters, StatsSegmentReader } from './stats/index.js';
+export {
+  type ParseShowLbVipsOptions,
+  parseShowLbVipsVerbose,
+  type ShowLbVip,
+  type ShowLbVipAs,
+  ShowLbVipsParseError,
+} from './show-lb-vips.js';
+export {
+  type CombinedCounter,
+  type CombinedStatsEntry,
+  type CounterSums,
+  type GaugeStatsEntry,
+  type HistogramStatsEntry,
+  LB_VIP_COUNTER_NAMES,
+  type LbCountersQuery,
+  type LbCountersSnapshot,
+  type LbVipCounterKind,
+  type LbVipCounters,
+  type NameVectorStatsEntry,
+  readLbVipCounters,
+  type ScalarStatsEntry,
+  type SegmentSource,
+  type SimpleStatsEntry,
+  StatsAddonMissingError,
+  type StatsEntry,
+  type StatsEntryBase,
+  StatsSegmentBusyError,
+  StatsSegmentClosedError,
+  StatsSegmentError,
+  StatsSegmentLayoutError,
+  StatsSegmentReader,
+  type StatsSegmentReaderOptions,
+  StatsSegmentVersionError,
+  type StatsSegmentView,
+  StatsSocketError,
+  type SymlinkStatsEntry,
+  type UnsupportedStatsEntry,
+} from './stats/index.js';
 export {
   type LbAs,
   type LbConf,

@@ -23,11 +23,19 @@ import {
   vipKeyString,
 } from './types.js';
 
-/** An argument VPP would accept but that crashes or corrupts it; nothing was sent. */
+/**
+ * An argument VPP would accept but that crashes or corrupts it, or that is malformed (a bad
+ * address, a port out of range); nothing was sent.
+ *
+ * @public
+ */
 export class VppInvalidArgumentError extends Error {
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'VppInvalidArgumentError';
   constructor(
+    /** The VPP message that was not sent, e.g. "lb_add_del_vip_v2". */
     readonly operation: string,
+    /** The offending argument, e.g. "new_flows_table_length" or "address". */
     readonly argument: string,
     reason: string,
   ) {
@@ -41,18 +49,40 @@ const NO_SUCH_ENTRY = -6;
 const ENCAP_CODE: Readonly<Record<LbEncap, number>> = { gre4: 0, gre6: 1, l3dsr: 2, nat4: 3, nat6: 4 };
 const ENCAP_NAME: readonly LbEncap[] = ['gre4', 'gre6', 'l3dsr', 'nat4', 'nat6'];
 
-/** VPP's `lb_vip_details.flow_table_length` is u16: only lengths up to 32768 read back. */
+/**
+ * The longest new-flow table a VIP may get, in buckets. VPP's `lb_vip_details.flow_table_length`
+ * is u16: only lengths up to 32768 read back.
+ *
+ * @public
+ */
 export const MAX_FLOW_TABLE_LENGTH = 32768;
+
+/**
+ * The new-flow table length, in buckets, {@link VppLbClient.addVip} sends when given none:
+ * VPP's documented default, which VPP does not apply on the wire itself.
+ *
+ * @public
+ */
 export const DEFAULT_FLOW_TABLE_LENGTH = 1024;
 
 function isPowerOfTwo(n: number): boolean {
   return Number.isInteger(n) && n >= 1 && (n & (n - 1)) === 0;
 }
 
+/**
+ * Options of {@link VppLbClient.addVip}.
+ *
+ * @public
+ */
 export interface AddVipOptions {
+  /** Encapsulation towards the application servers; only "gre4" and "gre6" are accepted. */
   readonly encap: LbEncap;
+  /**
+   * Hash flows on the source and destination addresses only (ports ignored), so every
+   * connection of one client to the VIP goes to one AS. Default false.
+   */
   readonly srcIpSticky?: boolean;
-  /** Power of two, 1..32768; default 1024. Always sent: VPP does not apply the .api default. */
+  /** Buckets of the new-flow table: power of two, 1..32768; default 1024. Always sent: VPP does not apply the .api default. */
   readonly flowTableLength?: number;
 }
 
@@ -60,8 +90,19 @@ export interface AddVipOptions {
  * Typed operations on VPP's lb plugin over one VPP connection. Arguments that VPP does not
  * validate and that crash or corrupt it (LB-PLUGIN.md) are refused with VppInvalidArgumentError
  * before anything is sent; VPP's refusals arrive as VppApiError with its error name.
+ *
+ * Every method rejects with whatever `conn` throws (VppClient's throws
+ * {@link VppNotConnected} while disconnected), and with the connection's errors (timeout,
+ * connection lost).
+ *
+ * @public
  */
 export class VppLbClient {
+  /**
+   * @param conn - Returns the connection to use for each call; called once per call, so a
+   *   reconnecting owner can hand out its current connection.
+   * @param opts - Request options applied to every call (timeout, abort signal).
+   */
   constructor(
     private readonly conn: () => VppConnection,
     private readonly opts: VppRequestOptions = {},
@@ -98,6 +139,7 @@ export class VppLbClient {
     return weight;
   }
 
+  /** VPP's global lb configuration (lb_conf_get). */
   async getConf(): Promise<LbConf> {
     const r = await this.conn().request('lb_conf_get', {}, this.opts);
     return {
@@ -108,6 +150,12 @@ export class VppLbClient {
     };
   }
 
+  /**
+   * Sets VPP's global lb configuration (lb_conf), every field explicitly.
+   *
+   * @throws {@link VppInvalidArgumentError} when stickyBucketsPerCore is not a power of two
+   *   up to 2^25, flowTimeout is not 1-120 seconds, or a source address does not parse.
+   */
   async setConf(conf: LbConf): Promise<void> {
     if (!isPowerOfTwo(conf.stickyBucketsPerCore) || conf.stickyBucketsPerCore > 2 ** 25) {
       throw new VppInvalidArgumentError(
@@ -143,7 +191,10 @@ export class VppLbClient {
     );
   }
 
-  /** Every active VIP (lb_vip_dump, whose filters VPP ignores). */
+  /**
+   * Every active VIP (lb_vip_dump, whose filters VPP ignores), without its ASes. A
+   * flowTableLength VPP reports as 0 (65536 overflowed its u16) reads as 65536.
+   */
   async listVips(): Promise<Array<VipKey & { encap: LbEncap; flowTableLength: number }>> {
     const rows = await this.conn().dump(
       'lb_vip_dump',
@@ -166,7 +217,7 @@ export class VppLbClient {
 
   /**
    * Every AS slot of every VIP: the unfiltered lb_as_v2_dump, because VPP's filter never
-   * matches an IPv4 VIP. Filter on the client.
+   * matches an IPv4 VIP. Filter on the client. Removed slots (flags 0) are included.
    */
   async listAses(): Promise<Array<{ vip: VipKey; as: LbAs }>> {
     const rows = await this.conn().dump(
@@ -190,6 +241,8 @@ export class VppLbClient {
    * The stats index of the FIB entry of exactly this prefix in table 0 (`ip_route_lookup`,
    * exact): the index of its packets and bytes in the stats segment's `/net/route/to`. A VIP's
    * prefix has one while the VIP exists. Null when VPP has no such entry (NO_SUCH_ENTRY).
+   *
+   * @throws {@link VppInvalidArgumentError} when `prefix` does not parse.
    */
   async routeStatsIndex(prefix: string): Promise<number | null> {
     let pfx: ReturnType<typeof prefixFromString>;
@@ -211,18 +264,28 @@ export class VppLbClient {
     }
   }
 
-  /** Runs a VPP CLI command (cli_inband) and returns its output. */
+  /**
+   * Runs a VPP CLI command (cli_inband) and returns its output, trailing NULs removed. A CLI
+   * error is part of the output, not a rejection.
+   */
   async cliInband(cmd: string): Promise<string> {
     const r = await this.conn().request('cli_inband', { cmd }, this.opts);
     return r.reply.replace(/\0+$/, '');
   }
 
-  /** `show lb vips verbose`: the only source of src_ip_sticky and of the VIP pool index. */
+  /**
+   * `show lb vips verbose`: the only source of src_ip_sticky and of the VIP pool index.
+   *
+   * @throws {@link ShowLbVipsParseError} when the output does not have the expected shape.
+   */
   async listVipIndexes(): Promise<ShowLbVip[]> {
     return parseShowLbVipsVerbose(await this.cliInband('show lb vips verbose'));
   }
 
-  /** The global conf and every VIP with all its AS slots; the reads are pipelined. */
+  /**
+   * The global conf and every VIP with all its AS slots; the reads are pipelined. When the
+   * CLI output cannot be read or parsed, srcIpSticky and index are null rather than failing.
+   */
   async getState(): Promise<LbState> {
     const [conf, vips, ases, cli] = await Promise.all([
       this.getConf(),
@@ -256,12 +319,22 @@ export class VppLbClient {
     return { conf, vips: out };
   }
 
-  /** One VIP's state, or null when VPP does not have it. */
+  /**
+   * One VIP's state, or null when VPP does not have it. Reads the whole state: VPP's dump
+   * filters cannot be trusted.
+   */
   async getVipState(key: VipKey): Promise<LbVip | null> {
     const k = vipKeyString({ ...key, protocol: key.port === 0 ? 255 : key.protocol });
     return (await this.getState()).vips.find((v) => vipKeyString(v) === k) ?? null;
   }
 
+  /**
+   * Adds a VIP (lb_add_del_vip_v2). A port of 0 makes it an all-port VIP (protocol 255).
+   *
+   * @throws {@link VppInvalidArgumentError} for a flow table length that is not a power of
+   *   two up to {@link MAX_FLOW_TABLE_LENGTH}, an encap other than gre4/gre6, or a bad
+   *   prefix, port or protocol.
+   */
   async addVip(key: VipKey, opts: AddVipOptions): Promise<void> {
     const length = opts.flowTableLength ?? DEFAULT_FLOW_TABLE_LENGTH;
     if (!isPowerOfTwo(length) || length > MAX_FLOW_TABLE_LENGTH) {
@@ -296,6 +369,13 @@ export class VppLbClient {
     );
   }
 
+  /**
+   * Deletes a VIP (lb_add_del_vip_v2); VPP answers NO_SUCH_ENTRY (-6) when it has none. Delete
+   * its ASes with flush first: VPP accepts a VIP that still has ASes but leaves their sticky
+   * flows and records lingering.
+   *
+   * @throws {@link VppInvalidArgumentError} for a bad prefix, port or protocol.
+   */
   async delVip(key: VipKey): Promise<void> {
     const v = this.#vipArgs('lb_add_del_vip_v2', key);
     await this.conn().request(
@@ -315,6 +395,12 @@ export class VppLbClient {
     );
   }
 
+  /**
+   * Adds an application server to a VIP, or revives a removed one (lb_add_del_as_v2).
+   *
+   * @param weight - 0-100.
+   * @throws {@link VppInvalidArgumentError} for a bad VIP key, address or weight.
+   */
   async addAs(key: VipKey, address: string, weight: number, flush = false): Promise<void> {
     const v = this.#vipArgs('lb_add_del_as_v2', key);
     await this.conn().request(
@@ -330,6 +416,13 @@ export class VppLbClient {
     );
   }
 
+  /**
+   * Deletes an application server from a VIP (lb_add_del_as_v2); VPP keeps the slot as
+   * removed until its garbage collection.
+   *
+   * @param flush - Also evict the AS's sticky flows; without it they run on until they expire.
+   * @throws {@link VppInvalidArgumentError} for a bad VIP key or address.
+   */
   async delAs(key: VipKey, address: string, flush: boolean): Promise<void> {
     const v = this.#vipArgs('lb_add_del_as_v2', key);
     await this.conn().request(
@@ -345,6 +438,13 @@ export class VppLbClient {
     );
   }
 
+  /**
+   * Sets an application server's weight (lb_as_set_weight).
+   *
+   * @param weight - 0-100; 0 gives the AS no new flows.
+   * @param flush - Also evict the AS's sticky flows (for a dead or disabled backend).
+   * @throws {@link VppInvalidArgumentError} for a bad VIP key, address or weight.
+   */
   async setAsWeight(key: VipKey, address: string, weight: number, flush: boolean): Promise<void> {
     const v = this.#vipArgs('lb_as_set_weight', key);
     await this.conn().request(
@@ -359,12 +459,19 @@ export class VppLbClient {
     );
   }
 
-  /** Evicts every sticky entry of the VIP (VPP answers 0 even when the VIP does not exist). */
+  /**
+   * Evicts every sticky entry of the VIP (VPP answers 0 even when the VIP does not exist).
+   *
+   * @throws {@link VppInvalidArgumentError} for a bad prefix, port or protocol.
+   */
   async flushVip(key: VipKey): Promise<void> {
     await this.conn().request('lb_flush_vip', this.#vipArgs('lb_flush_vip', key), this.opts);
   }
 
-  /** Executes one reconciler op (LbDataplane). */
+  /**
+   * Executes one reconciler op with the matching call above, so a VppLbClient serves as the
+   * reconciler's LbDataplane.
+   */
   execute(op: LbOp): Promise<void> {
     switch (op.kind) {
       case 'conf-set':

@@ -23,24 +23,37 @@
 import { isIP } from 'node:net';
 import type { LbEncap } from './types.js';
 
+/**
+ * One application server line of a VIP in `show lb vips verbose`.
+ *
+ * @public
+ */
 export interface ShowLbVipAs {
   /** Canonical text (IPv6 compressed, lower case). */
   readonly address: string;
-  /** Null on builds without AS weights. */
+  /** Weight, 0-100; null on builds without AS weights. */
   readonly weight: number | null;
+  /** New-flow table buckets pointing at the AS. */
   readonly buckets: number;
   /** Sticky-table entries pointing at the AS. */
   readonly flows: number;
+  /** Index of the AS's forwarding object (DPO) in VPP. */
   readonly dpo: number;
   /** Deleted and waiting for VPP's garbage collection. */
   readonly removed: boolean;
 }
 
+/**
+ * One VIP record of `show lb vips verbose`, removed ones included.
+ *
+ * @public
+ */
 export interface ShowLbVip {
   /** VIP pool index: the index of its stats counters. */
   readonly index: number;
   /** VPP's internal type, e.g. "ip4-gre4": VIP family and encap. */
   readonly type: string;
+  /** The encap part of `type`. */
   readonly encap: LbEncap;
   /** "address/len" as VPP prints it, host bits cleared; IPv6 in canonical text. */
   readonly prefix: string;
@@ -48,11 +61,13 @@ export interface ShowLbVip {
   readonly protocol: number;
   /** 0 for an all-port VIP. */
   readonly port: number;
+  /** Whether flows hash on addresses only, ports ignored (one AS per client). */
   readonly srcIpSticky: boolean;
   /** Deleted and waiting for VPP's garbage collection; not current configuration. */
   readonly removed: boolean;
-  /** New-flow table length. */
+  /** New-flow table length, in buckets. */
   readonly newSize: number;
+  /** The DSCP value of an L3DSR VIP; null for other encaps. */
   readonly dscp: number | null;
   /** NAT VIPs only; `port` here is as VPP prints it (byte-swapped). */
   readonly nat: {
@@ -60,23 +75,35 @@ export interface ShowLbVip {
     readonly port: number;
     readonly targetPort: number;
   } | null;
-  /** Per-VIP counters by VPP's name ("first session packet", ...). */
+  /** Per-VIP packet counters by VPP's name ("first session packet", ...). */
   readonly counters: Readonly<Record<string, number>>;
+  /** The VIP's AS lines, in VPP's order, removed ones included. */
   readonly ases: readonly ShowLbVipAs[];
 }
 
+/**
+ * Options of {@link parseShowLbVipsVerbose}.
+ *
+ * @public
+ */
 export interface ParseShowLbVipsOptions {
   /** Reject lines the parser does not recognise and AS counts that do not add up. */
   readonly strict?: boolean;
 }
 
-/** The CLI text did not have the expected shape. */
+/**
+ * The CLI text did not have the expected shape; the message names the line and what was wrong.
+ *
+ * @public
+ */
 export class ShowLbVipsParseError extends Error {
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'ShowLbVipsParseError';
   constructor(
     message: string,
     /** 1-based line number in the CLI output. */
     readonly line: number,
+    /** The offending line, as VPP printed it. */
     readonly text: string,
   ) {
     super(`show lb vips verbose, line ${line}: ${message}: ${JSON.stringify(text)}`);
@@ -272,7 +299,15 @@ function header(h: RegExpExecArray, lineNo: number, line: string): Draft {
   };
 }
 
-/** Parses `show lb vips verbose` output into one entry per VIP record, in VPP's (pool) order. */
+/**
+ * Parses `show lb vips verbose` output into one entry per VIP record, in VPP's (pool) order.
+ * Empty output (no VIPs) gives an empty list.
+ *
+ * @throws {@link ShowLbVipsParseError} for text before the first VIP header, a bad address or
+ *   prefix, an unknown VIP type, or a VIP without a new_size line; with `strict` also for
+ *   unrecognised lines and AS counts that do not add up.
+ * @public
+ */
 export function parseShowLbVipsVerbose(text: string, options: ParseShowLbVipsOptions = {}): ShowLbVip[] {
   const strict = options.strict ?? false;
   const out: ShowLbVip[] = [];

@@ -32,70 +32,139 @@ export interface DirectoryEntry {
   value: bigint;
 }
 
+/**
+ * One element of a combined counter: packets and bytes.
+ *
+ * @public
+ */
 export interface CombinedCounter {
+  /** Packet count. */
   packets: bigint;
+  /** Byte count. */
   bytes: bigint;
 }
 
-interface EntryBase {
+/**
+ * What every decoded stats entry has.
+ *
+ * @public
+ */
+export interface StatsEntryBase {
+  /** The entry's name, e.g. "/sys/boottime" or "/net/route/to". */
   name: string;
   /** Index of the entry in VPP's directory. */
   index: number;
 }
 
-/** `/sys/boottime`, `/sys/heartbeat` and the like: a 64-bit integer in the directory slot. */
-export interface ScalarStatsEntry extends EntryBase {
+/**
+ * `/sys/boottime`, `/sys/heartbeat` and the like: a 64-bit integer in the directory slot.
+ *
+ * @public
+ */
+export interface ScalarStatsEntry extends StatsEntryBase {
+  /** Discriminates the {@link StatsEntry} union. */
   kind: 'scalar';
   /** The value as a double, as VPP's own C client returns it. */
   value: number;
+  /** The slot's 64 bits, unconverted. */
   raw: bigint;
 }
 
-export interface GaugeStatsEntry extends EntryBase {
+/**
+ * A gauge: one 64-bit value VPP overwrites in place.
+ *
+ * @public
+ */
+export interface GaugeStatsEntry extends StatsEntryBase {
+  /** Discriminates the {@link StatsEntry} union. */
   kind: 'gauge';
+  /** The current value. */
   value: bigint;
 }
 
-/** Packet counters: `values[thread][index]`. */
-export interface SimpleStatsEntry extends EntryBase {
+/**
+ * Packet counters: `values[thread][index]`.
+ *
+ * @public
+ */
+export interface SimpleStatsEntry extends StatsEntryBase {
+  /** Discriminates the {@link StatsEntry} union. */
   kind: 'simple';
+  /** Per thread, one counter per index (e.g. per interface or per VIP). */
   values: bigint[][];
 }
 
-/** Packet and byte counters: `values[thread][index]`. */
-export interface CombinedStatsEntry extends EntryBase {
+/**
+ * Packet and byte counters: `values[thread][index]`.
+ *
+ * @public
+ */
+export interface CombinedStatsEntry extends StatsEntryBase {
+  /** Discriminates the {@link StatsEntry} union. */
   kind: 'combined';
+  /** Per thread, one counter pair per index (e.g. per interface or per FIB entry). */
   values: CombinedCounter[][];
 }
 
-/** A vector of strings, e.g. interface or node names; null where a slot is unset. */
-export interface NameVectorStatsEntry extends EntryBase {
+/**
+ * A vector of strings, e.g. interface or node names; null where a slot is unset.
+ *
+ * @public
+ */
+export interface NameVectorStatsEntry extends StatsEntryBase {
+  /** Discriminates the {@link StatsEntry} union. */
   kind: 'name-vector';
+  /** The names, by index. */
   values: (string | null)[];
 }
 
-/** Per-thread log2 histogram: bin i counts values in [2^(minExponent+i), 2^(minExponent+i+1)). */
-export interface HistogramStatsEntry extends EntryBase {
+/**
+ * Per-thread log2 histogram: bin i counts values in [2^(minExponent+i), 2^(minExponent+i+1)).
+ *
+ * @public
+ */
+export interface HistogramStatsEntry extends StatsEntryBase {
+  /** Discriminates the {@link StatsEntry} union. */
   kind: 'histogram-log2';
+  /** The exponent of the lowest bin. */
   minExponent: number;
+  /** Per thread, the count of each bin. */
   bins: bigint[][];
 }
 
-/** One column of another entry, e.g. `/interfaces/<name>/rx` → `/if/rx`[*][sw_if_index]. */
-export interface SymlinkStatsEntry extends EntryBase {
+/**
+ * One column of another entry, e.g. `/interfaces/<name>/rx` → `/if/rx`[*][sw_if_index].
+ *
+ * @public
+ */
+export interface SymlinkStatsEntry extends StatsEntryBase {
+  /** Discriminates the {@link StatsEntry} union. */
   kind: 'symlink';
+  /** The name of the entry linked to; "" when the link points at no entry. */
   target: string;
+  /** The column of the target the link selects. */
   vectorIndex: number;
   /** The target's counters at `vectorIndex`, per thread; null when the target is no counter. */
   column: { kind: 'simple'; values: bigint[] } | { kind: 'combined'; values: CombinedCounter[] } | null;
 }
 
-/** Entry types this reader lists but does not decode (ring buffers, unknown future types). */
-export interface UnsupportedStatsEntry extends EntryBase {
+/**
+ * Entry types this reader lists but does not decode (ring buffers, unknown future types).
+ *
+ * @public
+ */
+export interface UnsupportedStatsEntry extends StatsEntryBase {
+  /** Discriminates the {@link StatsEntry} union. */
   kind: 'unsupported';
+  /** VPP's `stat_directory_type_t` code of the entry. */
   type: number;
 }
 
+/**
+ * A decoded stats segment entry; `kind` tells the shapes apart.
+ *
+ * @public
+ */
 export type StatsEntry =
   | ScalarStatsEntry
   | GaugeStatsEntry
@@ -327,7 +396,11 @@ function readSymlink(
   return { ...base, target: fresh.name, column: null };
 }
 
-/** Per-index sums over threads of a simple or combined counter. */
+/**
+ * Per-index sums over threads of a simple or combined counter.
+ *
+ * @public
+ */
 export type CounterSums =
   | { kind: 'simple'; values: bigint[] }
   | { kind: 'combined'; values: CombinedCounter[] };

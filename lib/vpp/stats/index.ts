@@ -8,6 +8,7 @@ export type {
   ScalarStatsEntry,
   SimpleStatsEntry,
   StatsEntry,
+  StatsEntryBase,
   SymlinkStatsEntry,
   UnsupportedStatsEntry,
 } from './decode.js';

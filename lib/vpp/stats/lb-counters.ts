@@ -2,8 +2,12 @@ import type { CombinedCounter } from './decode.js';
 import type { StatsSegmentReader } from './reader.js';
 
 /**
- * The lb plugin's per-VIP counters. The plugin registers them at its first VIP with a bare
- * name (no leading slash, spaces inside), as simple counters indexed [thread][VIP pool index].
+ * The lb plugin's per-VIP counters, by the key {@link LbVipCounters} uses: packets of existing
+ * flows, first packets of new flows, packets not tracked in the sticky table, and packets
+ * dropped for want of an application server. The plugin registers them at its first VIP with a
+ * bare name (no leading slash, spaces inside), as simple counters indexed [thread][VIP pool index].
+ *
+ * @public
  */
 export const LB_VIP_COUNTER_NAMES = {
   next: 'packet from existing sessions',
@@ -12,14 +16,33 @@ export const LB_VIP_COUNTER_NAMES = {
   noServer: 'no server configured',
 } as const;
 
-/** FIB per-route counter: combined (packets, bytes), indexed [thread][FIB entry stats index]. */
+/**
+ * FIB per-route counter: combined (packets, bytes), indexed [thread][FIB entry stats index].
+ *
+ * @public
+ */
 export const ROUTE_TO_COUNTER_NAME = '/net/route/to';
 
+/**
+ * A per-VIP counter of the lb plugin: "next", "first", "untracked" or "noServer" (see
+ * {@link LB_VIP_COUNTER_NAMES}).
+ *
+ * @public
+ */
 export type LbVipCounterKind = keyof typeof LB_VIP_COUNTER_NAMES;
 
-/** One VIP's packet counters, summed over VPP's threads. */
+/**
+ * One VIP's packet counters, summed over VPP's threads.
+ *
+ * @public
+ */
 export type LbVipCounters = Record<LbVipCounterKind, bigint>;
 
+/**
+ * What {@link readLbVipCounters} reads.
+ *
+ * @public
+ */
 export interface LbCountersQuery {
   /** VIP pool indexes to report; default: every index any of the lb vectors has. */
   vipIndexes?: Iterable<number>;
@@ -30,8 +53,15 @@ export interface LbCountersQuery {
   fibIndexes?: Iterable<number>;
 }
 
+/**
+ * The result of {@link readLbVipCounters}, read in one consistent pass.
+ *
+ * @public
+ */
 export interface LbCountersSnapshot {
+  /** Counters by VIP pool index (see `LbVip.index`). */
   vips: Map<number, LbVipCounters>;
+  /** Packets and bytes routed to each asked-for FIB entry, by its stats index. */
   routes: Map<number, CombinedCounter>;
   /**
    * Counter names absent from the segment (or of an unexpected type). The four lb names are
@@ -42,7 +72,11 @@ export interface LbCountersSnapshot {
 
 const LB_KINDS = Object.keys(LB_VIP_COUNTER_NAMES) as LbVipCounterKind[];
 
-/** All names readLbVipCounters needs from the segment. */
+/**
+ * All names readLbVipCounters needs from the segment.
+ *
+ * @public
+ */
 export const LB_COUNTER_ENTRY_NAMES: readonly string[] = [
   ...Object.values(LB_VIP_COUNTER_NAMES),
   ROUTE_TO_COUNTER_NAME,
@@ -62,6 +96,10 @@ function indexList(what: string, indexes: Iterable<number> | undefined): number[
  * Reads the lb plugin's four per-VIP counters and /net/route/to in one consistent pass over
  * the segment and sums them over threads. Only the spans of the vectors that hold the asked-for
  * indexes are copied out, so a large FIB costs nothing but the routes asked for.
+ *
+ * @throws RangeError when an index is not an integer in 0..2^32-1; otherwise what
+ *   {@link StatsSegmentReader.read} throws.
+ * @public
  */
 export async function readLbVipCounters(
   reader: StatsSegmentReader,

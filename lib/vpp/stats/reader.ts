@@ -17,6 +17,11 @@ import { HEADER, StatType } from './layout.js';
 import { loadNativeAddon, toSocketError } from './native.js';
 import { FdSegmentSource, type SegmentSource } from './source.js';
 
+/**
+ * Options of {@link StatsSegmentReader}.
+ *
+ * @public
+ */
 export interface StatsSegmentReaderOptions {
   /** How long connect() waits for VPP to send the segment. Default 5000 ms. */
   connectTimeoutMs?: number;
@@ -26,7 +31,13 @@ export interface StatsSegmentReaderOptions {
   packageRoot?: string;
 }
 
-/** One consistent view of the segment, valid only inside StatsSegmentReader.read(). */
+/**
+ * One consistent view of the segment, valid only inside StatsSegmentReader.read(). Its methods
+ * throw StatsSegmentLayoutError when a pointer leads outside the segment; read() retries that
+ * while VPP is changing the segment.
+ *
+ * @public
+ */
 export interface StatsSegmentView {
   /** The entry with exactly this name, decoded; null when there is none. */
   get(name: string): StatsEntry | null;
@@ -37,6 +48,7 @@ export interface StatsSegmentView {
   /**
    * A simple or combined counter summed over threads at `indexes` (all when undefined),
    * reading only the span of each vector they cover. Null when absent or not a counter.
+   * Indexes past a thread's vector count as zero there.
    */
   sumCounters(name: string, indexes?: readonly number[]): CounterSums | null;
 }
@@ -68,7 +80,18 @@ function matches(name: string, patterns: readonly RegExp[]): boolean {
  * VPP's optimistic protocol: note the epoch, wait while a writer holds the segment, read, and
  * start over when the epoch moved meanwhile.
  *
- * One reader serves one segment at a time; connect() again after VPP restarts.
+ * One reader serves one segment at a time; connect() again after VPP restarts. Reads before
+ * connect() or after close() reject with StatsSegmentClosedError; the errors of its own are
+ * StatsSegmentError subclasses.
+ *
+ * @example
+ * ```ts
+ * const stats = new StatsSegmentReader();
+ * await stats.connect('/run/vpp/stats.sock');
+ * const { vips } = await readLbVipCounters(stats);
+ * await stats.close();
+ * ```
+ * @public
  */
 export class StatsSegmentReader {
   readonly #connectTimeoutMs: number;
@@ -85,6 +108,7 @@ export class StatsSegmentReader {
     this.#packageRoot = options.packageRoot;
   }
 
+  /** Whether a segment is open (connect(), openFd() or open() succeeded and close() was not called). */
   get connected(): boolean {
     return this.#source !== null;
   }
@@ -94,7 +118,11 @@ export class StatsSegmentReader {
     return this.#retries;
   }
 
-  /** Size of the connected segment in bytes. */
+  /**
+   * Size of the connected segment in bytes.
+   *
+   * @throws StatsSegmentClosedError when no segment is open.
+   */
   get size(): number {
     return this.#require().size;
   }
@@ -102,6 +130,11 @@ export class StatsSegmentReader {
   /**
    * Receives the segment from VPP's stats socket (`/run/vpp/stats.sock` by default in VPP) and
    * checks its layout version. Replaces a segment already open.
+   *
+   * @throws StatsAddonMissingError when the native addon is not built or does not load;
+   *   StatsSocketError when the socket cannot be reached or sends no fd (its `code` says why);
+   *   StatsSegmentVersionError for a layout this reader does not know; `signal`'s reason when
+   *   aborted.
    */
   async connect(socketPath: string, signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
@@ -118,13 +151,24 @@ export class StatsSegmentReader {
     }
   }
 
-  /** Reads the segment behind `fd` (a memfd or file); the reader owns the fd from now on. */
+  /**
+   * Reads the segment behind `fd` (a memfd or file); the reader owns the fd from now on, and
+   * closes it on close() (but not when this throws).
+   *
+   * @throws StatsSegmentLayoutError when the file is shorter than the shared header;
+   *   StatsSegmentVersionError for a layout this reader does not know.
+   */
   openFd(fd: number): void {
     const { size } = fstatSync(fd);
     this.#install(new FdSegmentSource(fd, size), fd);
   }
 
-  /** Reads a segment from any source, e.g. a Buffer built by a test. */
+  /**
+   * Reads a segment from any source, e.g. a Buffer built by a test.
+   *
+   * @throws StatsSegmentLayoutError when the source is shorter than the shared header;
+   *   StatsSegmentVersionError for a layout this reader does not know.
+   */
   open(source: SegmentSource): void {
     this.#install(source, null);
   }
@@ -141,6 +185,10 @@ export class StatsSegmentReader {
   /**
    * Runs `fn` against one consistent view of the segment and returns what it returns. `fn` may
    * run several times (once per attempt that raced a writer), so it must not have side effects.
+   *
+   * @throws StatsSegmentBusyError when VPP kept the segment busy longer than `maxBusyMs`;
+   *   StatsSegmentLayoutError when the segment is broken under a stable epoch;
+   *   StatsSegmentClosedError when no segment is open; whatever `fn` throws otherwise.
    */
   async read<T>(fn: (view: StatsSegmentView) => T, signal?: AbortSignal): Promise<T> {
     const started = performance.now();
@@ -199,7 +247,7 @@ export class StatsSegmentReader {
     }, signal);
   }
 
-  /** `/sys/boottime`: when VPP started, unix seconds; null for a VPP without that entry. */
+  /** `/sys/boottime`: when VPP started, unix seconds (fractional); null for a VPP without that entry. */
   bootTime(signal?: AbortSignal): Promise<number | null> {
     return this.#scalar('/sys/boottime', signal);
   }
@@ -214,7 +262,7 @@ export class StatsSegmentReader {
     return e?.kind === 'scalar' ? e.value : null;
   }
 
-  /** Closes the segment's fd. The reader can connect() again afterwards. */
+  /** Closes the segment's fd, if the reader owns one. The reader can connect() again afterwards. */
   async close(): Promise<void> {
     this.#closeNow();
   }

@@ -5,6 +5,8 @@ import { StatsSegmentLayoutError } from './errors.js';
  * Random read access to a stats segment. The reader never maps the segment: it copies out the
  * few bytes it needs with positioned reads, so a segment can be a memfd received from VPP, a
  * file, or a Buffer in a test.
+ *
+ * @public
  */
 export interface SegmentSource {
   /** Size of the segment in bytes. */
@@ -28,27 +30,46 @@ export function checkRange(size: number, offset: number, length: number, what: s
   }
 }
 
-/** A segment held in memory. The Buffer is shared, not copied: writes to it are seen. */
+/**
+ * A segment held in memory. The Buffer is shared, not copied: writes to it are seen.
+ *
+ * @public
+ */
 export class BufferSegmentSource implements SegmentSource {
-  constructor(readonly buffer: Buffer) {}
+  constructor(
+    /** The segment's bytes. */
+    readonly buffer: Buffer,
+  ) {}
 
+  /** Size of the segment in bytes: the Buffer's length. */
   get size(): number {
     return this.buffer.length;
   }
 
+  /** Copies `length` bytes at `offset`; throws StatsSegmentLayoutError naming `what` when out of range. */
   read(offset: number, length: number, what: string): Buffer {
     checkRange(this.buffer.length, offset, length, what);
     return Buffer.from(this.buffer.subarray(offset, offset + length));
   }
 }
 
-/** A segment behind a file descriptor (VPP's memfd), read with pread(2). Does not own the fd. */
+/**
+ * A segment behind a file descriptor (VPP's memfd), read with pread(2). Does not own the fd.
+ *
+ * @public
+ */
 export class FdSegmentSource implements SegmentSource {
   constructor(
+    /** The open file descriptor; the caller closes it. */
     readonly fd: number,
+    /** Size of the segment in bytes, as fstat(2) gave it. */
     readonly size: number,
   ) {}
 
+  /**
+   * Copies `length` bytes at `offset`; throws StatsSegmentLayoutError naming `what` when out of
+   * range or past the end of the file.
+   */
   read(offset: number, length: number, what: string): Buffer {
     checkRange(this.size, offset, length, what);
     const buf = Buffer.allocUnsafe(length);
