@@ -91,7 +91,7 @@ describe('vpp-binapi generator', () => {
   it('documents every exported symbol and member with a release tag (api-extractor counts on it)', () => {
     for (const f of readdirSync(generatedDir)) {
       const lines = readFileSync(join(generatedDir, f), 'utf8').split('\n');
-      let depth = 0;
+      let inInterface = false;
       for (const [i, line] of lines.entries()) {
         const where = `${f}:${i + 1}: ${line}`;
         if (line.startsWith('export ') && !line.startsWith('export * from')) {
@@ -99,17 +99,10 @@ describe('vpp-binapi generator', () => {
           const start = lines.lastIndexOf('/**', i);
           expect(lines.slice(start, i).join('\n'), where).toMatch(/\n \* @public\n/);
         }
-        // Members of the exported interfaces (the module literals' object members are data).
-        if (depth === 1 && /^ {2}(readonly )?\w+\??: /.test(line) && lines[0]!.startsWith('//')) {
-          const inInterface = lines
-            .slice(0, i)
-            .reverse()
-            .find((l) => l.startsWith('export '));
-          if (inInterface?.startsWith('export interface')) expect(lines[i - 1], where).toMatch(/\*\/$/);
-        }
-        if (/^export (interface|const) .*\{$/.test(line)) depth = 1;
-        if (line === '}' || line === '};' || line === '} as const;' || line === ']' || line === '];')
-          depth = 0;
+        if (inInterface && /^ {2}(readonly )?\w+\??: /.test(line))
+          expect(lines[i - 1], where).toMatch(/\*\/$/);
+        if (/^export interface .*\{$/.test(line)) inInterface = true;
+        if (line === '}') inInterface = false;
       }
     }
   });
