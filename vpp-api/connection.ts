@@ -25,35 +25,57 @@ import { VppFrameReader } from './frame.js';
 import type { VppMessageInputTypes, VppMessageTypes, VppServiceTypes } from './generated/index.js';
 import type { ControlPingReply, SockclntCreateReply } from './generated/memclnt.js';
 
-/** Where a root VPP listens by default (`socksvr { default }`). */
+/**
+ * Where a root VPP listens by default (`socksvr { default }`).
+ *
+ * @public
+ */
 export const DEFAULT_VPP_API_SOCKET = '/run/vpp/api.sock';
 
 /** Fixed bootstrap ids: the message table arrives only in the reply to message 15. */
 const SOCKCLNT_CREATE_ID = 15;
 const SOCKCLNT_CREATE_REPLY_ID = 16;
 
-/** Requests answered by a single reply. */
+/**
+ * Requests answered by a single reply: what {@link VppConnection.request} takes.
+ *
+ * @public
+ */
 export type VppRequestName = Extract<
   {
     [K in keyof VppServiceTypes]: VppServiceTypes[K]['stream'] extends false ? K : never;
   }[keyof VppServiceTypes],
   keyof VppMessageTypes
 >;
-/** Old-style dumps: a stream of details ended by the client's control_ping. */
+/**
+ * Old-style dumps: a stream of details ended by the client's control_ping; what
+ * {@link VppConnection.dump} takes.
+ *
+ * @public
+ */
 export type VppDumpName = Extract<
   {
     [K in keyof VppServiceTypes]: VppServiceTypes[K]['stream'] extends true ? K : never;
   }[keyof VppServiceTypes],
   keyof VppMessageTypes
 >;
-/** The reply of a request, or the details message of a dump. */
+/**
+ * The reply of a request, or the details message of a dump.
+ *
+ * @public
+ */
 export type VppReplyOf<N extends keyof VppServiceTypes> = VppMessageTypes[Extract<
   VppServiceTypes[N]['reply'],
   keyof VppMessageTypes
 >];
 
+/**
+ * Options of a {@link VppConnection}. Every timeout is in milliseconds.
+ *
+ * @public
+ */
 export interface VppConnectionOptions {
-  /** Default /run/vpp/api.sock. */
+  /** The unix socket of VPP's binary API. Default /run/vpp/api.sock. */
   readonly socketPath?: string;
   /** Shown by VPP's `show api clients`; at most 63 bytes. Default `vpp-api`. */
   readonly clientName?: string;
@@ -71,12 +93,31 @@ export interface VppConnectionOptions {
   readonly trace?: (event: VppTraceEvent) => void;
 }
 
+/**
+ * Options of one request, dump or ping.
+ *
+ * @public
+ */
 export interface VppRequestOptions {
+  /**
+   * Milliseconds to wait for the answer (for a dump, the whole stream); default the
+   * connection's `requestTimeoutMs`.
+   */
   readonly timeoutMs?: number;
+  /**
+   * Aborting rejects the call with the signal's reason; an answer arriving later is traced as
+   * `unexpected`.
+   */
   readonly signal?: AbortSignal;
 }
 
+/**
+ * What `connected` reports, and what connect() resolves with.
+ *
+ * @public
+ */
 export interface VppConnectedEvent {
+  /** The socket connected to. */
   readonly socketPath: string;
   /** The handle VPP assigned (`sockclnt_create_reply.index`), sent as client_index. */
   readonly clientIndex: number;
@@ -84,14 +125,33 @@ export interface VppConnectedEvent {
   readonly messageCount: number;
 }
 
+/**
+ * What `disconnected` reports.
+ *
+ * @public
+ */
 export interface VppDisconnectedEvent {
-  /** `closed`: close() was called; `eof`: VPP closed the socket; `error`: socket error; `protocol`: the stream lost sync. */
+  /**
+   * `closed`: close() was called; `eof`: VPP closed the socket; `error`: socket error;
+   * `protocol`: the stream lost sync.
+   */
   readonly reason: VppDisconnectReason;
+  /** The socket or framing error, for `error` and `protocol`. */
   readonly error?: Error;
 }
 
+/**
+ * The events a {@link VppConnection} emits.
+ *
+ * @public
+ */
 export interface VppConnectionEvents {
+  /** The handshake completed; emitted once, before connect() resolves. */
   connected: [VppConnectedEvent];
+  /**
+   * The connection ended after being connected, for whatever reason; emitted once. Pending calls
+   * have failed with {@link VppDisconnectedError} by then.
+   */
   disconnected: [VppDisconnectedEvent];
 }
 
@@ -99,20 +159,30 @@ export interface VppConnectionEvents {
  * What happened to a message: `ok`; `error` for a reply with nonzero retval; `unexpected` for a
  * message no request is waiting for (unknown id or context, or a late reply after a timeout);
  * `malformed` when it does not decode.
+ *
+ * @public
  */
 export type VppTraceResult = 'ok' | 'error' | 'unexpected' | 'malformed';
 
-/** One message sent or received. */
+/**
+ * One message sent or received, as the `trace` option sees it.
+ *
+ * @public
+ */
 export interface VppTraceEvent {
+  /** `send` for a message this client wrote, `recv` for one VPP sent. */
   readonly direction: 'send' | 'recv';
   /** The message name, or `#<id>` for an id this client has no definition for. */
   readonly name: string;
+  /** The `_vl_msg_id` on the wire (VPP's id for the message). */
   readonly msgId: number;
+  /** The `context` header, which pairs answers with requests; undefined when the message has none. */
   readonly context: number | undefined;
   /** The decoded message (content fields). For sends it is decoded from the bytes sent, on first access. */
   readonly message: unknown;
   /** A reply's retval; undefined for messages without one. */
   readonly retval: number | undefined;
+  /** What became of the message. */
   readonly result: VppTraceResult;
   /**
    * Part of a dump: the dump request and the control_ping that follows it, each details
@@ -153,7 +223,11 @@ class TraceEvent implements VppTraceEvent {
   }
 }
 
-/** The context after `c`: counts up from 1, wraps past 0xffffffff, never 0 (0 marks events). */
+/**
+ * The context after `c`: counts up from 1, wraps past 0xffffffff, never 0 (0 marks events).
+ *
+ * @public
+ */
 export function nextVppContext(c: number): number {
   return c >= 0xffffffff || c < 1 ? 1 : c + 1;
 }
@@ -176,11 +250,24 @@ class PendingCall {
   }
 }
 
-/** Lifecycle of a connection: single-use, it ends in `closed`. */
+/**
+ * Lifecycle of a connection: single-use, it ends in `closed`.
+ *
+ * @public
+ */
 export type VppConnectionState = 'idle' | 'connecting' | 'connected' | 'closing' | 'closed';
 
+/**
+ * One client connection to VPP's binary API socket: handshake, pipelined requests matched by
+ * context, dumps ended by `control_ping`, timeouts, a trace hook, and `sockclnt_delete` on close.
+ * Single-use: after `disconnected`, make a new one (reconnecting with backoff is the caller's job).
+ *
+ * @public
+ */
 export class VppConnection extends EventEmitter<VppConnectionEvents> {
+  /** The unix socket it connects to. */
   readonly socketPath: string;
+  /** The message definitions it encodes and decodes with. */
   readonly codec: VppCodec;
   private readonly clientName: string;
   private readonly connectTimeoutMs: number;
@@ -204,6 +291,7 @@ export class VppConnection extends EventEmitter<VppConnectionEvents> {
   private closed: Promise<void> | undefined;
   private socketGone: Promise<void> = Promise.resolve();
 
+  /** Sets the connection up; nothing happens on the socket until connect(). */
   constructor(options: VppConnectionOptions = {}) {
     super();
     this.socketPath = options.socketPath ?? DEFAULT_VPP_API_SOCKET;
@@ -218,6 +306,7 @@ export class VppConnection extends EventEmitter<VppConnectionEvents> {
     });
   }
 
+  /** Where in its lifecycle the connection is. */
   get state(): VppConnectionState {
     return this._state;
   }
@@ -262,7 +351,13 @@ export class VppConnection extends EventEmitter<VppConnectionEvents> {
     return undefined;
   }
 
-  /** Connects and performs the handshake. Resolves once requests can be sent. */
+  /**
+   * Connects and performs the handshake. Resolves once requests can be sent.
+   *
+   * @param signal - aborting rejects with the signal's reason and closes the socket
+   * @throws {@link VppConnectError} when the socket cannot be opened, the handshake fails or
+   *   times out (`connectTimeoutMs`), or connect() was already called
+   */
   async connect(signal?: AbortSignal): Promise<VppConnectedEvent> {
     if (this._state !== 'idle')
       throw new VppConnectError(this.socketPath, `connect() on a connection that is ${this._state}`);
@@ -371,7 +466,15 @@ export class VppConnection extends EventEmitter<VppConnectionEvents> {
     this.pingReplyId = this.nameToId.get('control_ping_reply') ?? -1;
   }
 
-  /** Sends a request and resolves with its reply; a nonzero retval rejects with VppApiError. */
+  /**
+   * Sends a request and resolves with its reply. Calls pipeline without limit.
+   *
+   * @throws {@link VppApiError} for a reply with nonzero retval;
+   *   {@link VppUnsupportedMessageError} when VPP lacks the message or its reply (nothing is
+   *   sent); {@link VppEncodeError} for a bad value (nothing is sent); {@link VppTimeoutError};
+   *   {@link VppDisconnectedError} when not connected or the connection ends first;
+   *   {@link VppProtocolError} when VPP answers with another message
+   */
   request<N extends VppRequestName>(
     name: N,
     msg: VppMessageInputTypes[N],
@@ -380,7 +483,13 @@ export class VppConnection extends EventEmitter<VppConnectionEvents> {
     return this.call(name, msg, options, false) as Promise<VppReplyOf<N>>;
   }
 
-  /** Sends a dump and a control_ping behind it; resolves with every details message before the ping's reply. */
+  /**
+   * Sends a dump and a control_ping behind it; resolves with every details message before the
+   * ping's reply, in the order they came.
+   *
+   * @throws as {@link VppConnection.request}; a nonzero retval of the ping's reply is a
+   *   {@link VppApiError} for `<name> (control_ping)`
+   */
   dump<N extends VppDumpName>(
     name: N,
     msg: VppMessageInputTypes[N],
@@ -389,7 +498,12 @@ export class VppConnection extends EventEmitter<VppConnectionEvents> {
     return this.call(name, msg, options, true) as Promise<VppReplyOf<N>[]>;
   }
 
-  /** Liveness check: a control_ping round trip (default timeout 5 s). */
+  /**
+   * Liveness check: a control_ping round trip (default timeout 5 s). VPP sends socket clients no
+   * keepalives, so this is how a dead VPP is noticed.
+   *
+   * @throws as {@link VppConnection.request}
+   */
   ping(options?: VppRequestOptions): Promise<ControlPingReply> {
     return this.request('control_ping', {}, { timeoutMs: 5000, ...options });
   }

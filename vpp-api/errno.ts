@@ -1,6 +1,8 @@
 /**
  * VPP's vnet_api_error codes: retval number and name (the C constant is VNET_API_ERROR_<name>).
  * Names and numbers as VPP lists them in src/vnet/error.h (master b575ec2c56d7, August 2026).
+ *
+ * @public
  */
 export const VNET_API_ERRORS: ReadonlyMap<number, string> = new Map<number, string>([
   [-1, 'UNSPECIFIED'],
@@ -148,7 +150,12 @@ export const VNET_API_ERRORS: ReadonlyMap<number, string> = new Map<number, stri
   [-171, 'INVALID_PREFIX_LENGTH'],
 ]);
 
-/** The VPP error name for a retval (`NO_SUCH_ENTRY` for -6), or `UNKNOWN_<retval>` when the table lacks it. */
+/**
+ * The VPP error name for a retval (`NO_SUCH_ENTRY` for -6), or `UNKNOWN_<retval>` when the table
+ * lacks it.
+ *
+ * @public
+ */
 export function vnetApiErrorName(retval: number): string {
   return VNET_API_ERRORS.get(retval) ?? `UNKNOWN_${retval}`;
 }

@@ -5,10 +5,20 @@
 import { FRAME_HEADER_BYTES } from './codec/codec.js';
 import { VppDecodeError } from './errors.js';
 
-/** A sanity cap on frame length: far above any real message, low enough to catch a stream out of sync. */
+/**
+ * A sanity cap on frame length, in bytes (64 MiB): far above any real message, low enough to
+ * catch a stream out of sync.
+ *
+ * @public
+ */
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
 
-/** Writes a frame header for a payload of `payloadLength` bytes at `offset`. */
+/**
+ * Writes a frame header for a payload of `payloadLength` bytes at `offset`: zeros, and
+ * `data_len` big-endian. The 16 bytes must fit in `buf`.
+ *
+ * @public
+ */
 export function writeFrameHeader(buf: Uint8Array, offset: number, payloadLength: number): void {
   buf.fill(0, offset, offset + FRAME_HEADER_BYTES);
   buf[offset + 8] = payloadLength >>> 24;
@@ -17,7 +27,11 @@ export function writeFrameHeader(buf: Uint8Array, offset: number, payloadLength:
   buf[offset + 11] = payloadLength;
 }
 
-/** Wraps a payload in a frame. */
+/**
+ * Wraps a payload in a frame: a new buffer with the 16-byte header, then a copy of the payload.
+ *
+ * @public
+ */
 export function framePayload(payload: Uint8Array): Buffer {
   const b = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.length);
   writeFrameHeader(b, 0, payload.length);
@@ -25,6 +39,11 @@ export function framePayload(payload: Uint8Array): Buffer {
   return b;
 }
 
+/**
+ * Options of {@link VppFrameReader}.
+ *
+ * @public
+ */
 export interface VppFrameReaderOptions {
   /** Largest accepted payload; a longer `data_len` fails the stream. Default 64 MiB. */
   readonly maxFrameBytes?: number;
@@ -34,6 +53,8 @@ export interface VppFrameReaderOptions {
  * Cuts a byte stream into frame payloads. Bytes may arrive split or merged in any way. Payloads
  * handed to `onFrame` are views into the received chunks, valid only during the call. The
  * header's first 12 bytes other than `data_len` are ignored: VPP puts a pointer there.
+ *
+ * @public
  */
 export class VppFrameReader {
   private readonly maxFrameBytes: number;
@@ -43,6 +64,12 @@ export class VppFrameReader {
   private need = -1;
   private failure: VppDecodeError | undefined;
 
+  /**
+   * A reader for one byte stream (one per connection).
+   *
+   * @param onFrame - called with each complete payload, in order, synchronously from push();
+   *   an exception it throws propagates out of push()
+   */
   constructor(
     private readonly onFrame: (payload: Buffer) => void,
     options: VppFrameReaderOptions = {},

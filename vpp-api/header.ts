@@ -5,6 +5,8 @@ import type { ApiFieldDefinition } from './definitions.js';
  * then either `client_index` followed by `context` (requests, and `sockclnt_create_reply`), or
  * `context` alone (replies, details). A `client_index` further in, as in `control_ping_reply`,
  * is content. The connection fills the header in; message objects never carry it.
+ *
+ * @beta
  */
 export interface MessageHeaderLayout {
   /** Payload offset of `client_index`, or -1. */
@@ -17,6 +19,12 @@ export interface MessageHeaderLayout {
   readonly headerBytes: number;
 }
 
+/**
+ * The header layout of a message from its fields (all of them, `_vl_msg_id` first); see
+ * {@link MessageHeaderLayout}.
+ *
+ * @beta
+ */
 export function messageHeaderLayout(fields: readonly ApiFieldDefinition[]): MessageHeaderLayout {
   const isU32 = (f: ApiFieldDefinition | undefined, name: string): boolean =>
     f !== undefined && f.name === name && f.type === 'u32' && f.length === undefined;

@@ -5,14 +5,30 @@
  */
 import type { Address, Prefix } from './generated/ip_types.js';
 
-/** `address_family` values. */
+/**
+ * `address_family` value of an IPv4 `address` (`AddressFamily.ADDRESS_IP4`).
+ *
+ * @public
+ */
 export const ADDRESS_IP4 = 0;
+/**
+ * `address_family` value of an IPv6 `address` (`AddressFamily.ADDRESS_IP6`).
+ *
+ * @public
+ */
 export const ADDRESS_IP6 = 1;
 
-/** Text that is not an IP address or prefix, or an address that cannot be printed. */
+/**
+ * Text that is not an IP address or prefix, or an address that cannot be printed.
+ *
+ * @public
+ */
 export class VppAddressError extends Error {
+  /** The message text is the JSON-quoted input, then the detail. */
   constructor(
+    /** The text refused; for bytes or a family that cannot be printed, a description of them. */
     readonly input: string,
+    /** What is wrong, e.g. `an IPv4 address has 4 dotted parts`. */
     readonly detail: string,
   ) {
     super(`${JSON.stringify(input)}: ${detail}`);
@@ -33,14 +49,25 @@ function parseIp4Into(s: string, out: Uint8Array, at: number, input: string): vo
   }
 }
 
-/** `192.0.2.1` → its 4 bytes. */
+/**
+ * `192.0.2.1` → its 4 bytes (the `ip4_address` form, as in `lb_conf`). Leading zeros in a part
+ * are refused (some parsers read them as octal).
+ *
+ * @throws {@link VppAddressError} for anything but a dotted quad
+ * @public
+ */
 export function ip4FromString(s: string): Uint8Array {
   const out = new Uint8Array(4);
   parseIp4Into(s, out, 0, s);
   return out;
 }
 
-/** `2001:db8::1` (or `::ffff:192.0.2.1`) → its 16 bytes. */
+/**
+ * `2001:db8::1` (or `::ffff:192.0.2.1`) → its 16 bytes (the `ip6_address` form).
+ *
+ * @throws {@link VppAddressError} for anything but IPv6 text; zone ids (`%eth0`) are refused
+ * @public
+ */
 export function ip6FromString(s: string): Uint8Array {
   if (s.includes('%')) throw new VppAddressError(s, 'zone ids are not supported');
   const lastColon = s.lastIndexOf(':');
@@ -74,13 +101,24 @@ export function ip6FromString(s: string): Uint8Array {
   return out;
 }
 
-/** 4 bytes → `192.0.2.1`. */
+/**
+ * 4 bytes → `192.0.2.1`. Bytes beyond the fourth are ignored.
+ *
+ * @throws {@link VppAddressError} for fewer than 4 bytes
+ * @public
+ */
 export function ip4ToString(b: Uint8Array): string {
   if (b.length < 4) throw new VppAddressError(`Uint8Array(${b.length})`, 'an IPv4 address needs 4 bytes');
   return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
 }
 
-/** 16 bytes → RFC 5952 text. */
+/**
+ * 16 bytes → RFC 5952 text: lower case, the longest run of zero groups as `::`, IPv4-mapped
+ * addresses as `::ffff:a.b.c.d`.
+ *
+ * @throws {@link VppAddressError} for fewer than 16 bytes
+ * @public
+ */
 export function ip6ToString(b: Uint8Array): string {
   if (b.length < 16) throw new VppAddressError(`Uint8Array(${b.length})`, 'an IPv6 address needs 16 bytes');
   const g: number[] = [];
@@ -109,7 +147,13 @@ export function ip6ToString(b: Uint8Array): string {
   return `${hex(g.slice(0, bestAt))}::${hex(g.slice(bestAt + bestLen))}`;
 }
 
-/** `192.0.2.1` or `2001:db8::1` → vl_api_address_t. */
+/**
+ * `192.0.2.1` or `2001:db8::1` → vl_api_address_t: `af` and the 16-byte union, an IPv4 address
+ * in its first 4 bytes.
+ *
+ * @throws {@link VppAddressError} for text that is not an IP address
+ * @public
+ */
 export function addressFromString(s: string): Address {
   const un = new Uint8Array(16);
   if (s.includes(':')) {
@@ -120,7 +164,12 @@ export function addressFromString(s: string): Address {
   return { af: ADDRESS_IP4, un };
 }
 
-/** vl_api_address_t → canonical text. */
+/**
+ * vl_api_address_t → canonical text (dotted quad, or RFC 5952).
+ *
+ * @throws {@link VppAddressError} for an `af` other than IPv4 or IPv6, or a union too short
+ * @public
+ */
 export function addressToString(a: Address): string {
   if (a.af === ADDRESS_IP4) return ip4ToString(a.un);
   if (a.af === ADDRESS_IP6) return ip6ToString(a.un);
@@ -130,6 +179,9 @@ export function addressToString(a: Address): string {
 /**
  * `198.51.100.0/24` → vl_api_prefix_t (also address_with_prefix). Without `/len` the prefix is a
  * host (/32 or /128). Host bits are kept as given; VPP masks them off itself.
+ *
+ * @throws {@link VppAddressError} for a bad address, or a length outside 0..32 (IPv4) or 0..128
+ * @public
  */
 export function prefixFromString(s: string): Prefix {
   const slash = s.indexOf('/');
@@ -143,7 +195,12 @@ export function prefixFromString(s: string): Prefix {
   return { address, len: Number(lenText) };
 }
 
-/** vl_api_prefix_t → `address/len`. */
+/**
+ * vl_api_prefix_t → `address/len`, the address canonical.
+ *
+ * @throws {@link VppAddressError} as {@link addressToString}
+ * @public
+ */
 export function prefixToString(p: Prefix): string {
   return `${addressToString(p.address)}/${p.len}`;
 }

@@ -1,7 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Config } from './types.js';
 
-/** Names that were added, removed or changed in one section, in file order. */
+/**
+ * Names that were added, removed or changed in one section, in file order.
+ *
+ * @public
+ */
 export interface NamedDiff {
   /** In the new config's order. */
   readonly added: readonly string[];
@@ -11,7 +15,11 @@ export interface NamedDiff {
   readonly changed: readonly string[];
 }
 
-/** What a reload changes. */
+/**
+ * What a reload changes, section by section.
+ *
+ * @public
+ */
 export interface ConfigDiff {
   /** A check counts as changed when any of its fields (defaults included) changed. */
   readonly healthchecks: NamedDiff;
@@ -57,7 +65,13 @@ function diffNamed<T>(a: ReadonlyMap<string, T>, b: ReadonlyMap<string, T>): Nam
   return { added, removed, changed };
 }
 
-/** The differences between two configs, section by section. `diffConfig(c, c)` is empty. */
+/**
+ * The differences between two configs, section by section: from `a` (the running one) to `b`.
+ * `diffConfig(c, c)` is empty. Configs compare as plain data, so a Config built by hand equals a
+ * loaded one with the same content; warnings are not compared.
+ *
+ * @public
+ */
 export function diffConfig(a: Config, b: Config): ConfigDiff {
   const backends = diffNamed(a.backends, b.backends);
   const healthcheckChanged: string[] = [];

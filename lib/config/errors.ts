@@ -1,4 +1,8 @@
-/** One thing wrong with a configuration file, and where. */
+/**
+ * One thing wrong with a configuration file, and where.
+ *
+ * @public
+ */
 export interface ConfigProblem {
   /** What is wrong, in words an operator can act on. */
   readonly message: string;
@@ -15,16 +19,27 @@ export interface ConfigProblem {
 /**
  * Something the loader accepted but an operator should look at: a setting with no effect, or one
  * that works differently from what it suggests. Placed and formatted like a problem.
+ *
+ * @public
  */
 export type ConfigWarning = ConfigProblem;
 
-/** `<file>:<line>:<col>: <path>: <message>`, leaving out what a problem does not have. */
+/**
+ * `<file>:<line>:<col>: <path>: <message>`, leaving out what a problem does not have (no line and
+ * column for a whole-file problem, no path for an empty one).
+ *
+ * @public
+ */
 export function formatProblem(p: ConfigProblem): string {
   const where = p.line > 0 ? `${p.file}:${p.line}:${p.column}` : p.file;
   return p.path === '' ? `${where}: ${p.message}` : `${where}: ${p.path}: ${p.message}`;
 }
 
-/** `warning: <file>:<line>:<col>: <path>: <message>`, as `maglevd --check` prints it. */
+/**
+ * `warning: <file>:<line>:<col>: <path>: <message>`, as `maglevd --check` prints it.
+ *
+ * @public
+ */
 export function formatWarning(w: ConfigWarning): string {
   return `warning: ${formatProblem(w)}`;
 }
@@ -40,9 +55,12 @@ export function quoted(text: string, max = 60): string {
 
 /**
  * A configuration that cannot be used. The message lists every problem, one per line; path, line
- * and column are those of the first.
+ * and column are those of the first. Thrown as one of its two subclasses, which tell the stage.
+ *
+ * @public
  */
 export class ConfigError extends Error {
+  /** The class name, `ConfigError` or that of the subclass. */
   override readonly name: string = 'ConfigError';
   /** The file, as given to the loader. */
   readonly file: string;
@@ -57,6 +75,11 @@ export class ConfigError extends Error {
   /** Warnings found before the loader gave up (semantic stage only), in file order. */
   readonly warnings: readonly ConfigWarning[];
 
+  /**
+   * Builds the error from its problems; the message formats them all with {@link formatProblem}.
+   *
+   * @throws TypeError for an empty list of problems
+   */
   constructor(problems: readonly ConfigProblem[], warnings: readonly ConfigWarning[] = []) {
     if (problems.length === 0) throw new TypeError('a ConfigError needs at least one problem');
     super(problems.map(formatProblem).join('\n'));
@@ -73,15 +96,21 @@ export class ConfigError extends Error {
 /**
  * The file could not be read or is not a well-formed configuration: YAML syntax, duplicate or
  * unknown keys, wrong value types, durations that do not parse. `maglevd --check` exits 1.
+ *
+ * @public
  */
 export class ConfigParseError extends ConfigError {
+  /** Always `ConfigParseError`. */
   override readonly name = 'ConfigParseError';
 }
 
 /**
  * The file is well-formed but its content is inconsistent or not something VPP can do: unknown
  * references, values out of range, conflicting frontends. `maglevd --check` exits 2.
+ *
+ * @public
  */
 export class ConfigSemanticError extends ConfigError {
+  /** Always `ConfigSemanticError`. */
   override readonly name = 'ConfigSemanticError';
 }

@@ -16,6 +16,8 @@ import { validateStage } from './validate.js';
  * The answer to "is this configuration usable?", in the shape of the gRPC CheckConfig and
  * ReloadConfig replies: at most one of the error strings is set, each listing every problem
  * of its stage, one per line.
+ *
+ * @public
  */
 export interface CheckResult {
   /** The configuration can be used. */
@@ -31,6 +33,11 @@ export interface CheckResult {
   readonly warnings: readonly ConfigWarning[];
 }
 
+/**
+ * Options of {@link ConfigLoader.parse}.
+ *
+ * @public
+ */
 export interface ConfigParseOptions {
   /** The name problems are reported under; default "<input>". */
   readonly filename?: string;
@@ -42,11 +49,17 @@ export interface ConfigParseOptions {
  * (references, ranges, what VPP can do; a {@link ConfigSemanticError}). Each stage reports every
  * problem it finds, with file:line:column and the YAML path. The semantic stage also finds
  * warnings, which do not stop loading: the result carries them ({@link CheckedConfig}).
+ * A loader holds no state: one instance may serve any number of loads, also concurrently.
+ *
+ * @public
  */
 export class ConfigLoader {
   /**
    * Parses and validates YAML text. Text over 16 MiB or holding control characters (binary data)
    * is a parse error that does not quote it.
+   *
+   * @throws {@link ConfigParseError} for text that is not a well-formed configuration;
+   *   {@link ConfigSemanticError} for one whose content cannot be used
    */
   parse(text: string, options: ConfigParseOptions = {}): CheckedConfig {
     const file = options.filename ?? '<input>';
@@ -67,6 +80,9 @@ export class ConfigLoader {
   /**
    * Reads and parses a file. A file that cannot be read, is larger than 16 MiB, or is not text
    * (binary, compressed, not UTF-8 or UTF-16) is a {@link ConfigParseError} naming it.
+   *
+   * @param options - `signal`: aborting rejects with the signal's reason
+   * @throws {@link ConfigParseError}, {@link ConfigSemanticError} as {@link ConfigLoader.parse}
    */
   async load(path: string, options: { signal?: AbortSignal } = {}): Promise<CheckedConfig> {
     let bytes: Uint8Array;
@@ -89,7 +105,12 @@ export class ConfigLoader {
     return this.#parseChecked(path, decoded.text);
   }
 
-  /** Loads a file and reports the outcome instead of throwing; other errors still throw. */
+  /**
+   * Loads a file and reports the outcome instead of throwing a ConfigError; other errors (an
+   * abort) still throw.
+   *
+   * @param options - `signal`: aborting rejects with the signal's reason
+   */
   async check(path: string, options: { signal?: AbortSignal } = {}): Promise<CheckResult> {
     try {
       const config = await this.load(path, options);

@@ -54,7 +54,10 @@ function healthcheckYaml(hc: HealthCheckConfig): Record<string, unknown> {
 
 /**
  * Writes a Config as maglev.yaml text with every value explicit, defaults included, so that
- * loading the text gives the same Config.
+ * loading the text gives the same Config. Durations are written in Go syntax (`1m30s`); warnings
+ * are not written.
+ *
+ * @public
  */
 export function stringifyConfig(config: Config): string {
   const hcr: Record<string, unknown> = { 'transition-history': config.healthchecker.transitionHistory };

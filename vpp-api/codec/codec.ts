@@ -6,7 +6,11 @@ import { messageHeaderLayout } from '../header.js';
 import { type CompiledType, compileStruct, Reader } from './compile.js';
 import { type VppFieldNode, VppSchema, VppSchemaError } from './schema.js';
 
-/** Bytes of the socket frame header that precedes every payload. */
+/**
+ * Bytes of the socket frame header that precedes every payload.
+ *
+ * @public
+ */
 export const FRAME_HEADER_BYTES = 16;
 
 function asBuffer(p: Uint8Array): Buffer {
@@ -29,15 +33,25 @@ function checkU(message: string, field: string, v: number, max: number): void {
 /**
  * Encoder and decoder of one message, compiled from its definition. Message objects carry the
  * content fields only; `_vl_msg_id`, `client_index` and `context` are passed separately.
+ *
+ * @typeParam T - the message as decode returns it
+ * @typeParam I - the message as encode accepts it
+ * @public
  */
 export class VppMessageCodec<T = unknown, I = unknown> {
+  /** The message name, e.g. `lb_as_v2_details`. */
   readonly name: string;
   /** CRC as 8 lowercase hex digits. */
   readonly crc: string;
   /** `<name>_<crc>`, the key of VPP's message table. */
   readonly nameCrc: string;
+  /** The definition it was compiled from. */
   readonly definition: ApiMessageDefinition;
-  /** The content fields (header excluded), resolved. */
+  /**
+   * The content fields (header excluded), resolved.
+   *
+   * @beta
+   */
   readonly fields: readonly VppFieldNode[];
   /** Payload offset of the `client_index` header field, or -1. */
   readonly clientIndexOffset: number;
@@ -53,6 +67,13 @@ export class VppMessageCodec<T = unknown, I = unknown> {
   readonly minSize: number;
   private readonly body: CompiledType;
 
+  /**
+   * Compiles the codec. `VppCodec.message()` does this once per message and caches it.
+   *
+   * @throws {@link VppSchemaError} when the definition names a type the schema lacks, or is
+   *   otherwise unusable
+   * @beta
+   */
   constructor(definition: ApiMessageDefinition, schema: VppSchema) {
     this.definition = definition;
     this.name = definition.name;
@@ -71,7 +92,12 @@ export class VppMessageCodec<T = unknown, I = unknown> {
 
   /**
    * Encodes `msg` as a complete socket frame (16-byte header, then the payload). Omitted fields
-   * take their `[default=]` or zero. Throws VppEncodeError naming the field for a bad value.
+   * take their `[default=]` or zero.
+   *
+   * @param msgId - the `_vl_msg_id` (the id of this message in the peer's table), 0..65535
+   * @param context - the `context` header value, 0..2^32-1; ignored for a message without one
+   * @param clientIndex - the `client_index` header value; ignored for a message without one
+   * @throws {@link VppEncodeError} naming the field for a bad value
    */
   encodeFrame(msg: I, msgId: number, context = 0, clientIndex = 0): Buffer {
     checkU(this.name, '_vl_msg_id', msgId, 0xffff);
@@ -91,14 +117,19 @@ export class VppMessageCodec<T = unknown, I = unknown> {
     return b;
   }
 
-  /** Encodes just the payload (no frame header). */
+  /**
+   * Encodes just the payload (no frame header); parameters and errors as {@link VppMessageCodec.encodeFrame}.
+   */
   encodePayload(msg: I, msgId: number, context = 0, clientIndex = 0): Buffer {
     return this.encodeFrame(msg, msgId, context, clientIndex).subarray(FRAME_HEADER_BYTES);
   }
 
   /**
    * Decodes a payload (starting with `_vl_msg_id`, which is not checked). Surplus bytes at the
-   * end are ignored, as VPP's own readers do. Throws only VppDecodeError.
+   * end are ignored, as VPP's own readers do. Every read is bounded by the payload, so untrusted
+   * bytes are safe to pass.
+   *
+   * @throws {@link VppDecodeError} (and nothing else) for bytes that do not decode
    */
   decode(payload: Uint8Array): T {
     const b = asBuffer(payload);
@@ -127,35 +158,66 @@ export class VppMessageCodec<T = unknown, I = unknown> {
   }
 }
 
-/** The `_vl_msg_id` of a payload; undefined when it has fewer than 2 bytes. */
+/**
+ * The `_vl_msg_id` of a payload; undefined when it has fewer than 2 bytes.
+ *
+ * @public
+ */
 export function readMessageId(payload: Uint8Array): number | undefined {
   return payload.length < 2 ? undefined : (payload[0]! << 8) | payload[1]!;
 }
 
-/** Header values a frame is encoded with. */
+/**
+ * Header values a frame is encoded with.
+ *
+ * @public
+ */
 export interface VppHeaderValues {
+  /** The `_vl_msg_id`: the message's id in the peer's message table. */
   readonly msgId: number;
+  /** The `context` the answer will echo; default 0. */
   readonly context?: number;
+  /** The `client_index` (requests only); default 0. */
   readonly clientIndex?: number;
 }
 
-/** One entry of VPP's message table: the id and `<name>_<crc>`. */
+/**
+ * One entry of VPP's message table: the id and `<name>_<crc>`.
+ *
+ * @public
+ */
 export interface VppMessageTableEntry {
+  /** The message id (`_vl_msg_id`), from 1. */
   readonly index: number;
+  /** `<name>_<crc>`, e.g. `control_ping_51077d14`. */
   readonly name: string;
 }
 
 /**
  * Every message of a set of modules (by default the generated ones), encodable and decodable by
  * name. Codecs are compiled on first use and cached.
+ *
+ * @public
  */
 export class VppCodec {
+  /**
+   * The resolved type tree of the modules' types.
+   *
+   * @beta
+   */
   readonly schema: VppSchema;
+  /** The modules it was built from. */
   readonly modules: readonly ApiModuleDefinition[];
   private readonly defs = new Map<string, ApiMessageDefinition>();
   private readonly services = new Map<string, ApiServiceDefinition>();
   private readonly codecs = new Map<string, VppMessageCodec>();
 
+  /**
+   * Indexes the modules' messages and services; types resolve lazily, as messages are used.
+   *
+   * @param modules - default: every generated module ({@link vppApiModules})
+   * @throws {@link VppSchemaError} when two modules define the same message
+   */
   constructor(modules: readonly ApiModuleDefinition[] = vppApiModules) {
     this.modules = modules;
     this.schema = new VppSchema(modules);
@@ -174,13 +236,24 @@ export class VppCodec {
     return [...this.defs.keys()];
   }
 
+  /** Whether the modules define a message of this name. */
   has(name: string): boolean {
     return this.defs.has(name);
   }
 
+  /**
+   * The codec of a generated message, typed from the generated maps.
+   *
+   * @throws {@link VppSchemaError} when no module defines it, or its definition is unusable
+   */
   message<N extends keyof VppMessageTypes>(
     name: N,
   ): VppMessageCodec<VppMessageTypes[N], VppMessageInputTypes[N]>;
+  /**
+   * The codec of any message of the modules, untyped (for modules other than the generated ones).
+   *
+   * @throws {@link VppSchemaError} when no module defines it, or its definition is unusable
+   */
   message(name: string): VppMessageCodec;
   message(name: string): VppMessageCodec {
     let c = this.codecs.get(name);
@@ -198,6 +271,11 @@ export class VppCodec {
     return this.services.get(request);
   }
 
+  /**
+   * Encodes a message as a complete frame; see {@link VppMessageCodec.encodeFrame}.
+   *
+   * @throws {@link VppEncodeError} naming the field for a bad value
+   */
   encodeFrame<N extends keyof VppMessageTypes>(
     name: N,
     msg: VppMessageInputTypes[N],
@@ -206,6 +284,11 @@ export class VppCodec {
     return this.message(name).encodeFrame(msg, header.msgId, header.context, header.clientIndex);
   }
 
+  /**
+   * Decodes a payload as the named message; see {@link VppMessageCodec.decode}.
+   *
+   * @throws {@link VppDecodeError} for bytes that do not decode
+   */
   decode<N extends keyof VppMessageTypes>(name: N, payload: Uint8Array): VppMessageTypes[N] {
     return this.message(name).decode(payload);
   }
@@ -222,7 +305,11 @@ export class VppCodec {
 
 let shared: VppCodec | undefined;
 
-/** The codec of the generated modules, shared (codecs compile once per process). */
+/**
+ * The codec of the generated modules, shared (codecs compile once per process).
+ *
+ * @public
+ */
 export function defaultVppCodec(): VppCodec {
   shared ??= new VppCodec();
   return shared;

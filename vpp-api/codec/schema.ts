@@ -10,6 +10,8 @@ import type {
 /**
  * A field type with names, aliases and array shapes resolved: what the codec compiles and what
  * tests walk to build arbitrary messages.
+ *
+ * @beta
  */
 export type VppTypeNode =
   /** An integer that fits a JS number (all widths up to 32 bits, enums included). */
@@ -39,15 +41,27 @@ export type VppTypeNode =
   | { readonly kind: 'vla'; readonly of: VppTypeNode; readonly count: string | null }
   | { readonly kind: 'struct'; readonly name: string; readonly fields: readonly VppFieldNode[] };
 
+/**
+ * One field of a struct or message, resolved.
+ *
+ * @beta
+ */
 export interface VppFieldNode {
+  /** The field name, as in the definitions and in message objects. */
   readonly name: string;
+  /** Its resolved type. */
   readonly type: VppTypeNode;
+  /** What encode sends when the field is omitted. */
   readonly default?: VppDefaultValue;
   /** Set on a count field: the variable-length array whose length it carries. */
   readonly countFor?: string;
 }
 
-/** Wire size when it does not depend on the value, else undefined. */
+/**
+ * Wire size in bytes when it does not depend on the value, else undefined.
+ *
+ * @beta
+ */
 export function fixedSize(t: VppTypeNode): number | undefined {
   switch (t.kind) {
     case 'int':
@@ -80,7 +94,11 @@ export function fixedSize(t: VppTypeNode): number | undefined {
   }
 }
 
-/** Smallest possible wire size, used to bound element counts read from untrusted bytes. */
+/**
+ * Smallest possible wire size in bytes, used to bound element counts read from untrusted bytes.
+ *
+ * @beta
+ */
 export function minSize(t: VppTypeNode): number {
   switch (t.kind) {
     case 'vstring':
@@ -99,9 +117,16 @@ export function minSize(t: VppTypeNode): number {
 
 export const INT_SIZE = { u8: 1, i8: 1, u16: 2, i16: 2, u32: 4, i32: 4, u64: 8, i64: 8 } as const;
 
-/** Definitions could not be resolved (unknown type, bad union, misplaced count field). */
+/**
+ * Definitions could not be resolved (unknown type, bad union, misplaced count field), or a
+ * message asked of a codec is not among them.
+ *
+ * @public
+ */
 export class VppSchemaError extends Error {
+  /** The message text is `<where>: <detail>`. */
   constructor(
+    /** Where in the definitions, e.g. `lb_add_del_as_v2.pfx` or a message name. */
     readonly where: string,
     detail: string,
   ) {
@@ -110,17 +135,27 @@ export class VppSchemaError extends Error {
   }
 }
 
-/** Resolves type names across a set of modules into VppTypeNodes, with caching. */
+/**
+ * Resolves type names across a set of modules into VppTypeNodes, with caching.
+ *
+ * @beta
+ */
 export class VppSchema {
   private readonly defs = new Map<string, ApiTypeDefinition>();
   private readonly nodes = new Map<string, VppTypeNode>();
   private readonly resolving = new Set<string>();
 
+  /** Indexes the modules' types by name; nothing is resolved until asked for. */
   constructor(modules: readonly ApiModuleDefinition[]) {
     for (const m of modules) for (const t of m.types) this.defs.set(t.name, t);
   }
 
-  /** The node of a named type (struct, union, enum or alias). */
+  /**
+   * The node of a named type (struct, union, enum or alias).
+   *
+   * @param where - names the place in errors; default the type name
+   * @throws {@link VppSchemaError} for an unknown or self-containing type
+   */
   named(name: string, where = name): VppTypeNode {
     const cached = this.nodes.get(name);
     if (cached) return cached;
@@ -160,7 +195,12 @@ export class VppSchema {
     }
   }
 
-  /** Resolves the fields of a struct or message, linking count fields to their arrays. */
+  /**
+   * Resolves the fields of a struct or message, linking count fields to their arrays.
+   *
+   * @param where - the struct or message, for errors
+   * @throws {@link VppSchemaError} for an unknown type or a misplaced count field
+   */
   fields(fields: readonly ApiFieldDefinition[], where: string): VppFieldNode[] {
     const countFor = new Map<string, string>();
     for (const f of fields) {

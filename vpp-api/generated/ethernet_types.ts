@@ -3,11 +3,25 @@
 
 import type { ApiModuleDefinition } from '../definitions.js';
 
-/** alias mac_address: u8[6] */
+/**
+ * Alias `mac_address`: u8[6] on the wire.
+ *
+ * @public
+ */
 export type MacAddress = Uint8Array;
+/**
+ * Alias `mac_address` as encode accepts it.
+ *
+ * @public
+ */
 export type MacAddressInput = MacAddress;
 
-/** Definitions of module ethernet_types, for the codec. */
+/**
+ * Definitions of module ethernet_types 1.0.0 (its own types, its messages and services), for
+ * the codec: `new VppCodec([...])` takes them.
+ *
+ * @public
+ */
 export const ethernetTypesModule: ApiModuleDefinition = {
   name: "ethernet_types",
   version: "1.0.0",

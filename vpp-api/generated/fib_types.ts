@@ -4,7 +4,11 @@
 import type { ApiModuleDefinition } from '../definitions.js';
 import type { AddressUnion } from './ip_types.js';
 
-/** type fib_mpls_label */
+/**
+ * Type `fib_mpls_label`, as decode returns it.
+ *
+ * @public
+ */
 export interface FibMplsLabel {
   /** u8 */
   readonly is_uniform: number;
@@ -15,11 +19,20 @@ export interface FibMplsLabel {
   /** u8 */
   readonly exp: number;
 }
+/**
+ * Type `fib_mpls_label` as encode accepts it: the same as {@link FibMplsLabel}.
+ *
+ * @public
+ */
 export type FibMplsLabelInput = FibMplsLabel;
 
-/** type fib_path_nh */
+/**
+ * Type `fib_path_nh`, as decode returns it.
+ *
+ * @public
+ */
 export interface FibPathNh {
-  /** address_union */
+  /** union address_union, see {@link AddressUnion} */
   readonly address: AddressUnion;
   /** u32 */
   readonly via_label: number;
@@ -28,9 +41,18 @@ export interface FibPathNh {
   /** u32 */
   readonly classify_table_index: number;
 }
+/**
+ * Type `fib_path_nh` as encode accepts it: the same as {@link FibPathNh}.
+ *
+ * @public
+ */
 export type FibPathNhInput = FibPathNh;
 
-/** type fib_path */
+/**
+ * Type `fib_path`, as decode returns it.
+ *
+ * @public
+ */
 export interface FibPath {
   /** u32 */
   readonly sw_if_index: number;
@@ -48,16 +70,26 @@ export interface FibPath {
   readonly flags: number;
   /** enum fib_path_nh_proto (u32), see {@link FibPathNhProto} */
   readonly proto: number;
-  /** fib_path_nh */
+  /** fib_path_nh, see {@link FibPathNh} */
   readonly nh: FibPathNh;
   /** u8 */
   readonly n_labels: number;
-  /** fib_mpls_label[16] */
+  /** fib_mpls_label, see {@link FibMplsLabel}[16] */
   readonly label_stack: readonly FibMplsLabel[];
 }
+/**
+ * Type `fib_path` as encode accepts it: the same as {@link FibPath}.
+ *
+ * @public
+ */
 export type FibPathInput = FibPath;
 
-/** enum fib_path_nh_proto, u32 on the wire. Fields of this type are plain numbers. */
+/**
+ * Enum `fib_path_nh_proto` (u32 on the wire): the value of each symbol; fields of this type are
+ * plain numbers.
+ *
+ * @public
+ */
 export const FibPathNhProto = {
   FIB_API_PATH_NH_PROTO_IP4: 0,
   FIB_API_PATH_NH_PROTO_IP6: 1,
@@ -66,7 +98,12 @@ export const FibPathNhProto = {
   FIB_API_PATH_NH_PROTO_BIER: 4,
 } as const;
 
-/** enum fib_path_flags, u32 on the wire. Fields of this type are plain numbers. */
+/**
+ * Enum `fib_path_flags` (u32 on the wire): the value of each symbol; fields of this type are plain
+ * numbers.
+ *
+ * @public
+ */
 export const FibPathFlags = {
   FIB_API_PATH_FLAG_NONE: 0,
   FIB_API_PATH_FLAG_RESOLVE_VIA_ATTACHED: 1,
@@ -74,7 +111,12 @@ export const FibPathFlags = {
   FIB_API_PATH_FLAG_POP_PW_CW: 4,
 } as const;
 
-/** enum fib_path_type, u32 on the wire. Fields of this type are plain numbers. */
+/**
+ * Enum `fib_path_type` (u32 on the wire): the value of each symbol; fields of this type are plain
+ * numbers.
+ *
+ * @public
+ */
 export const FibPathType = {
   FIB_API_PATH_TYPE_NORMAL: 0,
   FIB_API_PATH_TYPE_LOCAL: 1,
@@ -89,7 +131,12 @@ export const FibPathType = {
   FIB_API_PATH_TYPE_CLASSIFY: 10,
 } as const;
 
-/** Definitions of module fib_types, for the codec. */
+/**
+ * Definitions of module fib_types 2.0.1 (its own types, its messages and services), for
+ * the codec: `new VppCodec([...])` takes them.
+ *
+ * @public
+ */
 export const fibTypesModule: ApiModuleDefinition = {
   name: "fib_types",
   version: "2.0.1",

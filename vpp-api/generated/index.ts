@@ -32,7 +32,11 @@ export * from './fib_types.js';
 export * from './mfib_types.js';
 export * from './ip.js';
 
-/** Every generated module, in message-table order (memclnt first). */
+/**
+ * Every generated module, in message-table order (memclnt first).
+ *
+ * @public
+ */
 export const vppApiModules: readonly ApiModuleDefinition[] = [
   memclntModule,
   vlibModule,
@@ -48,448 +52,1038 @@ export const vppApiModules: readonly ApiModuleDefinition[] = [
   ipModule,
 ];
 
-/** Message name → the message as decode returns it. */
+/**
+ * Message name → the message as decode returns it.
+ *
+ * @public
+ */
 export interface VppMessageTypes {
+  /** {@link MemclntCreate}: a request, answered by memclnt_create_reply. */
   memclnt_create: MemclntCreate;
+  /** {@link MemclntCreateReply}: the reply to memclnt_create. */
   memclnt_create_reply: MemclntCreateReply;
+  /** {@link MemclntDelete}: a request, answered by memclnt_delete_reply. */
   memclnt_delete: MemclntDelete;
+  /** {@link MemclntDeleteReply}: the reply to memclnt_delete. */
   memclnt_delete_reply: MemclntDeleteReply;
+  /** {@link RxThreadExit}: in no request/reply pair that this client calls. */
   rx_thread_exit: RxThreadExit;
+  /** {@link MemclntRxThreadSuspend}: in no request/reply pair that this client calls. */
   memclnt_rx_thread_suspend: MemclntRxThreadSuspend;
+  /** {@link MemclntReadTimeout}: in no request/reply pair that this client calls. */
   memclnt_read_timeout: MemclntReadTimeout;
+  /** {@link RpcCall}: a request, answered by rpc_call_reply. */
   rpc_call: RpcCall;
+  /** {@link RpcCallReply}: the reply to rpc_call. */
   rpc_call_reply: RpcCallReply;
+  /** {@link GetFirstMsgId}: a request, answered by get_first_msg_id_reply. */
   get_first_msg_id: GetFirstMsgId;
+  /** {@link GetFirstMsgIdReply}: the reply to get_first_msg_id. */
   get_first_msg_id_reply: GetFirstMsgIdReply;
+  /** {@link ApiVersions}: a request, answered by api_versions_reply. */
   api_versions: ApiVersions;
+  /** {@link ApiVersionsReply}: the reply to api_versions. */
   api_versions_reply: ApiVersionsReply;
+  /** {@link TracePluginMsgIds}: in no request/reply pair that this client calls. */
   trace_plugin_msg_ids: TracePluginMsgIds;
+  /** {@link SockclntCreate}: a request, answered by sockclnt_create_reply. */
   sockclnt_create: SockclntCreate;
+  /** {@link SockclntCreateReply}: the reply to sockclnt_create. */
   sockclnt_create_reply: SockclntCreateReply;
+  /** {@link SockclntDelete}: a request, answered by sockclnt_delete_reply. */
   sockclnt_delete: SockclntDelete;
+  /** {@link SockclntDeleteReply}: the reply to sockclnt_delete. */
   sockclnt_delete_reply: SockclntDeleteReply;
+  /** {@link SockInitShm}: a request, answered by sock_init_shm_reply. */
   sock_init_shm: SockInitShm;
+  /** {@link SockInitShmReply}: the reply to sock_init_shm. */
   sock_init_shm_reply: SockInitShmReply;
+  /** {@link MemclntKeepalive}: a request, answered by memclnt_keepalive_reply. */
   memclnt_keepalive: MemclntKeepalive;
+  /** {@link MemclntKeepaliveReply}: the reply to memclnt_keepalive. */
   memclnt_keepalive_reply: MemclntKeepaliveReply;
+  /** {@link ControlPing}: a request, answered by control_ping_reply. */
   control_ping: ControlPing;
+  /** {@link ControlPingReply}: the reply to control_ping. */
   control_ping_reply: ControlPingReply;
+  /** {@link MemclntCreateV2}: a request, answered by memclnt_create_v2_reply. */
   memclnt_create_v2: MemclntCreateV2;
+  /** {@link MemclntCreateV2Reply}: the reply to memclnt_create_v2. */
   memclnt_create_v2_reply: MemclntCreateV2Reply;
+  /** {@link GetApiJson}: a request, answered by get_api_json_reply. */
   get_api_json: GetApiJson;
+  /** {@link GetApiJsonReply}: the reply to get_api_json. */
   get_api_json_reply: GetApiJsonReply;
+  /** {@link Cli}: a request, answered by cli_reply. */
   cli: Cli;
+  /** {@link CliInband}: a request, answered by cli_inband_reply. */
   cli_inband: CliInband;
+  /** {@link CliReply}: the reply to cli. */
   cli_reply: CliReply;
+  /** {@link CliInbandReply}: the reply to cli_inband. */
   cli_inband_reply: CliInbandReply;
+  /** {@link GetNodeIndex}: a request, answered by get_node_index_reply. */
   get_node_index: GetNodeIndex;
+  /** {@link GetNodeIndexReply}: the reply to get_node_index. */
   get_node_index_reply: GetNodeIndexReply;
+  /** {@link AddNodeNext}: a request, answered by add_node_next_reply. */
   add_node_next: AddNodeNext;
+  /** {@link AddNodeNextReply}: the reply to add_node_next. */
   add_node_next_reply: AddNodeNextReply;
+  /** {@link ShowThreads}: a request, answered by show_threads_reply. */
   show_threads: ShowThreads;
+  /** {@link ShowThreadsReply}: the reply to show_threads. */
   show_threads_reply: ShowThreadsReply;
+  /** {@link GetNodeGraph}: a request, answered by get_node_graph_reply. */
   get_node_graph: GetNodeGraph;
+  /** {@link GetNodeGraphReply}: the reply to get_node_graph. */
   get_node_graph_reply: GetNodeGraphReply;
+  /** {@link GetNextIndex}: a request, answered by get_next_index_reply. */
   get_next_index: GetNextIndex;
+  /** {@link GetNextIndexReply}: the reply to get_next_index. */
   get_next_index_reply: GetNextIndexReply;
+  /** {@link GetF64EndianValue}: a request, answered by get_f64_endian_value_reply. */
   get_f64_endian_value: GetF64EndianValue;
+  /** {@link GetF64EndianValueReply}: the reply to get_f64_endian_value. */
   get_f64_endian_value_reply: GetF64EndianValueReply;
+  /** {@link GetF64IncrementByOne}: a request, answered by get_f64_increment_by_one_reply. */
   get_f64_increment_by_one: GetF64IncrementByOne;
+  /** {@link GetF64IncrementByOneReply}: the reply to get_f64_increment_by_one. */
   get_f64_increment_by_one_reply: GetF64IncrementByOneReply;
+  /** {@link ShowVersion}: a request, answered by show_version_reply. */
   show_version: ShowVersion;
+  /** {@link ShowVersionReply}: the reply to show_version. */
   show_version_reply: ShowVersionReply;
+  /** {@link ShowVpeSystemTime}: a request, answered by show_vpe_system_time_reply. */
   show_vpe_system_time: ShowVpeSystemTime;
+  /** {@link ShowVpeSystemTimeReply}: the reply to show_vpe_system_time. */
   show_vpe_system_time_reply: ShowVpeSystemTimeReply;
+  /** {@link LogDump}: a dump request, answered by log_details messages. */
   log_dump: LogDump;
+  /** {@link LogDetails}: an entry of the answer to log_dump. */
   log_details: LogDetails;
+  /** {@link LbConf}: a request, answered by lb_conf_reply. */
   lb_conf: LbConf;
+  /** {@link LbConfReply}: the reply to lb_conf. */
   lb_conf_reply: LbConfReply;
+  /** {@link LbConfGet}: a request, answered by lb_conf_get_reply. */
   lb_conf_get: LbConfGet;
+  /** {@link LbConfGetReply}: the reply to lb_conf_get. */
   lb_conf_get_reply: LbConfGetReply;
+  /** {@link LbAddDelVip}: a request, answered by lb_add_del_vip_reply. */
   lb_add_del_vip: LbAddDelVip;
+  /** {@link LbAddDelVipReply}: the reply to lb_add_del_vip. */
   lb_add_del_vip_reply: LbAddDelVipReply;
+  /** {@link LbAddDelVipV2}: a request, answered by lb_add_del_vip_v2_reply. */
   lb_add_del_vip_v2: LbAddDelVipV2;
+  /** {@link LbAddDelVipV2Reply}: the reply to lb_add_del_vip_v2. */
   lb_add_del_vip_v2_reply: LbAddDelVipV2Reply;
+  /** {@link LbAddDelAs}: a request, answered by lb_add_del_as_reply. */
   lb_add_del_as: LbAddDelAs;
+  /** {@link LbAddDelAsReply}: the reply to lb_add_del_as. */
   lb_add_del_as_reply: LbAddDelAsReply;
+  /** {@link LbAddDelAsV2}: a request, answered by lb_add_del_as_v2_reply. */
   lb_add_del_as_v2: LbAddDelAsV2;
+  /** {@link LbAddDelAsV2Reply}: the reply to lb_add_del_as_v2. */
   lb_add_del_as_v2_reply: LbAddDelAsV2Reply;
+  /** {@link LbAsSetWeight}: a request, answered by lb_as_set_weight_reply. */
   lb_as_set_weight: LbAsSetWeight;
+  /** {@link LbAsSetWeightReply}: the reply to lb_as_set_weight. */
   lb_as_set_weight_reply: LbAsSetWeightReply;
+  /** {@link LbFlushVip}: a request, answered by lb_flush_vip_reply. */
   lb_flush_vip: LbFlushVip;
+  /** {@link LbFlushVipReply}: the reply to lb_flush_vip. */
   lb_flush_vip_reply: LbFlushVipReply;
+  /** {@link LbVipDump}: a dump request, answered by lb_vip_details messages. */
   lb_vip_dump: LbVipDump;
+  /** {@link LbVipDetails}: an entry of the answer to lb_vip_dump. */
   lb_vip_details: LbVipDetails;
+  /** {@link LbAsDump}: a dump request, answered by lb_as_details messages. */
   lb_as_dump: LbAsDump;
+  /** {@link LbAsDetails}: an entry of the answer to lb_as_dump. */
   lb_as_details: LbAsDetails;
+  /** {@link LbAsV2Dump}: a dump request, answered by lb_as_v2_details messages. */
   lb_as_v2_dump: LbAsV2Dump;
+  /** {@link LbAsV2Details}: an entry of the answer to lb_as_v2_dump. */
   lb_as_v2_details: LbAsV2Details;
+  /** {@link LbAddDelIntfNat4}: a request, answered by lb_add_del_intf_nat4_reply. */
   lb_add_del_intf_nat4: LbAddDelIntfNat4;
+  /** {@link LbAddDelIntfNat4Reply}: the reply to lb_add_del_intf_nat4. */
   lb_add_del_intf_nat4_reply: LbAddDelIntfNat4Reply;
+  /** {@link LbAddDelIntfNat6}: a request, answered by lb_add_del_intf_nat6_reply. */
   lb_add_del_intf_nat6: LbAddDelIntfNat6;
+  /** {@link LbAddDelIntfNat6Reply}: the reply to lb_add_del_intf_nat6. */
   lb_add_del_intf_nat6_reply: LbAddDelIntfNat6Reply;
+  /** {@link IpTableAddDel}: a request, answered by ip_table_add_del_reply. */
   ip_table_add_del: IpTableAddDel;
+  /** {@link IpTableAddDelReply}: the reply to ip_table_add_del. */
   ip_table_add_del_reply: IpTableAddDelReply;
+  /** {@link IpTableAddDelV2}: a request, answered by ip_table_add_del_v2_reply. */
   ip_table_add_del_v2: IpTableAddDelV2;
+  /** {@link IpTableAddDelV2Reply}: the reply to ip_table_add_del_v2. */
   ip_table_add_del_v2_reply: IpTableAddDelV2Reply;
+  /** {@link IpTableAllocate}: a request, answered by ip_table_allocate_reply. */
   ip_table_allocate: IpTableAllocate;
+  /** {@link IpTableAllocateReply}: the reply to ip_table_allocate. */
   ip_table_allocate_reply: IpTableAllocateReply;
+  /** {@link IpTableDump}: a dump request, answered by ip_table_details messages. */
   ip_table_dump: IpTableDump;
+  /** {@link IpTableReplaceBegin}: a request, answered by ip_table_replace_begin_reply. */
   ip_table_replace_begin: IpTableReplaceBegin;
+  /** {@link IpTableReplaceBeginReply}: the reply to ip_table_replace_begin. */
   ip_table_replace_begin_reply: IpTableReplaceBeginReply;
+  /** {@link IpTableReplaceEnd}: a request, answered by ip_table_replace_end_reply. */
   ip_table_replace_end: IpTableReplaceEnd;
+  /** {@link IpTableReplaceEndReply}: the reply to ip_table_replace_end. */
   ip_table_replace_end_reply: IpTableReplaceEndReply;
+  /** {@link IpTableFlush}: a request, answered by ip_table_flush_reply. */
   ip_table_flush: IpTableFlush;
+  /** {@link IpTableFlushReply}: the reply to ip_table_flush. */
   ip_table_flush_reply: IpTableFlushReply;
+  /** {@link IpTableDetails}: an entry of the answer to ip_table_dump. */
   ip_table_details: IpTableDetails;
+  /** {@link IpRouteAddDel}: a request, answered by ip_route_add_del_reply. */
   ip_route_add_del: IpRouteAddDel;
+  /** {@link IpRouteAddDelV2}: a request, answered by ip_route_add_del_v2_reply. */
   ip_route_add_del_v2: IpRouteAddDelV2;
+  /** {@link IpRouteAddDelReply}: the reply to ip_route_add_del. */
   ip_route_add_del_reply: IpRouteAddDelReply;
+  /** {@link IpRouteAddDelV2Reply}: the reply to ip_route_add_del_v2. */
   ip_route_add_del_v2_reply: IpRouteAddDelV2Reply;
+  /** {@link IpRouteDump}: a dump request, answered by ip_route_details messages. */
   ip_route_dump: IpRouteDump;
+  /** {@link IpRouteV2Dump}: a dump request, answered by ip_route_v2_details messages. */
   ip_route_v2_dump: IpRouteV2Dump;
+  /** {@link IpRouteDetails}: an entry of the answer to ip_route_dump. */
   ip_route_details: IpRouteDetails;
+  /** {@link IpRouteV2Details}: an entry of the answer to ip_route_v2_dump. */
   ip_route_v2_details: IpRouteV2Details;
+  /** {@link IpRouteLookup}: a request, answered by ip_route_lookup_reply. */
   ip_route_lookup: IpRouteLookup;
+  /** {@link IpRouteLookupV2}: a request, answered by ip_route_lookup_v2_reply. */
   ip_route_lookup_v2: IpRouteLookupV2;
+  /** {@link IpRouteLookupReply}: the reply to ip_route_lookup. */
   ip_route_lookup_reply: IpRouteLookupReply;
+  /** {@link IpRouteLookupV2Reply}: the reply to ip_route_lookup_v2. */
   ip_route_lookup_v2_reply: IpRouteLookupV2Reply;
+  /** {@link SetIpFlowHash}: a request, answered by set_ip_flow_hash_reply. */
   set_ip_flow_hash: SetIpFlowHash;
+  /** {@link SetIpFlowHashReply}: the reply to set_ip_flow_hash. */
   set_ip_flow_hash_reply: SetIpFlowHashReply;
+  /** {@link SetIpFlowHashV2}: a request, answered by set_ip_flow_hash_v2_reply. */
   set_ip_flow_hash_v2: SetIpFlowHashV2;
+  /** {@link SetIpFlowHashV2Reply}: the reply to set_ip_flow_hash_v2. */
   set_ip_flow_hash_v2_reply: SetIpFlowHashV2Reply;
+  /** {@link SetIpFlowHashV3}: a request, answered by set_ip_flow_hash_v3_reply. */
   set_ip_flow_hash_v3: SetIpFlowHashV3;
+  /** {@link SetIpFlowHashV3Reply}: the reply to set_ip_flow_hash_v3. */
   set_ip_flow_hash_v3_reply: SetIpFlowHashV3Reply;
+  /** {@link SetIpFlowHashRouterId}: a request, answered by set_ip_flow_hash_router_id_reply. */
   set_ip_flow_hash_router_id: SetIpFlowHashRouterId;
+  /** {@link SetIpFlowHashRouterIdReply}: the reply to set_ip_flow_hash_router_id. */
   set_ip_flow_hash_router_id_reply: SetIpFlowHashRouterIdReply;
+  /**
+   * {@link SwInterfaceIp6EnableDisable}: a request, answered by
+   * sw_interface_ip6_enable_disable_reply.
+   */
   sw_interface_ip6_enable_disable: SwInterfaceIp6EnableDisable;
+  /** {@link SwInterfaceIp6EnableDisableReply}: the reply to sw_interface_ip6_enable_disable. */
   sw_interface_ip6_enable_disable_reply: SwInterfaceIp6EnableDisableReply;
+  /**
+   * {@link SwInterfaceIp4EnableDisable}: a request, answered by
+   * sw_interface_ip4_enable_disable_reply.
+   */
   sw_interface_ip4_enable_disable: SwInterfaceIp4EnableDisable;
+  /** {@link SwInterfaceIp4EnableDisableReply}: the reply to sw_interface_ip4_enable_disable. */
   sw_interface_ip4_enable_disable_reply: SwInterfaceIp4EnableDisableReply;
+  /** {@link IpMtableDump}: a dump request, answered by ip_mtable_details messages. */
   ip_mtable_dump: IpMtableDump;
+  /** {@link IpMtableDetails}: an entry of the answer to ip_mtable_dump. */
   ip_mtable_details: IpMtableDetails;
+  /** {@link IpMrouteAddDel}: a request, answered by ip_mroute_add_del_reply. */
   ip_mroute_add_del: IpMrouteAddDel;
+  /** {@link IpMrouteAddDelReply}: the reply to ip_mroute_add_del. */
   ip_mroute_add_del_reply: IpMrouteAddDelReply;
+  /** {@link IpMrouteDump}: a dump request, answered by ip_mroute_details messages. */
   ip_mroute_dump: IpMrouteDump;
+  /** {@link IpMrouteDetails}: an entry of the answer to ip_mroute_dump. */
   ip_mroute_details: IpMrouteDetails;
+  /** {@link IpAddressDetails}: an entry of the answer to ip_address_dump. */
   ip_address_details: IpAddressDetails;
+  /** {@link IpAddressDump}: a dump request, answered by ip_address_details messages. */
   ip_address_dump: IpAddressDump;
+  /** {@link IpUnnumberedDetails}: an entry of the answer to ip_unnumbered_dump. */
   ip_unnumbered_details: IpUnnumberedDetails;
+  /** {@link IpUnnumberedDump}: a dump request, answered by ip_unnumbered_details messages. */
   ip_unnumbered_dump: IpUnnumberedDump;
+  /** {@link IpDetails}: an entry of the answer to ip_dump. */
   ip_details: IpDetails;
+  /** {@link IpDump}: a dump request, answered by ip_details messages. */
   ip_dump: IpDump;
+  /** {@link MfibSignalDump}: a dump request, answered by mfib_signal_details messages. */
   mfib_signal_dump: MfibSignalDump;
+  /** {@link MfibSignalDetails}: an entry of the answer to mfib_signal_dump. */
   mfib_signal_details: MfibSignalDetails;
+  /** {@link IpPuntRedirect}: a request, answered by ip_punt_redirect_reply. */
   ip_punt_redirect: IpPuntRedirect;
+  /** {@link IpPuntRedirectReply}: the reply to ip_punt_redirect. */
   ip_punt_redirect_reply: IpPuntRedirectReply;
+  /** {@link IpPuntRedirectDump}: a dump request, answered by ip_punt_redirect_details messages. */
   ip_punt_redirect_dump: IpPuntRedirectDump;
+  /** {@link IpPuntRedirectDetails}: an entry of the answer to ip_punt_redirect_dump. */
   ip_punt_redirect_details: IpPuntRedirectDetails;
+  /** {@link AddDelIpPuntRedirectV2}: a request, answered by add_del_ip_punt_redirect_v2_reply. */
   add_del_ip_punt_redirect_v2: AddDelIpPuntRedirectV2;
+  /** {@link AddDelIpPuntRedirectV2Reply}: the reply to add_del_ip_punt_redirect_v2. */
   add_del_ip_punt_redirect_v2_reply: AddDelIpPuntRedirectV2Reply;
+  /**
+   * {@link IpPuntRedirectV2Dump}: a dump request, answered by ip_punt_redirect_v2_details messages.
+   */
   ip_punt_redirect_v2_dump: IpPuntRedirectV2Dump;
+  /** {@link IpPuntRedirectV2Details}: an entry of the answer to ip_punt_redirect_v2_dump. */
   ip_punt_redirect_v2_details: IpPuntRedirectV2Details;
+  /** {@link IpContainerProxyAddDel}: a request, answered by ip_container_proxy_add_del_reply. */
   ip_container_proxy_add_del: IpContainerProxyAddDel;
+  /** {@link IpContainerProxyAddDelReply}: the reply to ip_container_proxy_add_del. */
   ip_container_proxy_add_del_reply: IpContainerProxyAddDelReply;
+  /**
+   * {@link IpContainerProxyDump}: a dump request, answered by ip_container_proxy_details messages.
+   */
   ip_container_proxy_dump: IpContainerProxyDump;
+  /** {@link IpContainerProxyDetails}: an entry of the answer to ip_container_proxy_dump. */
   ip_container_proxy_details: IpContainerProxyDetails;
+  /**
+   * {@link IpSourceAndPortRangeCheckAddDel}: a request, answered by
+   * ip_source_and_port_range_check_add_del_reply.
+   */
   ip_source_and_port_range_check_add_del: IpSourceAndPortRangeCheckAddDel;
+  /**
+   * {@link IpSourceAndPortRangeCheckAddDelReply}: the reply to
+   * ip_source_and_port_range_check_add_del.
+   */
   ip_source_and_port_range_check_add_del_reply: IpSourceAndPortRangeCheckAddDelReply;
+  /**
+   * {@link IpSourceAndPortRangeCheckInterfaceAddDel}: a request, answered by
+   * ip_source_and_port_range_check_interface_add_del_reply.
+   */
   ip_source_and_port_range_check_interface_add_del: IpSourceAndPortRangeCheckInterfaceAddDel;
+  /**
+   * {@link IpSourceAndPortRangeCheckInterfaceAddDelReply}: the reply to
+   * ip_source_and_port_range_check_interface_add_del.
+   */
   ip_source_and_port_range_check_interface_add_del_reply: IpSourceAndPortRangeCheckInterfaceAddDelReply;
+  /**
+   * {@link SwInterfaceIp6SetLinkLocalAddress}: a request, answered by
+   * sw_interface_ip6_set_link_local_address_reply.
+   */
   sw_interface_ip6_set_link_local_address: SwInterfaceIp6SetLinkLocalAddress;
+  /**
+   * {@link SwInterfaceIp6SetLinkLocalAddressReply}: the reply to
+   * sw_interface_ip6_set_link_local_address.
+   */
   sw_interface_ip6_set_link_local_address_reply: SwInterfaceIp6SetLinkLocalAddressReply;
+  /**
+   * {@link SwInterfaceIp6GetLinkLocalAddress}: a request, answered by
+   * sw_interface_ip6_get_link_local_address_reply.
+   */
   sw_interface_ip6_get_link_local_address: SwInterfaceIp6GetLinkLocalAddress;
+  /**
+   * {@link SwInterfaceIp6GetLinkLocalAddressReply}: the reply to
+   * sw_interface_ip6_get_link_local_address.
+   */
   sw_interface_ip6_get_link_local_address_reply: SwInterfaceIp6GetLinkLocalAddressReply;
+  /** {@link IoamEnable}: a request, answered by ioam_enable_reply. */
   ioam_enable: IoamEnable;
+  /** {@link IoamEnableReply}: the reply to ioam_enable. */
   ioam_enable_reply: IoamEnableReply;
+  /** {@link IoamDisable}: a request, answered by ioam_disable_reply. */
   ioam_disable: IoamDisable;
+  /** {@link IoamDisableReply}: the reply to ioam_disable. */
   ioam_disable_reply: IoamDisableReply;
+  /** {@link IpReassemblySet}: a request, answered by ip_reassembly_set_reply. */
   ip_reassembly_set: IpReassemblySet;
+  /** {@link IpReassemblySetReply}: the reply to ip_reassembly_set. */
   ip_reassembly_set_reply: IpReassemblySetReply;
+  /** {@link IpReassemblyGet}: a request, answered by ip_reassembly_get_reply. */
   ip_reassembly_get: IpReassemblyGet;
+  /** {@link IpReassemblyGetReply}: the reply to ip_reassembly_get. */
   ip_reassembly_get_reply: IpReassemblyGetReply;
+  /**
+   * {@link IpReassemblyEnableDisable}: a request, answered by ip_reassembly_enable_disable_reply.
+   */
   ip_reassembly_enable_disable: IpReassemblyEnableDisable;
+  /** {@link IpReassemblyEnableDisableReply}: the reply to ip_reassembly_enable_disable. */
   ip_reassembly_enable_disable_reply: IpReassemblyEnableDisableReply;
+  /**
+   * {@link IpLocalReassEnableDisable}: a request, answered by ip_local_reass_enable_disable_reply.
+   */
   ip_local_reass_enable_disable: IpLocalReassEnableDisable;
+  /** {@link IpLocalReassEnableDisableReply}: the reply to ip_local_reass_enable_disable. */
   ip_local_reass_enable_disable_reply: IpLocalReassEnableDisableReply;
+  /** {@link IpLocalReassGet}: a request, answered by ip_local_reass_get_reply. */
   ip_local_reass_get: IpLocalReassGet;
+  /** {@link IpLocalReassGetReply}: the reply to ip_local_reass_get. */
   ip_local_reass_get_reply: IpLocalReassGetReply;
+  /** {@link IpPathMtuUpdate}: a request, answered by ip_path_mtu_update_reply. */
   ip_path_mtu_update: IpPathMtuUpdate;
+  /** {@link IpPathMtuUpdateReply}: the reply to ip_path_mtu_update. */
   ip_path_mtu_update_reply: IpPathMtuUpdateReply;
+  /** {@link IpPathMtuGet}: in no request/reply pair that this client calls. */
   ip_path_mtu_get: IpPathMtuGet;
+  /** {@link IpPathMtuGetReply}: in no request/reply pair that this client calls. */
   ip_path_mtu_get_reply: IpPathMtuGetReply;
+  /** {@link IpPathMtuDetails}: in no request/reply pair that this client calls. */
   ip_path_mtu_details: IpPathMtuDetails;
+  /** {@link IpPathMtuReplaceBegin}: a request, answered by ip_path_mtu_replace_begin_reply. */
   ip_path_mtu_replace_begin: IpPathMtuReplaceBegin;
+  /** {@link IpPathMtuReplaceBeginReply}: the reply to ip_path_mtu_replace_begin. */
   ip_path_mtu_replace_begin_reply: IpPathMtuReplaceBeginReply;
+  /** {@link IpPathMtuReplaceEnd}: a request, answered by ip_path_mtu_replace_end_reply. */
   ip_path_mtu_replace_end: IpPathMtuReplaceEnd;
+  /** {@link IpPathMtuReplaceEndReply}: the reply to ip_path_mtu_replace_end. */
   ip_path_mtu_replace_end_reply: IpPathMtuReplaceEndReply;
 }
 
-/** Message name → the message as encode accepts it (defaulted and count fields optional). */
+/**
+ * Message name → the message as encode accepts it (defaulted and count fields optional).
+ *
+ * @public
+ */
 export interface VppMessageInputTypes {
+  /** {@link MemclntCreateInput}: `memclnt_create` as encode accepts it. */
   memclnt_create: MemclntCreateInput;
+  /** {@link MemclntCreateReplyInput}: `memclnt_create_reply` as encode accepts it. */
   memclnt_create_reply: MemclntCreateReplyInput;
+  /** {@link MemclntDeleteInput}: `memclnt_delete` as encode accepts it. */
   memclnt_delete: MemclntDeleteInput;
+  /** {@link MemclntDeleteReplyInput}: `memclnt_delete_reply` as encode accepts it. */
   memclnt_delete_reply: MemclntDeleteReplyInput;
+  /** {@link RxThreadExitInput}: `rx_thread_exit` as encode accepts it. */
   rx_thread_exit: RxThreadExitInput;
+  /** {@link MemclntRxThreadSuspendInput}: `memclnt_rx_thread_suspend` as encode accepts it. */
   memclnt_rx_thread_suspend: MemclntRxThreadSuspendInput;
+  /** {@link MemclntReadTimeoutInput}: `memclnt_read_timeout` as encode accepts it. */
   memclnt_read_timeout: MemclntReadTimeoutInput;
+  /** {@link RpcCallInput}: `rpc_call` as encode accepts it. */
   rpc_call: RpcCallInput;
+  /** {@link RpcCallReplyInput}: `rpc_call_reply` as encode accepts it. */
   rpc_call_reply: RpcCallReplyInput;
+  /** {@link GetFirstMsgIdInput}: `get_first_msg_id` as encode accepts it. */
   get_first_msg_id: GetFirstMsgIdInput;
+  /** {@link GetFirstMsgIdReplyInput}: `get_first_msg_id_reply` as encode accepts it. */
   get_first_msg_id_reply: GetFirstMsgIdReplyInput;
+  /** {@link ApiVersionsInput}: `api_versions` as encode accepts it. */
   api_versions: ApiVersionsInput;
+  /** {@link ApiVersionsReplyInput}: `api_versions_reply` as encode accepts it. */
   api_versions_reply: ApiVersionsReplyInput;
+  /** {@link TracePluginMsgIdsInput}: `trace_plugin_msg_ids` as encode accepts it. */
   trace_plugin_msg_ids: TracePluginMsgIdsInput;
+  /** {@link SockclntCreateInput}: `sockclnt_create` as encode accepts it. */
   sockclnt_create: SockclntCreateInput;
+  /** {@link SockclntCreateReplyInput}: `sockclnt_create_reply` as encode accepts it. */
   sockclnt_create_reply: SockclntCreateReplyInput;
+  /** {@link SockclntDeleteInput}: `sockclnt_delete` as encode accepts it. */
   sockclnt_delete: SockclntDeleteInput;
+  /** {@link SockclntDeleteReplyInput}: `sockclnt_delete_reply` as encode accepts it. */
   sockclnt_delete_reply: SockclntDeleteReplyInput;
+  /** {@link SockInitShmInput}: `sock_init_shm` as encode accepts it. */
   sock_init_shm: SockInitShmInput;
+  /** {@link SockInitShmReplyInput}: `sock_init_shm_reply` as encode accepts it. */
   sock_init_shm_reply: SockInitShmReplyInput;
+  /** {@link MemclntKeepaliveInput}: `memclnt_keepalive` as encode accepts it. */
   memclnt_keepalive: MemclntKeepaliveInput;
+  /** {@link MemclntKeepaliveReplyInput}: `memclnt_keepalive_reply` as encode accepts it. */
   memclnt_keepalive_reply: MemclntKeepaliveReplyInput;
+  /** {@link ControlPingInput}: `control_ping` as encode accepts it. */
   control_ping: ControlPingInput;
+  /** {@link ControlPingReplyInput}: `control_ping_reply` as encode accepts it. */
   control_ping_reply: ControlPingReplyInput;
+  /** {@link MemclntCreateV2Input}: `memclnt_create_v2` as encode accepts it. */
   memclnt_create_v2: MemclntCreateV2Input;
+  /** {@link MemclntCreateV2ReplyInput}: `memclnt_create_v2_reply` as encode accepts it. */
   memclnt_create_v2_reply: MemclntCreateV2ReplyInput;
+  /** {@link GetApiJsonInput}: `get_api_json` as encode accepts it. */
   get_api_json: GetApiJsonInput;
+  /** {@link GetApiJsonReplyInput}: `get_api_json_reply` as encode accepts it. */
   get_api_json_reply: GetApiJsonReplyInput;
+  /** {@link CliInput}: `cli` as encode accepts it. */
   cli: CliInput;
+  /** {@link CliInbandInput}: `cli_inband` as encode accepts it. */
   cli_inband: CliInbandInput;
+  /** {@link CliReplyInput}: `cli_reply` as encode accepts it. */
   cli_reply: CliReplyInput;
+  /** {@link CliInbandReplyInput}: `cli_inband_reply` as encode accepts it. */
   cli_inband_reply: CliInbandReplyInput;
+  /** {@link GetNodeIndexInput}: `get_node_index` as encode accepts it. */
   get_node_index: GetNodeIndexInput;
+  /** {@link GetNodeIndexReplyInput}: `get_node_index_reply` as encode accepts it. */
   get_node_index_reply: GetNodeIndexReplyInput;
+  /** {@link AddNodeNextInput}: `add_node_next` as encode accepts it. */
   add_node_next: AddNodeNextInput;
+  /** {@link AddNodeNextReplyInput}: `add_node_next_reply` as encode accepts it. */
   add_node_next_reply: AddNodeNextReplyInput;
+  /** {@link ShowThreadsInput}: `show_threads` as encode accepts it. */
   show_threads: ShowThreadsInput;
+  /** {@link ShowThreadsReplyInput}: `show_threads_reply` as encode accepts it. */
   show_threads_reply: ShowThreadsReplyInput;
+  /** {@link GetNodeGraphInput}: `get_node_graph` as encode accepts it. */
   get_node_graph: GetNodeGraphInput;
+  /** {@link GetNodeGraphReplyInput}: `get_node_graph_reply` as encode accepts it. */
   get_node_graph_reply: GetNodeGraphReplyInput;
+  /** {@link GetNextIndexInput}: `get_next_index` as encode accepts it. */
   get_next_index: GetNextIndexInput;
+  /** {@link GetNextIndexReplyInput}: `get_next_index_reply` as encode accepts it. */
   get_next_index_reply: GetNextIndexReplyInput;
+  /** {@link GetF64EndianValueInput}: `get_f64_endian_value` as encode accepts it. */
   get_f64_endian_value: GetF64EndianValueInput;
+  /** {@link GetF64EndianValueReplyInput}: `get_f64_endian_value_reply` as encode accepts it. */
   get_f64_endian_value_reply: GetF64EndianValueReplyInput;
+  /** {@link GetF64IncrementByOneInput}: `get_f64_increment_by_one` as encode accepts it. */
   get_f64_increment_by_one: GetF64IncrementByOneInput;
+  /**
+   * {@link GetF64IncrementByOneReplyInput}: `get_f64_increment_by_one_reply` as encode accepts it.
+   */
   get_f64_increment_by_one_reply: GetF64IncrementByOneReplyInput;
+  /** {@link ShowVersionInput}: `show_version` as encode accepts it. */
   show_version: ShowVersionInput;
+  /** {@link ShowVersionReplyInput}: `show_version_reply` as encode accepts it. */
   show_version_reply: ShowVersionReplyInput;
+  /** {@link ShowVpeSystemTimeInput}: `show_vpe_system_time` as encode accepts it. */
   show_vpe_system_time: ShowVpeSystemTimeInput;
+  /** {@link ShowVpeSystemTimeReplyInput}: `show_vpe_system_time_reply` as encode accepts it. */
   show_vpe_system_time_reply: ShowVpeSystemTimeReplyInput;
+  /** {@link LogDumpInput}: `log_dump` as encode accepts it. */
   log_dump: LogDumpInput;
+  /** {@link LogDetailsInput}: `log_details` as encode accepts it. */
   log_details: LogDetailsInput;
+  /** {@link LbConfInput}: `lb_conf` as encode accepts it. */
   lb_conf: LbConfInput;
+  /** {@link LbConfReplyInput}: `lb_conf_reply` as encode accepts it. */
   lb_conf_reply: LbConfReplyInput;
+  /** {@link LbConfGetInput}: `lb_conf_get` as encode accepts it. */
   lb_conf_get: LbConfGetInput;
+  /** {@link LbConfGetReplyInput}: `lb_conf_get_reply` as encode accepts it. */
   lb_conf_get_reply: LbConfGetReplyInput;
+  /** {@link LbAddDelVipInput}: `lb_add_del_vip` as encode accepts it. */
   lb_add_del_vip: LbAddDelVipInput;
+  /** {@link LbAddDelVipReplyInput}: `lb_add_del_vip_reply` as encode accepts it. */
   lb_add_del_vip_reply: LbAddDelVipReplyInput;
+  /** {@link LbAddDelVipV2Input}: `lb_add_del_vip_v2` as encode accepts it. */
   lb_add_del_vip_v2: LbAddDelVipV2Input;
+  /** {@link LbAddDelVipV2ReplyInput}: `lb_add_del_vip_v2_reply` as encode accepts it. */
   lb_add_del_vip_v2_reply: LbAddDelVipV2ReplyInput;
+  /** {@link LbAddDelAsInput}: `lb_add_del_as` as encode accepts it. */
   lb_add_del_as: LbAddDelAsInput;
+  /** {@link LbAddDelAsReplyInput}: `lb_add_del_as_reply` as encode accepts it. */
   lb_add_del_as_reply: LbAddDelAsReplyInput;
+  /** {@link LbAddDelAsV2Input}: `lb_add_del_as_v2` as encode accepts it. */
   lb_add_del_as_v2: LbAddDelAsV2Input;
+  /** {@link LbAddDelAsV2ReplyInput}: `lb_add_del_as_v2_reply` as encode accepts it. */
   lb_add_del_as_v2_reply: LbAddDelAsV2ReplyInput;
+  /** {@link LbAsSetWeightInput}: `lb_as_set_weight` as encode accepts it. */
   lb_as_set_weight: LbAsSetWeightInput;
+  /** {@link LbAsSetWeightReplyInput}: `lb_as_set_weight_reply` as encode accepts it. */
   lb_as_set_weight_reply: LbAsSetWeightReplyInput;
+  /** {@link LbFlushVipInput}: `lb_flush_vip` as encode accepts it. */
   lb_flush_vip: LbFlushVipInput;
+  /** {@link LbFlushVipReplyInput}: `lb_flush_vip_reply` as encode accepts it. */
   lb_flush_vip_reply: LbFlushVipReplyInput;
+  /** {@link LbVipDumpInput}: `lb_vip_dump` as encode accepts it. */
   lb_vip_dump: LbVipDumpInput;
+  /** {@link LbVipDetailsInput}: `lb_vip_details` as encode accepts it. */
   lb_vip_details: LbVipDetailsInput;
+  /** {@link LbAsDumpInput}: `lb_as_dump` as encode accepts it. */
   lb_as_dump: LbAsDumpInput;
+  /** {@link LbAsDetailsInput}: `lb_as_details` as encode accepts it. */
   lb_as_details: LbAsDetailsInput;
+  /** {@link LbAsV2DumpInput}: `lb_as_v2_dump` as encode accepts it. */
   lb_as_v2_dump: LbAsV2DumpInput;
+  /** {@link LbAsV2DetailsInput}: `lb_as_v2_details` as encode accepts it. */
   lb_as_v2_details: LbAsV2DetailsInput;
+  /** {@link LbAddDelIntfNat4Input}: `lb_add_del_intf_nat4` as encode accepts it. */
   lb_add_del_intf_nat4: LbAddDelIntfNat4Input;
+  /** {@link LbAddDelIntfNat4ReplyInput}: `lb_add_del_intf_nat4_reply` as encode accepts it. */
   lb_add_del_intf_nat4_reply: LbAddDelIntfNat4ReplyInput;
+  /** {@link LbAddDelIntfNat6Input}: `lb_add_del_intf_nat6` as encode accepts it. */
   lb_add_del_intf_nat6: LbAddDelIntfNat6Input;
+  /** {@link LbAddDelIntfNat6ReplyInput}: `lb_add_del_intf_nat6_reply` as encode accepts it. */
   lb_add_del_intf_nat6_reply: LbAddDelIntfNat6ReplyInput;
+  /** {@link IpTableAddDelInput}: `ip_table_add_del` as encode accepts it. */
   ip_table_add_del: IpTableAddDelInput;
+  /** {@link IpTableAddDelReplyInput}: `ip_table_add_del_reply` as encode accepts it. */
   ip_table_add_del_reply: IpTableAddDelReplyInput;
+  /** {@link IpTableAddDelV2Input}: `ip_table_add_del_v2` as encode accepts it. */
   ip_table_add_del_v2: IpTableAddDelV2Input;
+  /** {@link IpTableAddDelV2ReplyInput}: `ip_table_add_del_v2_reply` as encode accepts it. */
   ip_table_add_del_v2_reply: IpTableAddDelV2ReplyInput;
+  /** {@link IpTableAllocateInput}: `ip_table_allocate` as encode accepts it. */
   ip_table_allocate: IpTableAllocateInput;
+  /** {@link IpTableAllocateReplyInput}: `ip_table_allocate_reply` as encode accepts it. */
   ip_table_allocate_reply: IpTableAllocateReplyInput;
+  /** {@link IpTableDumpInput}: `ip_table_dump` as encode accepts it. */
   ip_table_dump: IpTableDumpInput;
+  /** {@link IpTableReplaceBeginInput}: `ip_table_replace_begin` as encode accepts it. */
   ip_table_replace_begin: IpTableReplaceBeginInput;
+  /** {@link IpTableReplaceBeginReplyInput}: `ip_table_replace_begin_reply` as encode accepts it. */
   ip_table_replace_begin_reply: IpTableReplaceBeginReplyInput;
+  /** {@link IpTableReplaceEndInput}: `ip_table_replace_end` as encode accepts it. */
   ip_table_replace_end: IpTableReplaceEndInput;
+  /** {@link IpTableReplaceEndReplyInput}: `ip_table_replace_end_reply` as encode accepts it. */
   ip_table_replace_end_reply: IpTableReplaceEndReplyInput;
+  /** {@link IpTableFlushInput}: `ip_table_flush` as encode accepts it. */
   ip_table_flush: IpTableFlushInput;
+  /** {@link IpTableFlushReplyInput}: `ip_table_flush_reply` as encode accepts it. */
   ip_table_flush_reply: IpTableFlushReplyInput;
+  /** {@link IpTableDetailsInput}: `ip_table_details` as encode accepts it. */
   ip_table_details: IpTableDetailsInput;
+  /** {@link IpRouteAddDelInput}: `ip_route_add_del` as encode accepts it. */
   ip_route_add_del: IpRouteAddDelInput;
+  /** {@link IpRouteAddDelV2Input}: `ip_route_add_del_v2` as encode accepts it. */
   ip_route_add_del_v2: IpRouteAddDelV2Input;
+  /** {@link IpRouteAddDelReplyInput}: `ip_route_add_del_reply` as encode accepts it. */
   ip_route_add_del_reply: IpRouteAddDelReplyInput;
+  /** {@link IpRouteAddDelV2ReplyInput}: `ip_route_add_del_v2_reply` as encode accepts it. */
   ip_route_add_del_v2_reply: IpRouteAddDelV2ReplyInput;
+  /** {@link IpRouteDumpInput}: `ip_route_dump` as encode accepts it. */
   ip_route_dump: IpRouteDumpInput;
+  /** {@link IpRouteV2DumpInput}: `ip_route_v2_dump` as encode accepts it. */
   ip_route_v2_dump: IpRouteV2DumpInput;
+  /** {@link IpRouteDetailsInput}: `ip_route_details` as encode accepts it. */
   ip_route_details: IpRouteDetailsInput;
+  /** {@link IpRouteV2DetailsInput}: `ip_route_v2_details` as encode accepts it. */
   ip_route_v2_details: IpRouteV2DetailsInput;
+  /** {@link IpRouteLookupInput}: `ip_route_lookup` as encode accepts it. */
   ip_route_lookup: IpRouteLookupInput;
+  /** {@link IpRouteLookupV2Input}: `ip_route_lookup_v2` as encode accepts it. */
   ip_route_lookup_v2: IpRouteLookupV2Input;
+  /** {@link IpRouteLookupReplyInput}: `ip_route_lookup_reply` as encode accepts it. */
   ip_route_lookup_reply: IpRouteLookupReplyInput;
+  /** {@link IpRouteLookupV2ReplyInput}: `ip_route_lookup_v2_reply` as encode accepts it. */
   ip_route_lookup_v2_reply: IpRouteLookupV2ReplyInput;
+  /** {@link SetIpFlowHashInput}: `set_ip_flow_hash` as encode accepts it. */
   set_ip_flow_hash: SetIpFlowHashInput;
+  /** {@link SetIpFlowHashReplyInput}: `set_ip_flow_hash_reply` as encode accepts it. */
   set_ip_flow_hash_reply: SetIpFlowHashReplyInput;
+  /** {@link SetIpFlowHashV2Input}: `set_ip_flow_hash_v2` as encode accepts it. */
   set_ip_flow_hash_v2: SetIpFlowHashV2Input;
+  /** {@link SetIpFlowHashV2ReplyInput}: `set_ip_flow_hash_v2_reply` as encode accepts it. */
   set_ip_flow_hash_v2_reply: SetIpFlowHashV2ReplyInput;
+  /** {@link SetIpFlowHashV3Input}: `set_ip_flow_hash_v3` as encode accepts it. */
   set_ip_flow_hash_v3: SetIpFlowHashV3Input;
+  /** {@link SetIpFlowHashV3ReplyInput}: `set_ip_flow_hash_v3_reply` as encode accepts it. */
   set_ip_flow_hash_v3_reply: SetIpFlowHashV3ReplyInput;
+  /** {@link SetIpFlowHashRouterIdInput}: `set_ip_flow_hash_router_id` as encode accepts it. */
   set_ip_flow_hash_router_id: SetIpFlowHashRouterIdInput;
+  /**
+   * {@link SetIpFlowHashRouterIdReplyInput}: `set_ip_flow_hash_router_id_reply` as encode accepts
+   * it.
+   */
   set_ip_flow_hash_router_id_reply: SetIpFlowHashRouterIdReplyInput;
+  /**
+   * {@link SwInterfaceIp6EnableDisableInput}: `sw_interface_ip6_enable_disable` as encode accepts
+   * it.
+   */
   sw_interface_ip6_enable_disable: SwInterfaceIp6EnableDisableInput;
+  /**
+   * {@link SwInterfaceIp6EnableDisableReplyInput}: `sw_interface_ip6_enable_disable_reply` as
+   * encode accepts it.
+   */
   sw_interface_ip6_enable_disable_reply: SwInterfaceIp6EnableDisableReplyInput;
+  /**
+   * {@link SwInterfaceIp4EnableDisableInput}: `sw_interface_ip4_enable_disable` as encode accepts
+   * it.
+   */
   sw_interface_ip4_enable_disable: SwInterfaceIp4EnableDisableInput;
+  /**
+   * {@link SwInterfaceIp4EnableDisableReplyInput}: `sw_interface_ip4_enable_disable_reply` as
+   * encode accepts it.
+   */
   sw_interface_ip4_enable_disable_reply: SwInterfaceIp4EnableDisableReplyInput;
+  /** {@link IpMtableDumpInput}: `ip_mtable_dump` as encode accepts it. */
   ip_mtable_dump: IpMtableDumpInput;
+  /** {@link IpMtableDetailsInput}: `ip_mtable_details` as encode accepts it. */
   ip_mtable_details: IpMtableDetailsInput;
+  /** {@link IpMrouteAddDelInput}: `ip_mroute_add_del` as encode accepts it. */
   ip_mroute_add_del: IpMrouteAddDelInput;
+  /** {@link IpMrouteAddDelReplyInput}: `ip_mroute_add_del_reply` as encode accepts it. */
   ip_mroute_add_del_reply: IpMrouteAddDelReplyInput;
+  /** {@link IpMrouteDumpInput}: `ip_mroute_dump` as encode accepts it. */
   ip_mroute_dump: IpMrouteDumpInput;
+  /** {@link IpMrouteDetailsInput}: `ip_mroute_details` as encode accepts it. */
   ip_mroute_details: IpMrouteDetailsInput;
+  /** {@link IpAddressDetailsInput}: `ip_address_details` as encode accepts it. */
   ip_address_details: IpAddressDetailsInput;
+  /** {@link IpAddressDumpInput}: `ip_address_dump` as encode accepts it. */
   ip_address_dump: IpAddressDumpInput;
+  /** {@link IpUnnumberedDetailsInput}: `ip_unnumbered_details` as encode accepts it. */
   ip_unnumbered_details: IpUnnumberedDetailsInput;
+  /** {@link IpUnnumberedDumpInput}: `ip_unnumbered_dump` as encode accepts it. */
   ip_unnumbered_dump: IpUnnumberedDumpInput;
+  /** {@link IpDetailsInput}: `ip_details` as encode accepts it. */
   ip_details: IpDetailsInput;
+  /** {@link IpDumpInput}: `ip_dump` as encode accepts it. */
   ip_dump: IpDumpInput;
+  /** {@link MfibSignalDumpInput}: `mfib_signal_dump` as encode accepts it. */
   mfib_signal_dump: MfibSignalDumpInput;
+  /** {@link MfibSignalDetailsInput}: `mfib_signal_details` as encode accepts it. */
   mfib_signal_details: MfibSignalDetailsInput;
+  /** {@link IpPuntRedirectInput}: `ip_punt_redirect` as encode accepts it. */
   ip_punt_redirect: IpPuntRedirectInput;
+  /** {@link IpPuntRedirectReplyInput}: `ip_punt_redirect_reply` as encode accepts it. */
   ip_punt_redirect_reply: IpPuntRedirectReplyInput;
+  /** {@link IpPuntRedirectDumpInput}: `ip_punt_redirect_dump` as encode accepts it. */
   ip_punt_redirect_dump: IpPuntRedirectDumpInput;
+  /** {@link IpPuntRedirectDetailsInput}: `ip_punt_redirect_details` as encode accepts it. */
   ip_punt_redirect_details: IpPuntRedirectDetailsInput;
+  /** {@link AddDelIpPuntRedirectV2Input}: `add_del_ip_punt_redirect_v2` as encode accepts it. */
   add_del_ip_punt_redirect_v2: AddDelIpPuntRedirectV2Input;
+  /**
+   * {@link AddDelIpPuntRedirectV2ReplyInput}: `add_del_ip_punt_redirect_v2_reply` as encode accepts
+   * it.
+   */
   add_del_ip_punt_redirect_v2_reply: AddDelIpPuntRedirectV2ReplyInput;
+  /** {@link IpPuntRedirectV2DumpInput}: `ip_punt_redirect_v2_dump` as encode accepts it. */
   ip_punt_redirect_v2_dump: IpPuntRedirectV2DumpInput;
+  /** {@link IpPuntRedirectV2DetailsInput}: `ip_punt_redirect_v2_details` as encode accepts it. */
   ip_punt_redirect_v2_details: IpPuntRedirectV2DetailsInput;
+  /** {@link IpContainerProxyAddDelInput}: `ip_container_proxy_add_del` as encode accepts it. */
   ip_container_proxy_add_del: IpContainerProxyAddDelInput;
+  /**
+   * {@link IpContainerProxyAddDelReplyInput}: `ip_container_proxy_add_del_reply` as encode accepts
+   * it.
+   */
   ip_container_proxy_add_del_reply: IpContainerProxyAddDelReplyInput;
+  /** {@link IpContainerProxyDumpInput}: `ip_container_proxy_dump` as encode accepts it. */
   ip_container_proxy_dump: IpContainerProxyDumpInput;
+  /** {@link IpContainerProxyDetailsInput}: `ip_container_proxy_details` as encode accepts it. */
   ip_container_proxy_details: IpContainerProxyDetailsInput;
+  /**
+   * {@link IpSourceAndPortRangeCheckAddDelInput}: `ip_source_and_port_range_check_add_del` as
+   * encode accepts it.
+   */
   ip_source_and_port_range_check_add_del: IpSourceAndPortRangeCheckAddDelInput;
+  /**
+   * {@link IpSourceAndPortRangeCheckAddDelReplyInput}:
+   * `ip_source_and_port_range_check_add_del_reply` as encode accepts it.
+   */
   ip_source_and_port_range_check_add_del_reply: IpSourceAndPortRangeCheckAddDelReplyInput;
+  /**
+   * {@link IpSourceAndPortRangeCheckInterfaceAddDelInput}:
+   * `ip_source_and_port_range_check_interface_add_del` as encode accepts it.
+   */
   ip_source_and_port_range_check_interface_add_del: IpSourceAndPortRangeCheckInterfaceAddDelInput;
+  /**
+   * {@link IpSourceAndPortRangeCheckInterfaceAddDelReplyInput}:
+   * `ip_source_and_port_range_check_interface_add_del_reply` as encode accepts it.
+   */
   ip_source_and_port_range_check_interface_add_del_reply: IpSourceAndPortRangeCheckInterfaceAddDelReplyInput;
+  /**
+   * {@link SwInterfaceIp6SetLinkLocalAddressInput}: `sw_interface_ip6_set_link_local_address` as
+   * encode accepts it.
+   */
   sw_interface_ip6_set_link_local_address: SwInterfaceIp6SetLinkLocalAddressInput;
+  /**
+   * {@link SwInterfaceIp6SetLinkLocalAddressReplyInput}:
+   * `sw_interface_ip6_set_link_local_address_reply` as encode accepts it.
+   */
   sw_interface_ip6_set_link_local_address_reply: SwInterfaceIp6SetLinkLocalAddressReplyInput;
+  /**
+   * {@link SwInterfaceIp6GetLinkLocalAddressInput}: `sw_interface_ip6_get_link_local_address` as
+   * encode accepts it.
+   */
   sw_interface_ip6_get_link_local_address: SwInterfaceIp6GetLinkLocalAddressInput;
+  /**
+   * {@link SwInterfaceIp6GetLinkLocalAddressReplyInput}:
+   * `sw_interface_ip6_get_link_local_address_reply` as encode accepts it.
+   */
   sw_interface_ip6_get_link_local_address_reply: SwInterfaceIp6GetLinkLocalAddressReplyInput;
+  /** {@link IoamEnableInput}: `ioam_enable` as encode accepts it. */
   ioam_enable: IoamEnableInput;
+  /** {@link IoamEnableReplyInput}: `ioam_enable_reply` as encode accepts it. */
   ioam_enable_reply: IoamEnableReplyInput;
+  /** {@link IoamDisableInput}: `ioam_disable` as encode accepts it. */
   ioam_disable: IoamDisableInput;
+  /** {@link IoamDisableReplyInput}: `ioam_disable_reply` as encode accepts it. */
   ioam_disable_reply: IoamDisableReplyInput;
+  /** {@link IpReassemblySetInput}: `ip_reassembly_set` as encode accepts it. */
   ip_reassembly_set: IpReassemblySetInput;
+  /** {@link IpReassemblySetReplyInput}: `ip_reassembly_set_reply` as encode accepts it. */
   ip_reassembly_set_reply: IpReassemblySetReplyInput;
+  /** {@link IpReassemblyGetInput}: `ip_reassembly_get` as encode accepts it. */
   ip_reassembly_get: IpReassemblyGetInput;
+  /** {@link IpReassemblyGetReplyInput}: `ip_reassembly_get_reply` as encode accepts it. */
   ip_reassembly_get_reply: IpReassemblyGetReplyInput;
+  /** {@link IpReassemblyEnableDisableInput}: `ip_reassembly_enable_disable` as encode accepts it. */
   ip_reassembly_enable_disable: IpReassemblyEnableDisableInput;
+  /**
+   * {@link IpReassemblyEnableDisableReplyInput}: `ip_reassembly_enable_disable_reply` as encode
+   * accepts it.
+   */
   ip_reassembly_enable_disable_reply: IpReassemblyEnableDisableReplyInput;
+  /**
+   * {@link IpLocalReassEnableDisableInput}: `ip_local_reass_enable_disable` as encode accepts it.
+   */
   ip_local_reass_enable_disable: IpLocalReassEnableDisableInput;
+  /**
+   * {@link IpLocalReassEnableDisableReplyInput}: `ip_local_reass_enable_disable_reply` as encode
+   * accepts it.
+   */
   ip_local_reass_enable_disable_reply: IpLocalReassEnableDisableReplyInput;
+  /** {@link IpLocalReassGetInput}: `ip_local_reass_get` as encode accepts it. */
   ip_local_reass_get: IpLocalReassGetInput;
+  /** {@link IpLocalReassGetReplyInput}: `ip_local_reass_get_reply` as encode accepts it. */
   ip_local_reass_get_reply: IpLocalReassGetReplyInput;
+  /** {@link IpPathMtuUpdateInput}: `ip_path_mtu_update` as encode accepts it. */
   ip_path_mtu_update: IpPathMtuUpdateInput;
+  /** {@link IpPathMtuUpdateReplyInput}: `ip_path_mtu_update_reply` as encode accepts it. */
   ip_path_mtu_update_reply: IpPathMtuUpdateReplyInput;
+  /** {@link IpPathMtuGetInput}: `ip_path_mtu_get` as encode accepts it. */
   ip_path_mtu_get: IpPathMtuGetInput;
+  /** {@link IpPathMtuGetReplyInput}: `ip_path_mtu_get_reply` as encode accepts it. */
   ip_path_mtu_get_reply: IpPathMtuGetReplyInput;
+  /** {@link IpPathMtuDetailsInput}: `ip_path_mtu_details` as encode accepts it. */
   ip_path_mtu_details: IpPathMtuDetailsInput;
+  /** {@link IpPathMtuReplaceBeginInput}: `ip_path_mtu_replace_begin` as encode accepts it. */
   ip_path_mtu_replace_begin: IpPathMtuReplaceBeginInput;
+  /**
+   * {@link IpPathMtuReplaceBeginReplyInput}: `ip_path_mtu_replace_begin_reply` as encode accepts
+   * it.
+   */
   ip_path_mtu_replace_begin_reply: IpPathMtuReplaceBeginReplyInput;
+  /** {@link IpPathMtuReplaceEndInput}: `ip_path_mtu_replace_end` as encode accepts it. */
   ip_path_mtu_replace_end: IpPathMtuReplaceEndInput;
+  /** {@link IpPathMtuReplaceEndReplyInput}: `ip_path_mtu_replace_end_reply` as encode accepts it. */
   ip_path_mtu_replace_end_reply: IpPathMtuReplaceEndReplyInput;
 }
 
-/** Request name → its reply (or, for a stream, its details message). */
+/**
+ * Request name → its reply (or, for a stream, its details message). Requests of cursor-style
+ * services and one-way messages are not here: the connection refuses them.
+ *
+ * @public
+ */
 export interface VppServiceTypes {
+  /** `memclnt_create` is answered by one `memclnt_create_reply` (`request()`). */
   memclnt_create: { readonly reply: "memclnt_create_reply"; readonly stream: false };
+  /** `memclnt_delete` is answered by one `memclnt_delete_reply` (`request()`). */
   memclnt_delete: { readonly reply: "memclnt_delete_reply"; readonly stream: false };
+  /** `rpc_call` is answered by one `rpc_call_reply` (`request()`). */
   rpc_call: { readonly reply: "rpc_call_reply"; readonly stream: false };
+  /** `get_first_msg_id` is answered by one `get_first_msg_id_reply` (`request()`). */
   get_first_msg_id: { readonly reply: "get_first_msg_id_reply"; readonly stream: false };
+  /** `api_versions` is answered by one `api_versions_reply` (`request()`). */
   api_versions: { readonly reply: "api_versions_reply"; readonly stream: false };
+  /** `sockclnt_create` is answered by one `sockclnt_create_reply` (`request()`). */
   sockclnt_create: { readonly reply: "sockclnt_create_reply"; readonly stream: false };
+  /** `sockclnt_delete` is answered by one `sockclnt_delete_reply` (`request()`). */
   sockclnt_delete: { readonly reply: "sockclnt_delete_reply"; readonly stream: false };
+  /** `sock_init_shm` is answered by one `sock_init_shm_reply` (`request()`). */
   sock_init_shm: { readonly reply: "sock_init_shm_reply"; readonly stream: false };
+  /** `memclnt_keepalive` is answered by one `memclnt_keepalive_reply` (`request()`). */
   memclnt_keepalive: { readonly reply: "memclnt_keepalive_reply"; readonly stream: false };
+  /** `control_ping` is answered by one `control_ping_reply` (`request()`). */
   control_ping: { readonly reply: "control_ping_reply"; readonly stream: false };
+  /** `memclnt_create_v2` is answered by one `memclnt_create_v2_reply` (`request()`). */
   memclnt_create_v2: { readonly reply: "memclnt_create_v2_reply"; readonly stream: false };
+  /** `get_api_json` is answered by one `get_api_json_reply` (`request()`). */
   get_api_json: { readonly reply: "get_api_json_reply"; readonly stream: false };
+  /** `cli` is answered by one `cli_reply` (`request()`). */
   cli: { readonly reply: "cli_reply"; readonly stream: false };
+  /** `cli_inband` is answered by one `cli_inband_reply` (`request()`). */
   cli_inband: { readonly reply: "cli_inband_reply"; readonly stream: false };
+  /** `get_node_index` is answered by one `get_node_index_reply` (`request()`). */
   get_node_index: { readonly reply: "get_node_index_reply"; readonly stream: false };
+  /** `add_node_next` is answered by one `add_node_next_reply` (`request()`). */
   add_node_next: { readonly reply: "add_node_next_reply"; readonly stream: false };
+  /** `show_threads` is answered by one `show_threads_reply` (`request()`). */
   show_threads: { readonly reply: "show_threads_reply"; readonly stream: false };
+  /** `get_node_graph` is answered by one `get_node_graph_reply` (`request()`). */
   get_node_graph: { readonly reply: "get_node_graph_reply"; readonly stream: false };
+  /** `get_next_index` is answered by one `get_next_index_reply` (`request()`). */
   get_next_index: { readonly reply: "get_next_index_reply"; readonly stream: false };
+  /** `get_f64_endian_value` is answered by one `get_f64_endian_value_reply` (`request()`). */
   get_f64_endian_value: { readonly reply: "get_f64_endian_value_reply"; readonly stream: false };
+  /**
+   * `get_f64_increment_by_one` is answered by one `get_f64_increment_by_one_reply` (`request()`).
+   */
   get_f64_increment_by_one: { readonly reply: "get_f64_increment_by_one_reply"; readonly stream: false };
+  /** `show_version` is answered by one `show_version_reply` (`request()`). */
   show_version: { readonly reply: "show_version_reply"; readonly stream: false };
+  /** `show_vpe_system_time` is answered by one `show_vpe_system_time_reply` (`request()`). */
   show_vpe_system_time: { readonly reply: "show_vpe_system_time_reply"; readonly stream: false };
+  /** `log_dump` is answered by `log_details` messages, one per entry (`dump()`). */
   log_dump: { readonly reply: "log_details"; readonly stream: true };
+  /** `lb_conf` is answered by one `lb_conf_reply` (`request()`). */
   lb_conf: { readonly reply: "lb_conf_reply"; readonly stream: false };
+  /** `lb_conf_get` is answered by one `lb_conf_get_reply` (`request()`). */
   lb_conf_get: { readonly reply: "lb_conf_get_reply"; readonly stream: false };
+  /** `lb_add_del_vip` is answered by one `lb_add_del_vip_reply` (`request()`). */
   lb_add_del_vip: { readonly reply: "lb_add_del_vip_reply"; readonly stream: false };
+  /** `lb_add_del_vip_v2` is answered by one `lb_add_del_vip_v2_reply` (`request()`). */
   lb_add_del_vip_v2: { readonly reply: "lb_add_del_vip_v2_reply"; readonly stream: false };
+  /** `lb_add_del_as` is answered by one `lb_add_del_as_reply` (`request()`). */
   lb_add_del_as: { readonly reply: "lb_add_del_as_reply"; readonly stream: false };
+  /** `lb_add_del_as_v2` is answered by one `lb_add_del_as_v2_reply` (`request()`). */
   lb_add_del_as_v2: { readonly reply: "lb_add_del_as_v2_reply"; readonly stream: false };
+  /** `lb_as_set_weight` is answered by one `lb_as_set_weight_reply` (`request()`). */
   lb_as_set_weight: { readonly reply: "lb_as_set_weight_reply"; readonly stream: false };
+  /** `lb_flush_vip` is answered by one `lb_flush_vip_reply` (`request()`). */
   lb_flush_vip: { readonly reply: "lb_flush_vip_reply"; readonly stream: false };
+  /** `lb_vip_dump` is answered by `lb_vip_details` messages, one per entry (`dump()`). */
   lb_vip_dump: { readonly reply: "lb_vip_details"; readonly stream: true };
+  /** `lb_as_dump` is answered by `lb_as_details` messages, one per entry (`dump()`). */
   lb_as_dump: { readonly reply: "lb_as_details"; readonly stream: true };
+  /** `lb_as_v2_dump` is answered by `lb_as_v2_details` messages, one per entry (`dump()`). */
   lb_as_v2_dump: { readonly reply: "lb_as_v2_details"; readonly stream: true };
+  /** `lb_add_del_intf_nat4` is answered by one `lb_add_del_intf_nat4_reply` (`request()`). */
   lb_add_del_intf_nat4: { readonly reply: "lb_add_del_intf_nat4_reply"; readonly stream: false };
+  /** `lb_add_del_intf_nat6` is answered by one `lb_add_del_intf_nat6_reply` (`request()`). */
   lb_add_del_intf_nat6: { readonly reply: "lb_add_del_intf_nat6_reply"; readonly stream: false };
+  /** `ip_table_add_del` is answered by one `ip_table_add_del_reply` (`request()`). */
   ip_table_add_del: { readonly reply: "ip_table_add_del_reply"; readonly stream: false };
+  /** `ip_table_add_del_v2` is answered by one `ip_table_add_del_v2_reply` (`request()`). */
   ip_table_add_del_v2: { readonly reply: "ip_table_add_del_v2_reply"; readonly stream: false };
+  /** `ip_table_allocate` is answered by one `ip_table_allocate_reply` (`request()`). */
   ip_table_allocate: { readonly reply: "ip_table_allocate_reply"; readonly stream: false };
+  /** `ip_table_dump` is answered by `ip_table_details` messages, one per entry (`dump()`). */
   ip_table_dump: { readonly reply: "ip_table_details"; readonly stream: true };
+  /** `ip_table_replace_begin` is answered by one `ip_table_replace_begin_reply` (`request()`). */
   ip_table_replace_begin: { readonly reply: "ip_table_replace_begin_reply"; readonly stream: false };
+  /** `ip_table_replace_end` is answered by one `ip_table_replace_end_reply` (`request()`). */
   ip_table_replace_end: { readonly reply: "ip_table_replace_end_reply"; readonly stream: false };
+  /** `ip_table_flush` is answered by one `ip_table_flush_reply` (`request()`). */
   ip_table_flush: { readonly reply: "ip_table_flush_reply"; readonly stream: false };
+  /** `ip_route_add_del` is answered by one `ip_route_add_del_reply` (`request()`). */
   ip_route_add_del: { readonly reply: "ip_route_add_del_reply"; readonly stream: false };
+  /** `ip_route_add_del_v2` is answered by one `ip_route_add_del_v2_reply` (`request()`). */
   ip_route_add_del_v2: { readonly reply: "ip_route_add_del_v2_reply"; readonly stream: false };
+  /** `ip_route_dump` is answered by `ip_route_details` messages, one per entry (`dump()`). */
   ip_route_dump: { readonly reply: "ip_route_details"; readonly stream: true };
+  /** `ip_route_v2_dump` is answered by `ip_route_v2_details` messages, one per entry (`dump()`). */
   ip_route_v2_dump: { readonly reply: "ip_route_v2_details"; readonly stream: true };
+  /** `ip_route_lookup` is answered by one `ip_route_lookup_reply` (`request()`). */
   ip_route_lookup: { readonly reply: "ip_route_lookup_reply"; readonly stream: false };
+  /** `ip_route_lookup_v2` is answered by one `ip_route_lookup_v2_reply` (`request()`). */
   ip_route_lookup_v2: { readonly reply: "ip_route_lookup_v2_reply"; readonly stream: false };
+  /** `set_ip_flow_hash` is answered by one `set_ip_flow_hash_reply` (`request()`). */
   set_ip_flow_hash: { readonly reply: "set_ip_flow_hash_reply"; readonly stream: false };
+  /** `set_ip_flow_hash_v2` is answered by one `set_ip_flow_hash_v2_reply` (`request()`). */
   set_ip_flow_hash_v2: { readonly reply: "set_ip_flow_hash_v2_reply"; readonly stream: false };
+  /** `set_ip_flow_hash_v3` is answered by one `set_ip_flow_hash_v3_reply` (`request()`). */
   set_ip_flow_hash_v3: { readonly reply: "set_ip_flow_hash_v3_reply"; readonly stream: false };
+  /**
+   * `set_ip_flow_hash_router_id` is answered by one `set_ip_flow_hash_router_id_reply`
+   * (`request()`).
+   */
   set_ip_flow_hash_router_id: { readonly reply: "set_ip_flow_hash_router_id_reply"; readonly stream: false };
+  /**
+   * `sw_interface_ip6_enable_disable` is answered by one `sw_interface_ip6_enable_disable_reply`
+   * (`request()`).
+   */
   sw_interface_ip6_enable_disable: { readonly reply: "sw_interface_ip6_enable_disable_reply"; readonly stream: false };
+  /**
+   * `sw_interface_ip4_enable_disable` is answered by one `sw_interface_ip4_enable_disable_reply`
+   * (`request()`).
+   */
   sw_interface_ip4_enable_disable: { readonly reply: "sw_interface_ip4_enable_disable_reply"; readonly stream: false };
+  /** `ip_mtable_dump` is answered by `ip_mtable_details` messages, one per entry (`dump()`). */
   ip_mtable_dump: { readonly reply: "ip_mtable_details"; readonly stream: true };
+  /** `ip_mroute_add_del` is answered by one `ip_mroute_add_del_reply` (`request()`). */
   ip_mroute_add_del: { readonly reply: "ip_mroute_add_del_reply"; readonly stream: false };
+  /** `ip_mroute_dump` is answered by `ip_mroute_details` messages, one per entry (`dump()`). */
   ip_mroute_dump: { readonly reply: "ip_mroute_details"; readonly stream: true };
+  /** `ip_address_dump` is answered by `ip_address_details` messages, one per entry (`dump()`). */
   ip_address_dump: { readonly reply: "ip_address_details"; readonly stream: true };
+  /**
+   * `ip_unnumbered_dump` is answered by `ip_unnumbered_details` messages, one per entry (`dump()`).
+   */
   ip_unnumbered_dump: { readonly reply: "ip_unnumbered_details"; readonly stream: true };
+  /** `ip_dump` is answered by `ip_details` messages, one per entry (`dump()`). */
   ip_dump: { readonly reply: "ip_details"; readonly stream: true };
+  /** `mfib_signal_dump` is answered by `mfib_signal_details` messages, one per entry (`dump()`). */
   mfib_signal_dump: { readonly reply: "mfib_signal_details"; readonly stream: true };
+  /** `ip_punt_redirect` is answered by one `ip_punt_redirect_reply` (`request()`). */
   ip_punt_redirect: { readonly reply: "ip_punt_redirect_reply"; readonly stream: false };
+  /**
+   * `ip_punt_redirect_dump` is answered by `ip_punt_redirect_details` messages, one per entry
+   * (`dump()`).
+   */
   ip_punt_redirect_dump: { readonly reply: "ip_punt_redirect_details"; readonly stream: true };
+  /**
+   * `add_del_ip_punt_redirect_v2` is answered by one `add_del_ip_punt_redirect_v2_reply`
+   * (`request()`).
+   */
   add_del_ip_punt_redirect_v2: { readonly reply: "add_del_ip_punt_redirect_v2_reply"; readonly stream: false };
+  /**
+   * `ip_punt_redirect_v2_dump` is answered by `ip_punt_redirect_v2_details` messages, one per entry
+   * (`dump()`).
+   */
   ip_punt_redirect_v2_dump: { readonly reply: "ip_punt_redirect_v2_details"; readonly stream: true };
+  /**
+   * `ip_container_proxy_add_del` is answered by one `ip_container_proxy_add_del_reply`
+   * (`request()`).
+   */
   ip_container_proxy_add_del: { readonly reply: "ip_container_proxy_add_del_reply"; readonly stream: false };
+  /**
+   * `ip_container_proxy_dump` is answered by `ip_container_proxy_details` messages, one per entry
+   * (`dump()`).
+   */
   ip_container_proxy_dump: { readonly reply: "ip_container_proxy_details"; readonly stream: true };
+  /**
+   * `ip_source_and_port_range_check_add_del` is answered by one
+   * `ip_source_and_port_range_check_add_del_reply` (`request()`).
+   */
   ip_source_and_port_range_check_add_del: { readonly reply: "ip_source_and_port_range_check_add_del_reply"; readonly stream: false };
+  /**
+   * `ip_source_and_port_range_check_interface_add_del` is answered by one
+   * `ip_source_and_port_range_check_interface_add_del_reply` (`request()`).
+   */
   ip_source_and_port_range_check_interface_add_del: { readonly reply: "ip_source_and_port_range_check_interface_add_del_reply"; readonly stream: false };
+  /**
+   * `sw_interface_ip6_set_link_local_address` is answered by one
+   * `sw_interface_ip6_set_link_local_address_reply` (`request()`).
+   */
   sw_interface_ip6_set_link_local_address: { readonly reply: "sw_interface_ip6_set_link_local_address_reply"; readonly stream: false };
+  /**
+   * `sw_interface_ip6_get_link_local_address` is answered by one
+   * `sw_interface_ip6_get_link_local_address_reply` (`request()`).
+   */
   sw_interface_ip6_get_link_local_address: { readonly reply: "sw_interface_ip6_get_link_local_address_reply"; readonly stream: false };
+  /** `ioam_enable` is answered by one `ioam_enable_reply` (`request()`). */
   ioam_enable: { readonly reply: "ioam_enable_reply"; readonly stream: false };
+  /** `ioam_disable` is answered by one `ioam_disable_reply` (`request()`). */
   ioam_disable: { readonly reply: "ioam_disable_reply"; readonly stream: false };
+  /** `ip_reassembly_set` is answered by one `ip_reassembly_set_reply` (`request()`). */
   ip_reassembly_set: { readonly reply: "ip_reassembly_set_reply"; readonly stream: false };
+  /** `ip_reassembly_get` is answered by one `ip_reassembly_get_reply` (`request()`). */
   ip_reassembly_get: { readonly reply: "ip_reassembly_get_reply"; readonly stream: false };
+  /**
+   * `ip_reassembly_enable_disable` is answered by one `ip_reassembly_enable_disable_reply`
+   * (`request()`).
+   */
   ip_reassembly_enable_disable: { readonly reply: "ip_reassembly_enable_disable_reply"; readonly stream: false };
+  /**
+   * `ip_local_reass_enable_disable` is answered by one `ip_local_reass_enable_disable_reply`
+   * (`request()`).
+   */
   ip_local_reass_enable_disable: { readonly reply: "ip_local_reass_enable_disable_reply"; readonly stream: false };
+  /** `ip_local_reass_get` is answered by one `ip_local_reass_get_reply` (`request()`). */
   ip_local_reass_get: { readonly reply: "ip_local_reass_get_reply"; readonly stream: false };
+  /** `ip_path_mtu_update` is answered by one `ip_path_mtu_update_reply` (`request()`). */
   ip_path_mtu_update: { readonly reply: "ip_path_mtu_update_reply"; readonly stream: false };
+  /**
+   * `ip_path_mtu_replace_begin` is answered by one `ip_path_mtu_replace_begin_reply` (`request()`).
+   */
   ip_path_mtu_replace_begin: { readonly reply: "ip_path_mtu_replace_begin_reply"; readonly stream: false };
+  /** `ip_path_mtu_replace_end` is answered by one `ip_path_mtu_replace_end_reply` (`request()`). */
   ip_path_mtu_replace_end: { readonly reply: "ip_path_mtu_replace_end_reply"; readonly stream: false };
 }
 
-/** The name_crc of every generated message, as VPP lists it in its message table. */
+/**
+ * The name_crc of every generated message, as VPP lists it in its message table.
+ *
+ * @public
+ */
 export const vppMessageCrcs: { readonly [N in keyof VppMessageTypes]: string } = {
   memclnt_create: 'memclnt_create_9c5e1c2f',
   memclnt_create_reply: 'memclnt_create_reply_42ec4560',

@@ -3,13 +3,23 @@
 
 import type { ApiModuleDefinition } from '../definitions.js';
 
-/** enum if_status_flags, u32 on the wire. Fields of this type are plain numbers. */
+/**
+ * Enum `if_status_flags` (u32 on the wire): the value of each symbol; fields of this type are plain
+ * numbers.
+ *
+ * @public
+ */
 export const IfStatusFlags = {
   IF_STATUS_API_FLAG_ADMIN_UP: 1,
   IF_STATUS_API_FLAG_LINK_UP: 2,
 } as const;
 
-/** enum mtu_proto, u32 on the wire. Fields of this type are plain numbers. */
+/**
+ * Enum `mtu_proto` (u32 on the wire): the value of each symbol; fields of this type are plain
+ * numbers.
+ *
+ * @public
+ */
 export const MtuProto = {
   MTU_PROTO_API_L3: 0,
   MTU_PROTO_API_IP4: 1,
@@ -17,14 +27,24 @@ export const MtuProto = {
   MTU_PROTO_API_MPLS: 3,
 } as const;
 
-/** enum link_duplex, u32 on the wire. Fields of this type are plain numbers. */
+/**
+ * Enum `link_duplex` (u32 on the wire): the value of each symbol; fields of this type are plain
+ * numbers.
+ *
+ * @public
+ */
 export const LinkDuplex = {
   LINK_DUPLEX_API_UNKNOWN: 0,
   LINK_DUPLEX_API_HALF: 1,
   LINK_DUPLEX_API_FULL: 2,
 } as const;
 
-/** enum sub_if_flags, u32 on the wire. Fields of this type are plain numbers. */
+/**
+ * Enum `sub_if_flags` (u32 on the wire): the value of each symbol; fields of this type are plain
+ * numbers.
+ *
+ * @public
+ */
 export const SubIfFlags = {
   SUB_IF_API_FLAG_NO_TAGS: 1,
   SUB_IF_API_FLAG_ONE_TAG: 2,
@@ -38,7 +58,12 @@ export const SubIfFlags = {
   SUB_IF_API_FLAG_DOT1AH: 256,
 } as const;
 
-/** enum rx_mode, u32 on the wire. Fields of this type are plain numbers. */
+/**
+ * Enum `rx_mode` (u32 on the wire): the value of each symbol; fields of this type are plain
+ * numbers.
+ *
+ * @public
+ */
 export const RxMode = {
   RX_MODE_API_UNKNOWN: 0,
   RX_MODE_API_POLLING: 1,
@@ -47,7 +72,12 @@ export const RxMode = {
   RX_MODE_API_DEFAULT: 4,
 } as const;
 
-/** enum if_type, u32 on the wire. Fields of this type are plain numbers. */
+/**
+ * Enum `if_type` (u32 on the wire): the value of each symbol; fields of this type are plain
+ * numbers.
+ *
+ * @public
+ */
 export const IfType = {
   IF_API_TYPE_HARDWARE: 0,
   IF_API_TYPE_SUB: 1,
@@ -55,17 +85,36 @@ export const IfType = {
   IF_API_TYPE_PIPE: 3,
 } as const;
 
-/** enum direction, u8 on the wire. Fields of this type are plain numbers. */
+/**
+ * Enum `direction` (u8 on the wire): the value of each symbol; fields of this type are plain
+ * numbers.
+ *
+ * @public
+ */
 export const Direction = {
   RX: 0,
   TX: 1,
 } as const;
 
-/** alias interface_index: u32 */
+/**
+ * Alias `interface_index`: u32 on the wire.
+ *
+ * @public
+ */
 export type InterfaceIndex = number;
+/**
+ * Alias `interface_index` as encode accepts it.
+ *
+ * @public
+ */
 export type InterfaceIndexInput = InterfaceIndex;
 
-/** Definitions of module interface_types, for the codec. */
+/**
+ * Definitions of module interface_types 1.0.0 (its own types, its messages and services), for
+ * the codec: `new VppCodec([...])` takes them.
+ *
+ * @public
+ */
 export const interfaceTypesModule: ApiModuleDefinition = {
   name: "interface_types",
   version: "1.0.0",

@@ -7,7 +7,11 @@ import type { InterfaceIndex } from './interface_types.js';
 import type { Address, AddressWithPrefix, Ip6Address, Mprefix, Prefix } from './ip_types.js';
 import type { MfibPath } from './mfib_types.js';
 
-/** type ip_table */
+/**
+ * Type `ip_table`, as decode returns it.
+ *
+ * @public
+ */
 export interface IpTable {
   /** u32 */
   readonly table_id: number;
@@ -16,67 +20,94 @@ export interface IpTable {
   /** string[64], at most 63 bytes */
   readonly name: string;
 }
+/**
+ * Type `ip_table` as encode accepts it: the same as {@link IpTable}.
+ *
+ * @public
+ */
 export type IpTableInput = IpTable;
 
-/** type ip_route */
+/**
+ * Type `ip_route`, as decode returns it.
+ *
+ * @public
+ */
 export interface IpRoute {
   /** u32 */
   readonly table_id: number;
   /** u32 */
   readonly stats_index: number;
-  /** prefix */
+  /** prefix, see {@link Prefix} */
   readonly prefix: Prefix;
   /** u8; element count of paths, computed on encode */
   readonly n_paths: number;
-  /** fib_path[n_paths] */
+  /** fib_path, see {@link FibPath}[n_paths] */
   readonly paths: readonly FibPath[];
 }
-/** type ip_route, as encode accepts it */
+/**
+ * Type `ip_route` as encode accepts it: like {@link IpRoute}, except that count fields may be left
+ * out (computed from their arrays).
+ *
+ * @public
+ */
 export interface IpRouteInput {
   /** u32 */
   readonly table_id: number;
   /** u32 */
   readonly stats_index: number;
-  /** prefix */
+  /** prefix, see {@link Prefix} */
   readonly prefix: Prefix;
   /** u8; element count of paths, computed on encode */
   readonly n_paths?: number;
-  /** fib_path[n_paths] */
+  /** fib_path, see {@link FibPath}[n_paths] */
   readonly paths: readonly FibPath[];
 }
 
-/** type ip_route_v2 */
+/**
+ * Type `ip_route_v2`, as decode returns it.
+ *
+ * @public
+ */
 export interface IpRouteV2 {
   /** u32 */
   readonly table_id: number;
   /** u32 */
   readonly stats_index: number;
-  /** prefix */
+  /** prefix, see {@link Prefix} */
   readonly prefix: Prefix;
   /** u8; element count of paths, computed on encode */
   readonly n_paths: number;
   /** u8 */
   readonly src: number;
-  /** fib_path[n_paths] */
+  /** fib_path, see {@link FibPath}[n_paths] */
   readonly paths: readonly FibPath[];
 }
-/** type ip_route_v2, as encode accepts it */
+/**
+ * Type `ip_route_v2` as encode accepts it: like {@link IpRouteV2}, except that count fields may be
+ * left out (computed from their arrays).
+ *
+ * @public
+ */
 export interface IpRouteV2Input {
   /** u32 */
   readonly table_id: number;
   /** u32 */
   readonly stats_index: number;
-  /** prefix */
+  /** prefix, see {@link Prefix} */
   readonly prefix: Prefix;
   /** u8; element count of paths, computed on encode */
   readonly n_paths?: number;
   /** u8 */
   readonly src: number;
-  /** fib_path[n_paths] */
+  /** fib_path, see {@link FibPath}[n_paths] */
   readonly paths: readonly FibPath[];
 }
 
-/** type ip_mroute */
+/**
+ * Type `ip_mroute`, as decode returns it.
+ *
+ * @public
+ */
 export interface IpMroute {
   /** u32 */
   readonly table_id: number;
@@ -84,14 +115,19 @@ export interface IpMroute {
   readonly entry_flags: number;
   /** u32 */
   readonly rpf_id: number;
-  /** mprefix */
+  /** mprefix, see {@link Mprefix} */
   readonly prefix: Mprefix;
   /** u8; element count of paths, computed on encode */
   readonly n_paths: number;
-  /** mfib_path[n_paths] */
+  /** mfib_path, see {@link MfibPath}[n_paths] */
   readonly paths: readonly MfibPath[];
 }
-/** type ip_mroute, as encode accepts it */
+/**
+ * Type `ip_mroute` as encode accepts it: like {@link IpMroute}, except that count fields may be
+ * left out (computed from their arrays).
+ *
+ * @public
+ */
 export interface IpMrouteInput {
   /** u32 */
   readonly table_id: number;
@@ -99,49 +135,72 @@ export interface IpMrouteInput {
   readonly entry_flags: number;
   /** u32 */
   readonly rpf_id: number;
-  /** mprefix */
+  /** mprefix, see {@link Mprefix} */
   readonly prefix: Mprefix;
   /** u8; element count of paths, computed on encode */
   readonly n_paths?: number;
-  /** mfib_path[n_paths] */
+  /** mfib_path, see {@link MfibPath}[n_paths] */
   readonly paths: readonly MfibPath[];
 }
 
-/** type punt_redirect */
+/**
+ * Type `punt_redirect`, as decode returns it.
+ *
+ * @public
+ */
 export interface PuntRedirect {
-  /** interface_index */
+  /** interface_index (u32) */
   readonly rx_sw_if_index: InterfaceIndex;
-  /** interface_index */
+  /** interface_index (u32) */
   readonly tx_sw_if_index: InterfaceIndex;
-  /** address */
+  /** address, see {@link Address} */
   readonly nh: Address;
 }
+/**
+ * Type `punt_redirect` as encode accepts it: the same as {@link PuntRedirect}.
+ *
+ * @public
+ */
 export type PuntRedirectInput = PuntRedirect;
 
-/** type punt_redirect_v2 */
+/**
+ * Type `punt_redirect_v2`, as decode returns it.
+ *
+ * @public
+ */
 export interface PuntRedirectV2 {
-  /** interface_index; default 4294967295 */
+  /** interface_index (u32); default 4294967295 */
   readonly rx_sw_if_index: InterfaceIndex;
   /** enum address_family (u8), see {@link AddressFamily} */
   readonly af: number;
   /** u32; element count of paths, computed on encode */
   readonly n_paths: number;
-  /** fib_path[n_paths] */
+  /** fib_path, see {@link FibPath}[n_paths] */
   readonly paths: readonly FibPath[];
 }
-/** type punt_redirect_v2, as encode accepts it */
+/**
+ * Type `punt_redirect_v2` as encode accepts it: like {@link PuntRedirectV2}, except that fields
+ * with a default may be left out (the default is sent) and count fields may be left out (computed
+ * from their arrays).
+ *
+ * @public
+ */
 export interface PuntRedirectV2Input {
-  /** interface_index; default 4294967295 */
+  /** interface_index (u32); default 4294967295 */
   readonly rx_sw_if_index?: InterfaceIndex;
   /** enum address_family (u8), see {@link AddressFamily} */
   readonly af: number;
   /** u32; element count of paths, computed on encode */
   readonly n_paths?: number;
-  /** fib_path[n_paths] */
+  /** fib_path, see {@link FibPath}[n_paths] */
   readonly paths: readonly FibPath[];
 }
 
-/** type ip_path_mtu */
+/**
+ * Type `ip_path_mtu`, as decode returns it.
+ *
+ * @public
+ */
 export interface IpPathMtu {
   /** u32 */
   readonly client_index: number;
@@ -149,20 +208,35 @@ export interface IpPathMtu {
   readonly context: number;
   /** u32 */
   readonly table_id: number;
-  /** address */
+  /** address, see {@link Address} */
   readonly nh: Address;
   /** u16 */
   readonly path_mtu: number;
 }
+/**
+ * Type `ip_path_mtu` as encode accepts it: the same as {@link IpPathMtu}.
+ *
+ * @public
+ */
 export type IpPathMtuInput = IpPathMtu;
 
-/** enum ip_reass_type, u32 on the wire. Fields of this type are plain numbers. */
+/**
+ * Enum `ip_reass_type` (u32 on the wire): the value of each symbol; fields of this type are plain
+ * numbers.
+ *
+ * @public
+ */
 export const IpReassType = {
   IP_REASS_TYPE_FULL: 0,
   IP_REASS_TYPE_SHALLOW_VIRTUAL: 1,
 } as const;
 
-/** enumflag ip_flow_hash_config, u32 on the wire. Fields of this type are plain numbers. */
+/**
+ * Flags `ip_flow_hash_config` (u32 on the wire): the bit of each symbol; a field of this type holds
+ * them OR-ed, as a plain number.
+ *
+ * @public
+ */
 export const IpFlowHashConfig = {
   IP_API_FLOW_HASH_SRC_IP: 1,
   IP_API_FLOW_HASH_DST_IP: 2,
@@ -174,7 +248,12 @@ export const IpFlowHashConfig = {
   IP_API_FLOW_HASH_FLOW_LABEL: 128,
 } as const;
 
-/** enumflag ip_flow_hash_config_v2, u32 on the wire. Fields of this type are plain numbers. */
+/**
+ * Flags `ip_flow_hash_config_v2` (u32 on the wire): the bit of each symbol; a field of this type
+ * holds them OR-ed, as a plain number.
+ *
+ * @public
+ */
 export const IpFlowHashConfigV2 = {
   IP_API_V2_FLOW_HASH_SRC_IP: 1,
   IP_API_V2_FLOW_HASH_DST_IP: 2,
@@ -187,40 +266,73 @@ export const IpFlowHashConfigV2 = {
   IP_API_V2_FLOW_HASH_GTPV1_TEID: 256,
 } as const;
 
-/** message ip_table_add_del, crc 0x0ffdaec0 (table name ip_table_add_del_0ffdaec0) */
+/**
+ * Message `ip_table_add_del`, a request, answered by {@link IpTableAddDelReply}. VPP's message
+ * table lists it as `ip_table_add_del_0ffdaec0`.
+ *
+ * @public
+ */
 export interface IpTableAddDel {
   /** bool; default true */
   readonly is_add: boolean;
-  /** ip_table */
+  /** ip_table, see {@link IpTable} */
   readonly table: IpTable;
 }
-/** message ip_table_add_del, as encode accepts it */
+/**
+ * Message `ip_table_add_del` as encode accepts it: like {@link IpTableAddDel}, except that fields
+ * with a default may be left out (the default is sent).
+ *
+ * @public
+ */
 export interface IpTableAddDelInput {
   /** bool; default true */
   readonly is_add?: boolean;
-  /** ip_table */
+  /** ip_table, see {@link IpTable} */
   readonly table: IpTable;
 }
 
-/** message ip_table_add_del_reply, crc 0xe8d4e804 (table name ip_table_add_del_reply_e8d4e804) */
+/**
+ * Message `ip_table_add_del_reply`, the reply to {@link IpTableAddDel}. VPP's message table lists
+ * it as `ip_table_add_del_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface IpTableAddDelReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `ip_table_add_del_reply` as encode accepts it: the same as {@link IpTableAddDelReply}.
+ *
+ * @public
+ */
 export type IpTableAddDelReplyInput = IpTableAddDelReply;
 
-/** message ip_table_add_del_v2, crc 0x14e5081f (table name ip_table_add_del_v2_14e5081f) */
+/**
+ * Message `ip_table_add_del_v2`, a request, answered by {@link IpTableAddDelV2Reply}. VPP's message
+ * table lists it as `ip_table_add_del_v2_14e5081f`.
+ *
+ * @public
+ */
 export interface IpTableAddDelV2 {
-  /** ip_table */
+  /** ip_table, see {@link IpTable} */
   readonly table: IpTable;
   /** bool; default true */
   readonly create_mfib: boolean;
   /** bool; default true */
   readonly is_add: boolean;
 }
-/** message ip_table_add_del_v2, as encode accepts it */
+/**
+ * Message `ip_table_add_del_v2` as encode accepts it: like {@link IpTableAddDelV2}, except that
+ * fields with a default may be left out (the default is sent).
+ *
+ * @public
+ */
 export interface IpTableAddDelV2Input {
-  /** ip_table */
+  /** ip_table, see {@link IpTable} */
   readonly table: IpTable;
   /** bool; default true */
   readonly create_mfib?: boolean;
@@ -228,229 +340,502 @@ export interface IpTableAddDelV2Input {
   readonly is_add?: boolean;
 }
 
-/** message ip_table_add_del_v2_reply, crc 0xe8d4e804 (table name ip_table_add_del_v2_reply_e8d4e804) */
+/**
+ * Message `ip_table_add_del_v2_reply`, the reply to {@link IpTableAddDelV2}. VPP's message table
+ * lists it as `ip_table_add_del_v2_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface IpTableAddDelV2Reply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `ip_table_add_del_v2_reply` as encode accepts it: the same as
+ * {@link IpTableAddDelV2Reply}.
+ *
+ * @public
+ */
 export type IpTableAddDelV2ReplyInput = IpTableAddDelV2Reply;
 
-/** message ip_table_allocate, crc 0xb9d2e09e (table name ip_table_allocate_b9d2e09e) */
+/**
+ * Message `ip_table_allocate`, a request, answered by {@link IpTableAllocateReply}. VPP's message
+ * table lists it as `ip_table_allocate_b9d2e09e`.
+ *
+ * @public
+ */
 export interface IpTableAllocate {
-  /** ip_table */
+  /** ip_table, see {@link IpTable} */
   readonly table: IpTable;
 }
+/**
+ * Message `ip_table_allocate` as encode accepts it: the same as {@link IpTableAllocate}.
+ *
+ * @public
+ */
 export type IpTableAllocateInput = IpTableAllocate;
 
-/** message ip_table_allocate_reply, crc 0x1728303a (table name ip_table_allocate_reply_1728303a) */
+/**
+ * Message `ip_table_allocate_reply`, the reply to {@link IpTableAllocate}. VPP's message table
+ * lists it as `ip_table_allocate_reply_1728303a`.
+ *
+ * @public
+ */
 export interface IpTableAllocateReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
-  /** ip_table */
+  /** ip_table, see {@link IpTable} */
   readonly table: IpTable;
 }
+/**
+ * Message `ip_table_allocate_reply` as encode accepts it: the same as {@link IpTableAllocateReply}.
+ *
+ * @public
+ */
 export type IpTableAllocateReplyInput = IpTableAllocateReply;
 
-/** message ip_table_dump, crc 0x51077d14 (table name ip_table_dump_51077d14) */
+/**
+ * Message `ip_table_dump`, a dump request, answered by one {@link IpTableDetails} per entry. VPP's
+ * message table lists it as `ip_table_dump_51077d14`.
+ *
+ * @public
+ */
 export interface IpTableDump {}
+/**
+ * Message `ip_table_dump` as encode accepts it: the same as {@link IpTableDump}.
+ *
+ * @public
+ */
 export type IpTableDumpInput = IpTableDump;
 
-/** message ip_table_replace_begin, crc 0xb9d2e09e (table name ip_table_replace_begin_b9d2e09e) */
+/**
+ * Message `ip_table_replace_begin`, a request, answered by {@link IpTableReplaceBeginReply}. VPP's
+ * message table lists it as `ip_table_replace_begin_b9d2e09e`.
+ *
+ * @public
+ */
 export interface IpTableReplaceBegin {
-  /** ip_table */
+  /** ip_table, see {@link IpTable} */
   readonly table: IpTable;
 }
+/**
+ * Message `ip_table_replace_begin` as encode accepts it: the same as {@link IpTableReplaceBegin}.
+ *
+ * @public
+ */
 export type IpTableReplaceBeginInput = IpTableReplaceBegin;
 
-/** message ip_table_replace_begin_reply, crc 0xe8d4e804 (table name ip_table_replace_begin_reply_e8d4e804) */
+/**
+ * Message `ip_table_replace_begin_reply`, the reply to {@link IpTableReplaceBegin}. VPP's message
+ * table lists it as `ip_table_replace_begin_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface IpTableReplaceBeginReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `ip_table_replace_begin_reply` as encode accepts it: the same as
+ * {@link IpTableReplaceBeginReply}.
+ *
+ * @public
+ */
 export type IpTableReplaceBeginReplyInput = IpTableReplaceBeginReply;
 
-/** message ip_table_replace_end, crc 0xb9d2e09e (table name ip_table_replace_end_b9d2e09e) */
+/**
+ * Message `ip_table_replace_end`, a request, answered by {@link IpTableReplaceEndReply}. VPP's
+ * message table lists it as `ip_table_replace_end_b9d2e09e`.
+ *
+ * @public
+ */
 export interface IpTableReplaceEnd {
-  /** ip_table */
+  /** ip_table, see {@link IpTable} */
   readonly table: IpTable;
 }
+/**
+ * Message `ip_table_replace_end` as encode accepts it: the same as {@link IpTableReplaceEnd}.
+ *
+ * @public
+ */
 export type IpTableReplaceEndInput = IpTableReplaceEnd;
 
-/** message ip_table_replace_end_reply, crc 0xe8d4e804 (table name ip_table_replace_end_reply_e8d4e804) */
+/**
+ * Message `ip_table_replace_end_reply`, the reply to {@link IpTableReplaceEnd}. VPP's message table
+ * lists it as `ip_table_replace_end_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface IpTableReplaceEndReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `ip_table_replace_end_reply` as encode accepts it: the same as
+ * {@link IpTableReplaceEndReply}.
+ *
+ * @public
+ */
 export type IpTableReplaceEndReplyInput = IpTableReplaceEndReply;
 
-/** message ip_table_flush, crc 0xb9d2e09e (table name ip_table_flush_b9d2e09e) */
+/**
+ * Message `ip_table_flush`, a request, answered by {@link IpTableFlushReply}. VPP's message table
+ * lists it as `ip_table_flush_b9d2e09e`.
+ *
+ * @public
+ */
 export interface IpTableFlush {
-  /** ip_table */
+  /** ip_table, see {@link IpTable} */
   readonly table: IpTable;
 }
+/**
+ * Message `ip_table_flush` as encode accepts it: the same as {@link IpTableFlush}.
+ *
+ * @public
+ */
 export type IpTableFlushInput = IpTableFlush;
 
-/** message ip_table_flush_reply, crc 0xe8d4e804 (table name ip_table_flush_reply_e8d4e804) */
+/**
+ * Message `ip_table_flush_reply`, the reply to {@link IpTableFlush}. VPP's message table lists it
+ * as `ip_table_flush_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface IpTableFlushReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `ip_table_flush_reply` as encode accepts it: the same as {@link IpTableFlushReply}.
+ *
+ * @public
+ */
 export type IpTableFlushReplyInput = IpTableFlushReply;
 
-/** message ip_table_details, crc 0xc79fca0f (table name ip_table_details_c79fca0f) */
+/**
+ * Message `ip_table_details`, one entry of the answer to {@link IpTableDump}. VPP's message table
+ * lists it as `ip_table_details_c79fca0f`.
+ *
+ * @public
+ */
 export interface IpTableDetails {
-  /** ip_table */
+  /** ip_table, see {@link IpTable} */
   readonly table: IpTable;
 }
+/**
+ * Message `ip_table_details` as encode accepts it: the same as {@link IpTableDetails}.
+ *
+ * @public
+ */
 export type IpTableDetailsInput = IpTableDetails;
 
-/** message ip_route_add_del, crc 0xb8ecfe0d (table name ip_route_add_del_b8ecfe0d) */
+/**
+ * Message `ip_route_add_del`, a request, answered by {@link IpRouteAddDelReply}. VPP's message
+ * table lists it as `ip_route_add_del_b8ecfe0d`.
+ *
+ * @public
+ */
 export interface IpRouteAddDel {
   /** bool; default true */
   readonly is_add: boolean;
   /** bool */
   readonly is_multipath: boolean;
-  /** ip_route */
+  /** ip_route, see {@link IpRoute} */
   readonly route: IpRoute;
 }
-/** message ip_route_add_del, as encode accepts it */
+/**
+ * Message `ip_route_add_del` as encode accepts it: like {@link IpRouteAddDel}, except that fields
+ * with a default may be left out (the default is sent) and nested types are in their input form.
+ *
+ * @public
+ */
 export interface IpRouteAddDelInput {
   /** bool; default true */
   readonly is_add?: boolean;
   /** bool */
   readonly is_multipath: boolean;
-  /** ip_route */
+  /** ip_route, see {@link IpRoute} */
   readonly route: IpRouteInput;
 }
 
-/** message ip_route_add_del_v2, crc 0x521ef330 (table name ip_route_add_del_v2_521ef330) */
+/**
+ * Message `ip_route_add_del_v2`, a request, answered by {@link IpRouteAddDelV2Reply}. VPP's message
+ * table lists it as `ip_route_add_del_v2_521ef330`.
+ *
+ * @public
+ */
 export interface IpRouteAddDelV2 {
   /** bool; default true */
   readonly is_add: boolean;
   /** bool */
   readonly is_multipath: boolean;
-  /** ip_route_v2 */
+  /** ip_route_v2, see {@link IpRouteV2} */
   readonly route: IpRouteV2;
 }
-/** message ip_route_add_del_v2, as encode accepts it */
+/**
+ * Message `ip_route_add_del_v2` as encode accepts it: like {@link IpRouteAddDelV2}, except that
+ * fields with a default may be left out (the default is sent) and nested types are in their input
+ * form.
+ *
+ * @public
+ */
 export interface IpRouteAddDelV2Input {
   /** bool; default true */
   readonly is_add?: boolean;
   /** bool */
   readonly is_multipath: boolean;
-  /** ip_route_v2 */
+  /** ip_route_v2, see {@link IpRouteV2} */
   readonly route: IpRouteV2Input;
 }
 
-/** message ip_route_add_del_reply, crc 0x1992deab (table name ip_route_add_del_reply_1992deab) */
+/**
+ * Message `ip_route_add_del_reply`, the reply to {@link IpRouteAddDel}. VPP's message table lists
+ * it as `ip_route_add_del_reply_1992deab`.
+ *
+ * @public
+ */
 export interface IpRouteAddDelReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
   /** u32 */
   readonly stats_index: number;
 }
+/**
+ * Message `ip_route_add_del_reply` as encode accepts it: the same as {@link IpRouteAddDelReply}.
+ *
+ * @public
+ */
 export type IpRouteAddDelReplyInput = IpRouteAddDelReply;
 
-/** message ip_route_add_del_v2_reply, crc 0x1992deab (table name ip_route_add_del_v2_reply_1992deab) */
+/**
+ * Message `ip_route_add_del_v2_reply`, the reply to {@link IpRouteAddDelV2}. VPP's message table
+ * lists it as `ip_route_add_del_v2_reply_1992deab`.
+ *
+ * @public
+ */
 export interface IpRouteAddDelV2Reply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
   /** u32 */
   readonly stats_index: number;
 }
+/**
+ * Message `ip_route_add_del_v2_reply` as encode accepts it: the same as
+ * {@link IpRouteAddDelV2Reply}.
+ *
+ * @public
+ */
 export type IpRouteAddDelV2ReplyInput = IpRouteAddDelV2Reply;
 
-/** message ip_route_dump, crc 0xb9d2e09e (table name ip_route_dump_b9d2e09e) */
+/**
+ * Message `ip_route_dump`, a dump request, answered by one {@link IpRouteDetails} per entry. VPP's
+ * message table lists it as `ip_route_dump_b9d2e09e`.
+ *
+ * @public
+ */
 export interface IpRouteDump {
-  /** ip_table */
+  /** ip_table, see {@link IpTable} */
   readonly table: IpTable;
 }
+/**
+ * Message `ip_route_dump` as encode accepts it: the same as {@link IpRouteDump}.
+ *
+ * @public
+ */
 export type IpRouteDumpInput = IpRouteDump;
 
-/** message ip_route_v2_dump, crc 0xd16f72e6 (table name ip_route_v2_dump_d16f72e6) */
+/**
+ * Message `ip_route_v2_dump`, a dump request, answered by one {@link IpRouteV2Details} per entry.
+ * VPP's message table lists it as `ip_route_v2_dump_d16f72e6`.
+ *
+ * @public
+ */
 export interface IpRouteV2Dump {
   /** u8 */
   readonly src: number;
-  /** ip_table */
+  /** ip_table, see {@link IpTable} */
   readonly table: IpTable;
 }
+/**
+ * Message `ip_route_v2_dump` as encode accepts it: the same as {@link IpRouteV2Dump}.
+ *
+ * @public
+ */
 export type IpRouteV2DumpInput = IpRouteV2Dump;
 
-/** message ip_route_details, crc 0xbda8f315 (table name ip_route_details_bda8f315) */
+/**
+ * Message `ip_route_details`, one entry of the answer to {@link IpRouteDump}. VPP's message table
+ * lists it as `ip_route_details_bda8f315`.
+ *
+ * @public
+ */
 export interface IpRouteDetails {
-  /** ip_route */
+  /** ip_route, see {@link IpRoute} */
   readonly route: IpRoute;
 }
-/** message ip_route_details, as encode accepts it */
+/**
+ * Message `ip_route_details` as encode accepts it: like {@link IpRouteDetails}, except that nested
+ * types are in their input form.
+ *
+ * @public
+ */
 export interface IpRouteDetailsInput {
-  /** ip_route */
+  /** ip_route, see {@link IpRoute} */
   readonly route: IpRouteInput;
 }
 
-/** message ip_route_v2_details, crc 0xb09aa6c0 (table name ip_route_v2_details_b09aa6c0) */
+/**
+ * Message `ip_route_v2_details`, one entry of the answer to {@link IpRouteV2Dump}. VPP's message
+ * table lists it as `ip_route_v2_details_b09aa6c0`.
+ *
+ * @public
+ */
 export interface IpRouteV2Details {
-  /** ip_route_v2 */
+  /** ip_route_v2, see {@link IpRouteV2} */
   readonly route: IpRouteV2;
 }
-/** message ip_route_v2_details, as encode accepts it */
+/**
+ * Message `ip_route_v2_details` as encode accepts it: like {@link IpRouteV2Details}, except that
+ * nested types are in their input form.
+ *
+ * @public
+ */
 export interface IpRouteV2DetailsInput {
-  /** ip_route_v2 */
+  /** ip_route_v2, see {@link IpRouteV2} */
   readonly route: IpRouteV2Input;
 }
 
-/** message ip_route_lookup, crc 0x710d6471 (table name ip_route_lookup_710d6471) */
+/**
+ * Message `ip_route_lookup`, a request, answered by {@link IpRouteLookupReply}. VPP's message table
+ * lists it as `ip_route_lookup_710d6471`.
+ *
+ * @public
+ */
 export interface IpRouteLookup {
   /** u32 */
   readonly table_id: number;
   /** u8 */
   readonly exact: number;
-  /** prefix */
+  /** prefix, see {@link Prefix} */
   readonly prefix: Prefix;
 }
+/**
+ * Message `ip_route_lookup` as encode accepts it: the same as {@link IpRouteLookup}.
+ *
+ * @public
+ */
 export type IpRouteLookupInput = IpRouteLookup;
 
-/** message ip_route_lookup_v2, crc 0x710d6471 (table name ip_route_lookup_v2_710d6471) */
+/**
+ * Message `ip_route_lookup_v2`, a request, answered by {@link IpRouteLookupV2Reply}. VPP's message
+ * table lists it as `ip_route_lookup_v2_710d6471`.
+ *
+ * @public
+ */
 export interface IpRouteLookupV2 {
   /** u32 */
   readonly table_id: number;
   /** u8 */
   readonly exact: number;
-  /** prefix */
+  /** prefix, see {@link Prefix} */
   readonly prefix: Prefix;
 }
+/**
+ * Message `ip_route_lookup_v2` as encode accepts it: the same as {@link IpRouteLookupV2}.
+ *
+ * @public
+ */
 export type IpRouteLookupV2Input = IpRouteLookupV2;
 
-/** message ip_route_lookup_reply, crc 0x5d8febcb (table name ip_route_lookup_reply_5d8febcb) */
+/**
+ * Message `ip_route_lookup_reply`, the reply to {@link IpRouteLookup}. VPP's message table lists it
+ * as `ip_route_lookup_reply_5d8febcb`.
+ *
+ * @public
+ */
 export interface IpRouteLookupReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
-  /** ip_route */
+  /** ip_route, see {@link IpRoute} */
   readonly route: IpRoute;
 }
-/** message ip_route_lookup_reply, as encode accepts it */
+/**
+ * Message `ip_route_lookup_reply` as encode accepts it: like {@link IpRouteLookupReply}, except
+ * that nested types are in their input form.
+ *
+ * @public
+ */
 export interface IpRouteLookupReplyInput {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
-  /** ip_route */
+  /** ip_route, see {@link IpRoute} */
   readonly route: IpRouteInput;
 }
 
-/** message ip_route_lookup_v2_reply, crc 0x84cc9e03 (table name ip_route_lookup_v2_reply_84cc9e03) */
+/**
+ * Message `ip_route_lookup_v2_reply`, the reply to {@link IpRouteLookupV2}. VPP's message table
+ * lists it as `ip_route_lookup_v2_reply_84cc9e03`.
+ *
+ * @public
+ */
 export interface IpRouteLookupV2Reply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
-  /** ip_route_v2 */
+  /** ip_route_v2, see {@link IpRouteV2} */
   readonly route: IpRouteV2;
 }
-/** message ip_route_lookup_v2_reply, as encode accepts it */
+/**
+ * Message `ip_route_lookup_v2_reply` as encode accepts it: like {@link IpRouteLookupV2Reply},
+ * except that nested types are in their input form.
+ *
+ * @public
+ */
 export interface IpRouteLookupV2ReplyInput {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
-  /** ip_route_v2 */
+  /** ip_route_v2, see {@link IpRouteV2} */
   readonly route: IpRouteV2Input;
 }
 
-/** message set_ip_flow_hash, crc 0x084ee09e (table name set_ip_flow_hash_084ee09e) */
+/**
+ * Message `set_ip_flow_hash`, a request, answered by {@link SetIpFlowHashReply}. VPP's message
+ * table lists it as `set_ip_flow_hash_084ee09e`.
+ *
+ * @public
+ */
 export interface SetIpFlowHash {
   /** u32 */
   readonly vrf_id: number;
@@ -471,16 +856,39 @@ export interface SetIpFlowHash {
   /** bool */
   readonly symmetric: boolean;
 }
+/**
+ * Message `set_ip_flow_hash` as encode accepts it: the same as {@link SetIpFlowHash}.
+ *
+ * @public
+ */
 export type SetIpFlowHashInput = SetIpFlowHash;
 
-/** message set_ip_flow_hash_reply, crc 0xe8d4e804 (table name set_ip_flow_hash_reply_e8d4e804) */
+/**
+ * Message `set_ip_flow_hash_reply`, the reply to {@link SetIpFlowHash}. VPP's message table lists
+ * it as `set_ip_flow_hash_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface SetIpFlowHashReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `set_ip_flow_hash_reply` as encode accepts it: the same as {@link SetIpFlowHashReply}.
+ *
+ * @public
+ */
 export type SetIpFlowHashReplyInput = SetIpFlowHashReply;
 
-/** message set_ip_flow_hash_v2, crc 0x6d132100 (table name set_ip_flow_hash_v2_6d132100) */
+/**
+ * Message `set_ip_flow_hash_v2`, a request, answered by {@link SetIpFlowHashV2Reply}. VPP's message
+ * table lists it as `set_ip_flow_hash_v2_6d132100`.
+ *
+ * @public
+ */
 export interface SetIpFlowHashV2 {
   /** u32 */
   readonly table_id: number;
@@ -489,16 +897,40 @@ export interface SetIpFlowHashV2 {
   /** enumflag ip_flow_hash_config (u32), see {@link IpFlowHashConfig} */
   readonly flow_hash_config: number;
 }
+/**
+ * Message `set_ip_flow_hash_v2` as encode accepts it: the same as {@link SetIpFlowHashV2}.
+ *
+ * @public
+ */
 export type SetIpFlowHashV2Input = SetIpFlowHashV2;
 
-/** message set_ip_flow_hash_v2_reply, crc 0xe8d4e804 (table name set_ip_flow_hash_v2_reply_e8d4e804) */
+/**
+ * Message `set_ip_flow_hash_v2_reply`, the reply to {@link SetIpFlowHashV2}. VPP's message table
+ * lists it as `set_ip_flow_hash_v2_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface SetIpFlowHashV2Reply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `set_ip_flow_hash_v2_reply` as encode accepts it: the same as
+ * {@link SetIpFlowHashV2Reply}.
+ *
+ * @public
+ */
 export type SetIpFlowHashV2ReplyInput = SetIpFlowHashV2Reply;
 
-/** message set_ip_flow_hash_v3, crc 0xb7876e07 (table name set_ip_flow_hash_v3_b7876e07) */
+/**
+ * Message `set_ip_flow_hash_v3`, a request, answered by {@link SetIpFlowHashV3Reply}. VPP's message
+ * table lists it as `set_ip_flow_hash_v3_b7876e07`.
+ *
+ * @public
+ */
 export interface SetIpFlowHashV3 {
   /** u32 */
   readonly table_id: number;
@@ -507,315 +939,700 @@ export interface SetIpFlowHashV3 {
   /** enumflag ip_flow_hash_config_v2 (u32), see {@link IpFlowHashConfigV2} */
   readonly flow_hash_config: number;
 }
+/**
+ * Message `set_ip_flow_hash_v3` as encode accepts it: the same as {@link SetIpFlowHashV3}.
+ *
+ * @public
+ */
 export type SetIpFlowHashV3Input = SetIpFlowHashV3;
 
-/** message set_ip_flow_hash_v3_reply, crc 0xe8d4e804 (table name set_ip_flow_hash_v3_reply_e8d4e804) */
+/**
+ * Message `set_ip_flow_hash_v3_reply`, the reply to {@link SetIpFlowHashV3}. VPP's message table
+ * lists it as `set_ip_flow_hash_v3_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface SetIpFlowHashV3Reply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `set_ip_flow_hash_v3_reply` as encode accepts it: the same as
+ * {@link SetIpFlowHashV3Reply}.
+ *
+ * @public
+ */
 export type SetIpFlowHashV3ReplyInput = SetIpFlowHashV3Reply;
 
-/** message set_ip_flow_hash_router_id, crc 0x03e4f48e (table name set_ip_flow_hash_router_id_03e4f48e) */
+/**
+ * Message `set_ip_flow_hash_router_id`, a request, answered by {@link SetIpFlowHashRouterIdReply}.
+ * VPP's message table lists it as `set_ip_flow_hash_router_id_03e4f48e`.
+ *
+ * @public
+ */
 export interface SetIpFlowHashRouterId {
   /** u32 */
   readonly router_id: number;
 }
+/**
+ * Message `set_ip_flow_hash_router_id` as encode accepts it: the same as
+ * {@link SetIpFlowHashRouterId}.
+ *
+ * @public
+ */
 export type SetIpFlowHashRouterIdInput = SetIpFlowHashRouterId;
 
-/** message set_ip_flow_hash_router_id_reply, crc 0xe8d4e804 (table name set_ip_flow_hash_router_id_reply_e8d4e804) */
+/**
+ * Message `set_ip_flow_hash_router_id_reply`, the reply to {@link SetIpFlowHashRouterId}. VPP's
+ * message table lists it as `set_ip_flow_hash_router_id_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface SetIpFlowHashRouterIdReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `set_ip_flow_hash_router_id_reply` as encode accepts it: the same as
+ * {@link SetIpFlowHashRouterIdReply}.
+ *
+ * @public
+ */
 export type SetIpFlowHashRouterIdReplyInput = SetIpFlowHashRouterIdReply;
 
-/** message sw_interface_ip6_enable_disable, crc 0xae6cfcfb (table name sw_interface_ip6_enable_disable_ae6cfcfb) */
+/**
+ * Message `sw_interface_ip6_enable_disable`, a request, answered by
+ * {@link SwInterfaceIp6EnableDisableReply}. VPP's message table lists it as
+ * `sw_interface_ip6_enable_disable_ae6cfcfb`.
+ *
+ * @public
+ */
 export interface SwInterfaceIp6EnableDisable {
-  /** interface_index */
+  /** interface_index (u32) */
   readonly sw_if_index: InterfaceIndex;
   /** bool */
   readonly enable: boolean;
 }
+/**
+ * Message `sw_interface_ip6_enable_disable` as encode accepts it: the same as
+ * {@link SwInterfaceIp6EnableDisable}.
+ *
+ * @public
+ */
 export type SwInterfaceIp6EnableDisableInput = SwInterfaceIp6EnableDisable;
 
-/** message sw_interface_ip6_enable_disable_reply, crc 0xe8d4e804 (table name sw_interface_ip6_enable_disable_reply_e8d4e804) */
+/**
+ * Message `sw_interface_ip6_enable_disable_reply`, the reply to
+ * {@link SwInterfaceIp6EnableDisable}. VPP's message table lists it as
+ * `sw_interface_ip6_enable_disable_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface SwInterfaceIp6EnableDisableReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `sw_interface_ip6_enable_disable_reply` as encode accepts it: the same as
+ * {@link SwInterfaceIp6EnableDisableReply}.
+ *
+ * @public
+ */
 export type SwInterfaceIp6EnableDisableReplyInput = SwInterfaceIp6EnableDisableReply;
 
-/** message sw_interface_ip4_enable_disable, crc 0xae6cfcfb (table name sw_interface_ip4_enable_disable_ae6cfcfb) */
+/**
+ * Message `sw_interface_ip4_enable_disable`, a request, answered by
+ * {@link SwInterfaceIp4EnableDisableReply}. VPP's message table lists it as
+ * `sw_interface_ip4_enable_disable_ae6cfcfb`.
+ *
+ * @public
+ */
 export interface SwInterfaceIp4EnableDisable {
-  /** interface_index */
+  /** interface_index (u32) */
   readonly sw_if_index: InterfaceIndex;
   /** bool */
   readonly enable: boolean;
 }
+/**
+ * Message `sw_interface_ip4_enable_disable` as encode accepts it: the same as
+ * {@link SwInterfaceIp4EnableDisable}.
+ *
+ * @public
+ */
 export type SwInterfaceIp4EnableDisableInput = SwInterfaceIp4EnableDisable;
 
-/** message sw_interface_ip4_enable_disable_reply, crc 0xe8d4e804 (table name sw_interface_ip4_enable_disable_reply_e8d4e804) */
+/**
+ * Message `sw_interface_ip4_enable_disable_reply`, the reply to
+ * {@link SwInterfaceIp4EnableDisable}. VPP's message table lists it as
+ * `sw_interface_ip4_enable_disable_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface SwInterfaceIp4EnableDisableReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `sw_interface_ip4_enable_disable_reply` as encode accepts it: the same as
+ * {@link SwInterfaceIp4EnableDisableReply}.
+ *
+ * @public
+ */
 export type SwInterfaceIp4EnableDisableReplyInput = SwInterfaceIp4EnableDisableReply;
 
-/** message ip_mtable_dump, crc 0x51077d14 (table name ip_mtable_dump_51077d14) */
+/**
+ * Message `ip_mtable_dump`, a dump request, answered by one {@link IpMtableDetails} per entry.
+ * VPP's message table lists it as `ip_mtable_dump_51077d14`.
+ *
+ * @public
+ */
 export interface IpMtableDump {}
+/**
+ * Message `ip_mtable_dump` as encode accepts it: the same as {@link IpMtableDump}.
+ *
+ * @public
+ */
 export type IpMtableDumpInput = IpMtableDump;
 
-/** message ip_mtable_details, crc 0xb9d2e09e (table name ip_mtable_details_b9d2e09e) */
+/**
+ * Message `ip_mtable_details`, one entry of the answer to {@link IpMtableDump}. VPP's message table
+ * lists it as `ip_mtable_details_b9d2e09e`.
+ *
+ * @public
+ */
 export interface IpMtableDetails {
-  /** ip_table */
+  /** ip_table, see {@link IpTable} */
   readonly table: IpTable;
 }
+/**
+ * Message `ip_mtable_details` as encode accepts it: the same as {@link IpMtableDetails}.
+ *
+ * @public
+ */
 export type IpMtableDetailsInput = IpMtableDetails;
 
-/** message ip_mroute_add_del, crc 0x0dd7e790 (table name ip_mroute_add_del_0dd7e790) */
+/**
+ * Message `ip_mroute_add_del`, a request, answered by {@link IpMrouteAddDelReply}. VPP's message
+ * table lists it as `ip_mroute_add_del_0dd7e790`.
+ *
+ * @public
+ */
 export interface IpMrouteAddDel {
   /** bool; default true */
   readonly is_add: boolean;
   /** bool */
   readonly is_multipath: boolean;
-  /** ip_mroute */
+  /** ip_mroute, see {@link IpMroute} */
   readonly route: IpMroute;
 }
-/** message ip_mroute_add_del, as encode accepts it */
+/**
+ * Message `ip_mroute_add_del` as encode accepts it: like {@link IpMrouteAddDel}, except that fields
+ * with a default may be left out (the default is sent) and nested types are in their input form.
+ *
+ * @public
+ */
 export interface IpMrouteAddDelInput {
   /** bool; default true */
   readonly is_add?: boolean;
   /** bool */
   readonly is_multipath: boolean;
-  /** ip_mroute */
+  /** ip_mroute, see {@link IpMroute} */
   readonly route: IpMrouteInput;
 }
 
-/** message ip_mroute_add_del_reply, crc 0x1992deab (table name ip_mroute_add_del_reply_1992deab) */
+/**
+ * Message `ip_mroute_add_del_reply`, the reply to {@link IpMrouteAddDel}. VPP's message table lists
+ * it as `ip_mroute_add_del_reply_1992deab`.
+ *
+ * @public
+ */
 export interface IpMrouteAddDelReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
   /** u32 */
   readonly stats_index: number;
 }
+/**
+ * Message `ip_mroute_add_del_reply` as encode accepts it: the same as {@link IpMrouteAddDelReply}.
+ *
+ * @public
+ */
 export type IpMrouteAddDelReplyInput = IpMrouteAddDelReply;
 
-/** message ip_mroute_dump, crc 0xb9d2e09e (table name ip_mroute_dump_b9d2e09e) */
+/**
+ * Message `ip_mroute_dump`, a dump request, answered by one {@link IpMrouteDetails} per entry.
+ * VPP's message table lists it as `ip_mroute_dump_b9d2e09e`.
+ *
+ * @public
+ */
 export interface IpMrouteDump {
-  /** ip_table */
+  /** ip_table, see {@link IpTable} */
   readonly table: IpTable;
 }
+/**
+ * Message `ip_mroute_dump` as encode accepts it: the same as {@link IpMrouteDump}.
+ *
+ * @public
+ */
 export type IpMrouteDumpInput = IpMrouteDump;
 
-/** message ip_mroute_details, crc 0xc5cb23fc (table name ip_mroute_details_c5cb23fc) */
+/**
+ * Message `ip_mroute_details`, one entry of the answer to {@link IpMrouteDump}. VPP's message table
+ * lists it as `ip_mroute_details_c5cb23fc`.
+ *
+ * @public
+ */
 export interface IpMrouteDetails {
-  /** ip_mroute */
+  /** ip_mroute, see {@link IpMroute} */
   readonly route: IpMroute;
 }
-/** message ip_mroute_details, as encode accepts it */
+/**
+ * Message `ip_mroute_details` as encode accepts it: like {@link IpMrouteDetails}, except that
+ * nested types are in their input form.
+ *
+ * @public
+ */
 export interface IpMrouteDetailsInput {
-  /** ip_mroute */
+  /** ip_mroute, see {@link IpMroute} */
   readonly route: IpMrouteInput;
 }
 
-/** message ip_address_details, crc 0xee29b797 (table name ip_address_details_ee29b797) */
+/**
+ * Message `ip_address_details`, one entry of the answer to {@link IpAddressDump}. VPP's message
+ * table lists it as `ip_address_details_ee29b797`.
+ *
+ * @public
+ */
 export interface IpAddressDetails {
-  /** interface_index */
+  /** interface_index (u32) */
   readonly sw_if_index: InterfaceIndex;
-  /** address_with_prefix */
+  /** address_with_prefix (alias of prefix), see {@link AddressWithPrefix} */
   readonly prefix: AddressWithPrefix;
 }
+/**
+ * Message `ip_address_details` as encode accepts it: the same as {@link IpAddressDetails}.
+ *
+ * @public
+ */
 export type IpAddressDetailsInput = IpAddressDetails;
 
-/** message ip_address_dump, crc 0x2d033de4 (table name ip_address_dump_2d033de4) */
+/**
+ * Message `ip_address_dump`, a dump request, answered by one {@link IpAddressDetails} per entry.
+ * VPP's message table lists it as `ip_address_dump_2d033de4`.
+ *
+ * @public
+ */
 export interface IpAddressDump {
-  /** interface_index */
+  /** interface_index (u32) */
   readonly sw_if_index: InterfaceIndex;
   /** bool */
   readonly is_ipv6: boolean;
 }
+/**
+ * Message `ip_address_dump` as encode accepts it: the same as {@link IpAddressDump}.
+ *
+ * @public
+ */
 export type IpAddressDumpInput = IpAddressDump;
 
-/** message ip_unnumbered_details, crc 0xcc59bd42 (table name ip_unnumbered_details_cc59bd42) */
+/**
+ * Message `ip_unnumbered_details`, one entry of the answer to {@link IpUnnumberedDump}. VPP's
+ * message table lists it as `ip_unnumbered_details_cc59bd42`.
+ *
+ * @public
+ */
 export interface IpUnnumberedDetails {
-  /** interface_index */
+  /** interface_index (u32) */
   readonly sw_if_index: InterfaceIndex;
-  /** interface_index */
+  /** interface_index (u32) */
   readonly ip_sw_if_index: InterfaceIndex;
 }
+/**
+ * Message `ip_unnumbered_details` as encode accepts it: the same as {@link IpUnnumberedDetails}.
+ *
+ * @public
+ */
 export type IpUnnumberedDetailsInput = IpUnnumberedDetails;
 
-/** message ip_unnumbered_dump, crc 0xf9e6675e (table name ip_unnumbered_dump_f9e6675e) */
+/**
+ * Message `ip_unnumbered_dump`, a dump request, answered by one {@link IpUnnumberedDetails} per
+ * entry. VPP's message table lists it as `ip_unnumbered_dump_f9e6675e`.
+ *
+ * @public
+ */
 export interface IpUnnumberedDump {
-  /** interface_index; default 4294967295 */
+  /** interface_index (u32); default 4294967295 */
   readonly sw_if_index: InterfaceIndex;
 }
-/** message ip_unnumbered_dump, as encode accepts it */
+/**
+ * Message `ip_unnumbered_dump` as encode accepts it: like {@link IpUnnumberedDump}, except that
+ * fields with a default may be left out (the default is sent).
+ *
+ * @public
+ */
 export interface IpUnnumberedDumpInput {
-  /** interface_index; default 4294967295 */
+  /** interface_index (u32); default 4294967295 */
   readonly sw_if_index?: InterfaceIndex;
 }
 
-/** message ip_details, crc 0xeb152d07 (table name ip_details_eb152d07) */
+/**
+ * Message `ip_details`, one entry of the answer to {@link IpDump}. VPP's message table lists it as
+ * `ip_details_eb152d07`.
+ *
+ * @public
+ */
 export interface IpDetails {
-  /** interface_index */
+  /** interface_index (u32) */
   readonly sw_if_index: InterfaceIndex;
   /** bool */
   readonly is_ipv6: boolean;
 }
+/**
+ * Message `ip_details` as encode accepts it: the same as {@link IpDetails}.
+ *
+ * @public
+ */
 export type IpDetailsInput = IpDetails;
 
-/** message ip_dump, crc 0x98d231ca (table name ip_dump_98d231ca) */
+/**
+ * Message `ip_dump`, a dump request, answered by one {@link IpDetails} per entry. VPP's message
+ * table lists it as `ip_dump_98d231ca`.
+ *
+ * @public
+ */
 export interface IpDump {
   /** bool */
   readonly is_ipv6: boolean;
 }
+/**
+ * Message `ip_dump` as encode accepts it: the same as {@link IpDump}.
+ *
+ * @public
+ */
 export type IpDumpInput = IpDump;
 
-/** message mfib_signal_dump, crc 0x51077d14 (table name mfib_signal_dump_51077d14) */
+/**
+ * Message `mfib_signal_dump`, a dump request, answered by one {@link MfibSignalDetails} per entry.
+ * VPP's message table lists it as `mfib_signal_dump_51077d14`.
+ *
+ * @public
+ */
 export interface MfibSignalDump {}
+/**
+ * Message `mfib_signal_dump` as encode accepts it: the same as {@link MfibSignalDump}.
+ *
+ * @public
+ */
 export type MfibSignalDumpInput = MfibSignalDump;
 
-/** message mfib_signal_details, crc 0x6f4a4cfb (table name mfib_signal_details_6f4a4cfb) */
+/**
+ * Message `mfib_signal_details`, one entry of the answer to {@link MfibSignalDump}. VPP's message
+ * table lists it as `mfib_signal_details_6f4a4cfb`.
+ *
+ * @public
+ */
 export interface MfibSignalDetails {
-  /** interface_index */
+  /** interface_index (u32) */
   readonly sw_if_index: InterfaceIndex;
   /** u32 */
   readonly table_id: number;
-  /** mprefix */
+  /** mprefix, see {@link Mprefix} */
   readonly prefix: Mprefix;
   /** u16 */
   readonly ip_packet_len: number;
   /** u8[256] */
   readonly ip_packet_data: Uint8Array;
 }
+/**
+ * Message `mfib_signal_details` as encode accepts it: the same as {@link MfibSignalDetails}.
+ *
+ * @public
+ */
 export type MfibSignalDetailsInput = MfibSignalDetails;
 
-/** message ip_punt_redirect, crc 0x6580f635 (table name ip_punt_redirect_6580f635) */
+/**
+ * Message `ip_punt_redirect`, a request, answered by {@link IpPuntRedirectReply}. VPP's message
+ * table lists it as `ip_punt_redirect_6580f635`.
+ *
+ * @public
+ */
 export interface IpPuntRedirect {
-  /** punt_redirect */
+  /** punt_redirect, see {@link PuntRedirect} */
   readonly punt: PuntRedirect;
   /** bool; default true */
   readonly is_add: boolean;
 }
-/** message ip_punt_redirect, as encode accepts it */
+/**
+ * Message `ip_punt_redirect` as encode accepts it: like {@link IpPuntRedirect}, except that fields
+ * with a default may be left out (the default is sent).
+ *
+ * @public
+ */
 export interface IpPuntRedirectInput {
-  /** punt_redirect */
+  /** punt_redirect, see {@link PuntRedirect} */
   readonly punt: PuntRedirect;
   /** bool; default true */
   readonly is_add?: boolean;
 }
 
-/** message ip_punt_redirect_reply, crc 0xe8d4e804 (table name ip_punt_redirect_reply_e8d4e804) */
+/**
+ * Message `ip_punt_redirect_reply`, the reply to {@link IpPuntRedirect}. VPP's message table lists
+ * it as `ip_punt_redirect_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface IpPuntRedirectReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `ip_punt_redirect_reply` as encode accepts it: the same as {@link IpPuntRedirectReply}.
+ *
+ * @public
+ */
 export type IpPuntRedirectReplyInput = IpPuntRedirectReply;
 
-/** message ip_punt_redirect_dump, crc 0x2d033de4 (table name ip_punt_redirect_dump_2d033de4) */
+/**
+ * Message `ip_punt_redirect_dump`, a dump request, answered by one {@link IpPuntRedirectDetails}
+ * per entry. VPP's message table lists it as `ip_punt_redirect_dump_2d033de4`.
+ *
+ * @public
+ */
 export interface IpPuntRedirectDump {
-  /** interface_index */
+  /** interface_index (u32) */
   readonly sw_if_index: InterfaceIndex;
   /** bool */
   readonly is_ipv6: boolean;
 }
+/**
+ * Message `ip_punt_redirect_dump` as encode accepts it: the same as {@link IpPuntRedirectDump}.
+ *
+ * @public
+ */
 export type IpPuntRedirectDumpInput = IpPuntRedirectDump;
 
-/** message ip_punt_redirect_details, crc 0x2cef63e7 (table name ip_punt_redirect_details_2cef63e7) */
+/**
+ * Message `ip_punt_redirect_details`, one entry of the answer to {@link IpPuntRedirectDump}. VPP's
+ * message table lists it as `ip_punt_redirect_details_2cef63e7`.
+ *
+ * @public
+ */
 export interface IpPuntRedirectDetails {
-  /** punt_redirect */
+  /** punt_redirect, see {@link PuntRedirect} */
   readonly punt: PuntRedirect;
 }
+/**
+ * Message `ip_punt_redirect_details` as encode accepts it: the same as
+ * {@link IpPuntRedirectDetails}.
+ *
+ * @public
+ */
 export type IpPuntRedirectDetailsInput = IpPuntRedirectDetails;
 
-/** message add_del_ip_punt_redirect_v2, crc 0x9e804227 (table name add_del_ip_punt_redirect_v2_9e804227) */
+/**
+ * Message `add_del_ip_punt_redirect_v2`, a request, answered by
+ * {@link AddDelIpPuntRedirectV2Reply}. VPP's message table lists it as
+ * `add_del_ip_punt_redirect_v2_9e804227`.
+ *
+ * @public
+ */
 export interface AddDelIpPuntRedirectV2 {
   /** bool; default true */
   readonly is_add: boolean;
-  /** punt_redirect_v2 */
+  /** punt_redirect_v2, see {@link PuntRedirectV2} */
   readonly punt: PuntRedirectV2;
 }
-/** message add_del_ip_punt_redirect_v2, as encode accepts it */
+/**
+ * Message `add_del_ip_punt_redirect_v2` as encode accepts it: like {@link AddDelIpPuntRedirectV2},
+ * except that fields with a default may be left out (the default is sent) and nested types are in
+ * their input form.
+ *
+ * @public
+ */
 export interface AddDelIpPuntRedirectV2Input {
   /** bool; default true */
   readonly is_add?: boolean;
-  /** punt_redirect_v2 */
+  /** punt_redirect_v2, see {@link PuntRedirectV2} */
   readonly punt: PuntRedirectV2Input;
 }
 
-/** message add_del_ip_punt_redirect_v2_reply, crc 0xe8d4e804 (table name add_del_ip_punt_redirect_v2_reply_e8d4e804) */
+/**
+ * Message `add_del_ip_punt_redirect_v2_reply`, the reply to {@link AddDelIpPuntRedirectV2}. VPP's
+ * message table lists it as `add_del_ip_punt_redirect_v2_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface AddDelIpPuntRedirectV2Reply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `add_del_ip_punt_redirect_v2_reply` as encode accepts it: the same as
+ * {@link AddDelIpPuntRedirectV2Reply}.
+ *
+ * @public
+ */
 export type AddDelIpPuntRedirectV2ReplyInput = AddDelIpPuntRedirectV2Reply;
 
-/** message ip_punt_redirect_v2_dump, crc 0xd817a484 (table name ip_punt_redirect_v2_dump_d817a484) */
+/**
+ * Message `ip_punt_redirect_v2_dump`, a dump request, answered by one
+ * {@link IpPuntRedirectV2Details} per entry. VPP's message table lists it as
+ * `ip_punt_redirect_v2_dump_d817a484`.
+ *
+ * @public
+ */
 export interface IpPuntRedirectV2Dump {
-  /** interface_index */
+  /** interface_index (u32) */
   readonly sw_if_index: InterfaceIndex;
   /** enum address_family (u8), see {@link AddressFamily} */
   readonly af: number;
 }
+/**
+ * Message `ip_punt_redirect_v2_dump` as encode accepts it: the same as
+ * {@link IpPuntRedirectV2Dump}.
+ *
+ * @public
+ */
 export type IpPuntRedirectV2DumpInput = IpPuntRedirectV2Dump;
 
-/** message ip_punt_redirect_v2_details, crc 0x7ba42e1d (table name ip_punt_redirect_v2_details_7ba42e1d) */
+/**
+ * Message `ip_punt_redirect_v2_details`, one entry of the answer to {@link IpPuntRedirectV2Dump}.
+ * VPP's message table lists it as `ip_punt_redirect_v2_details_7ba42e1d`.
+ *
+ * @public
+ */
 export interface IpPuntRedirectV2Details {
-  /** punt_redirect_v2 */
+  /** punt_redirect_v2, see {@link PuntRedirectV2} */
   readonly punt: PuntRedirectV2;
 }
-/** message ip_punt_redirect_v2_details, as encode accepts it */
+/**
+ * Message `ip_punt_redirect_v2_details` as encode accepts it: like {@link IpPuntRedirectV2Details},
+ * except that nested types are in their input form.
+ *
+ * @public
+ */
 export interface IpPuntRedirectV2DetailsInput {
-  /** punt_redirect_v2 */
+  /** punt_redirect_v2, see {@link PuntRedirectV2} */
   readonly punt: PuntRedirectV2Input;
 }
 
-/** message ip_container_proxy_add_del, crc 0x7df1dff1 (table name ip_container_proxy_add_del_7df1dff1) */
+/**
+ * Message `ip_container_proxy_add_del`, a request, answered by {@link IpContainerProxyAddDelReply}.
+ * VPP's message table lists it as `ip_container_proxy_add_del_7df1dff1`.
+ *
+ * @public
+ */
 export interface IpContainerProxyAddDel {
-  /** prefix */
+  /** prefix, see {@link Prefix} */
   readonly pfx: Prefix;
-  /** interface_index */
+  /** interface_index (u32) */
   readonly sw_if_index: InterfaceIndex;
   /** bool; default true */
   readonly is_add: boolean;
 }
-/** message ip_container_proxy_add_del, as encode accepts it */
+/**
+ * Message `ip_container_proxy_add_del` as encode accepts it: like {@link IpContainerProxyAddDel},
+ * except that fields with a default may be left out (the default is sent).
+ *
+ * @public
+ */
 export interface IpContainerProxyAddDelInput {
-  /** prefix */
+  /** prefix, see {@link Prefix} */
   readonly pfx: Prefix;
-  /** interface_index */
+  /** interface_index (u32) */
   readonly sw_if_index: InterfaceIndex;
   /** bool; default true */
   readonly is_add?: boolean;
 }
 
-/** message ip_container_proxy_add_del_reply, crc 0xe8d4e804 (table name ip_container_proxy_add_del_reply_e8d4e804) */
+/**
+ * Message `ip_container_proxy_add_del_reply`, the reply to {@link IpContainerProxyAddDel}. VPP's
+ * message table lists it as `ip_container_proxy_add_del_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface IpContainerProxyAddDelReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `ip_container_proxy_add_del_reply` as encode accepts it: the same as
+ * {@link IpContainerProxyAddDelReply}.
+ *
+ * @public
+ */
 export type IpContainerProxyAddDelReplyInput = IpContainerProxyAddDelReply;
 
-/** message ip_container_proxy_dump, crc 0x51077d14 (table name ip_container_proxy_dump_51077d14) */
+/**
+ * Message `ip_container_proxy_dump`, a dump request, answered by one
+ * {@link IpContainerProxyDetails} per entry. VPP's message table lists it as
+ * `ip_container_proxy_dump_51077d14`.
+ *
+ * @public
+ */
 export interface IpContainerProxyDump {}
+/**
+ * Message `ip_container_proxy_dump` as encode accepts it: the same as {@link IpContainerProxyDump}.
+ *
+ * @public
+ */
 export type IpContainerProxyDumpInput = IpContainerProxyDump;
 
-/** message ip_container_proxy_details, crc 0xa8085523 (table name ip_container_proxy_details_a8085523) */
+/**
+ * Message `ip_container_proxy_details`, one entry of the answer to {@link IpContainerProxyDump}.
+ * VPP's message table lists it as `ip_container_proxy_details_a8085523`.
+ *
+ * @public
+ */
 export interface IpContainerProxyDetails {
-  /** interface_index */
+  /** interface_index (u32) */
   readonly sw_if_index: InterfaceIndex;
-  /** prefix */
+  /** prefix, see {@link Prefix} */
   readonly prefix: Prefix;
 }
+/**
+ * Message `ip_container_proxy_details` as encode accepts it: the same as
+ * {@link IpContainerProxyDetails}.
+ *
+ * @public
+ */
 export type IpContainerProxyDetailsInput = IpContainerProxyDetails;
 
-/** message ip_source_and_port_range_check_add_del, crc 0x92a067e3 (table name ip_source_and_port_range_check_add_del_92a067e3) */
+/**
+ * Message `ip_source_and_port_range_check_add_del`, a request, answered by
+ * {@link IpSourceAndPortRangeCheckAddDelReply}. VPP's message table lists it as
+ * `ip_source_and_port_range_check_add_del_92a067e3`.
+ *
+ * @public
+ */
 export interface IpSourceAndPortRangeCheckAddDel {
   /** bool; default true */
   readonly is_add: boolean;
-  /** prefix */
+  /** prefix, see {@link Prefix} */
   readonly prefix: Prefix;
   /** u8 */
   readonly number_of_ranges: number;
@@ -826,11 +1643,17 @@ export interface IpSourceAndPortRangeCheckAddDel {
   /** u32 */
   readonly vrf_id: number;
 }
-/** message ip_source_and_port_range_check_add_del, as encode accepts it */
+/**
+ * Message `ip_source_and_port_range_check_add_del` as encode accepts it: like
+ * {@link IpSourceAndPortRangeCheckAddDel}, except that fields with a default may be left out (the
+ * default is sent).
+ *
+ * @public
+ */
 export interface IpSourceAndPortRangeCheckAddDelInput {
   /** bool; default true */
   readonly is_add?: boolean;
-  /** prefix */
+  /** prefix, see {@link Prefix} */
   readonly prefix: Prefix;
   /** u8 */
   readonly number_of_ranges: number;
@@ -842,18 +1665,39 @@ export interface IpSourceAndPortRangeCheckAddDelInput {
   readonly vrf_id: number;
 }
 
-/** message ip_source_and_port_range_check_add_del_reply, crc 0xe8d4e804 (table name ip_source_and_port_range_check_add_del_reply_e8d4e804) */
+/**
+ * Message `ip_source_and_port_range_check_add_del_reply`, the reply to
+ * {@link IpSourceAndPortRangeCheckAddDel}. VPP's message table lists it as
+ * `ip_source_and_port_range_check_add_del_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface IpSourceAndPortRangeCheckAddDelReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `ip_source_and_port_range_check_add_del_reply` as encode accepts it: the same as
+ * {@link IpSourceAndPortRangeCheckAddDelReply}.
+ *
+ * @public
+ */
 export type IpSourceAndPortRangeCheckAddDelReplyInput = IpSourceAndPortRangeCheckAddDelReply;
 
-/** message ip_source_and_port_range_check_interface_add_del, crc 0xe1ba8987 (table name ip_source_and_port_range_check_interface_add_del_e1ba8987) */
+/**
+ * Message `ip_source_and_port_range_check_interface_add_del`, a request, answered by
+ * {@link IpSourceAndPortRangeCheckInterfaceAddDelReply}. VPP's message table lists it as
+ * `ip_source_and_port_range_check_interface_add_del_e1ba8987`.
+ *
+ * @public
+ */
 export interface IpSourceAndPortRangeCheckInterfaceAddDel {
   /** bool; default true */
   readonly is_add: boolean;
-  /** interface_index */
+  /** interface_index (u32) */
   readonly sw_if_index: InterfaceIndex;
   /** u32 */
   readonly tcp_in_vrf_id: number;
@@ -864,11 +1708,17 @@ export interface IpSourceAndPortRangeCheckInterfaceAddDel {
   /** u32 */
   readonly udp_out_vrf_id: number;
 }
-/** message ip_source_and_port_range_check_interface_add_del, as encode accepts it */
+/**
+ * Message `ip_source_and_port_range_check_interface_add_del` as encode accepts it: like
+ * {@link IpSourceAndPortRangeCheckInterfaceAddDel}, except that fields with a default may be left
+ * out (the default is sent).
+ *
+ * @public
+ */
 export interface IpSourceAndPortRangeCheckInterfaceAddDelInput {
   /** bool; default true */
   readonly is_add?: boolean;
-  /** interface_index */
+  /** interface_index (u32) */
   readonly sw_if_index: InterfaceIndex;
   /** u32 */
   readonly tcp_in_vrf_id: number;
@@ -880,46 +1730,120 @@ export interface IpSourceAndPortRangeCheckInterfaceAddDelInput {
   readonly udp_out_vrf_id: number;
 }
 
-/** message ip_source_and_port_range_check_interface_add_del_reply, crc 0xe8d4e804 (table name ip_source_and_port_range_check_interface_add_del_reply_e8d4e804) */
+/**
+ * Message `ip_source_and_port_range_check_interface_add_del_reply`, the reply to
+ * {@link IpSourceAndPortRangeCheckInterfaceAddDel}. VPP's message table lists it as
+ * `ip_source_and_port_range_check_interface_add_del_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface IpSourceAndPortRangeCheckInterfaceAddDelReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `ip_source_and_port_range_check_interface_add_del_reply` as encode accepts it: the same
+ * as {@link IpSourceAndPortRangeCheckInterfaceAddDelReply}.
+ *
+ * @public
+ */
 export type IpSourceAndPortRangeCheckInterfaceAddDelReplyInput = IpSourceAndPortRangeCheckInterfaceAddDelReply;
 
-/** message sw_interface_ip6_set_link_local_address, crc 0x1c10f15f (table name sw_interface_ip6_set_link_local_address_1c10f15f) */
+/**
+ * Message `sw_interface_ip6_set_link_local_address`, a request, answered by
+ * {@link SwInterfaceIp6SetLinkLocalAddressReply}. VPP's message table lists it as
+ * `sw_interface_ip6_set_link_local_address_1c10f15f`.
+ *
+ * @public
+ */
 export interface SwInterfaceIp6SetLinkLocalAddress {
-  /** interface_index */
+  /** interface_index (u32) */
   readonly sw_if_index: InterfaceIndex;
-  /** ip6_address */
+  /** ip6_address (u8[16]) */
   readonly ip: Ip6Address;
 }
+/**
+ * Message `sw_interface_ip6_set_link_local_address` as encode accepts it: the same as
+ * {@link SwInterfaceIp6SetLinkLocalAddress}.
+ *
+ * @public
+ */
 export type SwInterfaceIp6SetLinkLocalAddressInput = SwInterfaceIp6SetLinkLocalAddress;
 
-/** message sw_interface_ip6_set_link_local_address_reply, crc 0xe8d4e804 (table name sw_interface_ip6_set_link_local_address_reply_e8d4e804) */
+/**
+ * Message `sw_interface_ip6_set_link_local_address_reply`, the reply to
+ * {@link SwInterfaceIp6SetLinkLocalAddress}. VPP's message table lists it as
+ * `sw_interface_ip6_set_link_local_address_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface SwInterfaceIp6SetLinkLocalAddressReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `sw_interface_ip6_set_link_local_address_reply` as encode accepts it: the same as
+ * {@link SwInterfaceIp6SetLinkLocalAddressReply}.
+ *
+ * @public
+ */
 export type SwInterfaceIp6SetLinkLocalAddressReplyInput = SwInterfaceIp6SetLinkLocalAddressReply;
 
-/** message sw_interface_ip6_get_link_local_address, crc 0xf9e6675e (table name sw_interface_ip6_get_link_local_address_f9e6675e) */
+/**
+ * Message `sw_interface_ip6_get_link_local_address`, a request, answered by
+ * {@link SwInterfaceIp6GetLinkLocalAddressReply}. VPP's message table lists it as
+ * `sw_interface_ip6_get_link_local_address_f9e6675e`.
+ *
+ * @public
+ */
 export interface SwInterfaceIp6GetLinkLocalAddress {
-  /** interface_index */
+  /** interface_index (u32) */
   readonly sw_if_index: InterfaceIndex;
 }
+/**
+ * Message `sw_interface_ip6_get_link_local_address` as encode accepts it: the same as
+ * {@link SwInterfaceIp6GetLinkLocalAddress}.
+ *
+ * @public
+ */
 export type SwInterfaceIp6GetLinkLocalAddressInput = SwInterfaceIp6GetLinkLocalAddress;
 
-/** message sw_interface_ip6_get_link_local_address_reply, crc 0xd16b7130 (table name sw_interface_ip6_get_link_local_address_reply_d16b7130) */
+/**
+ * Message `sw_interface_ip6_get_link_local_address_reply`, the reply to
+ * {@link SwInterfaceIp6GetLinkLocalAddress}. VPP's message table lists it as
+ * `sw_interface_ip6_get_link_local_address_reply_d16b7130`.
+ *
+ * @public
+ */
 export interface SwInterfaceIp6GetLinkLocalAddressReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
-  /** ip6_address */
+  /** ip6_address (u8[16]) */
   readonly ip: Ip6Address;
 }
+/**
+ * Message `sw_interface_ip6_get_link_local_address_reply` as encode accepts it: the same as
+ * {@link SwInterfaceIp6GetLinkLocalAddressReply}.
+ *
+ * @public
+ */
 export type SwInterfaceIp6GetLinkLocalAddressReplyInput = SwInterfaceIp6GetLinkLocalAddressReply;
 
-/** message ioam_enable, crc 0x51ccd868 (table name ioam_enable_51ccd868) */
+/**
+ * Message `ioam_enable`, a request, answered by {@link IoamEnableReply}. VPP's message table lists
+ * it as `ioam_enable_51ccd868`.
+ *
+ * @public
+ */
 export interface IoamEnable {
   /** u16 */
   readonly id: number;
@@ -934,30 +1858,76 @@ export interface IoamEnable {
   /** u32 */
   readonly node_id: number;
 }
+/**
+ * Message `ioam_enable` as encode accepts it: the same as {@link IoamEnable}.
+ *
+ * @public
+ */
 export type IoamEnableInput = IoamEnable;
 
-/** message ioam_enable_reply, crc 0xe8d4e804 (table name ioam_enable_reply_e8d4e804) */
+/**
+ * Message `ioam_enable_reply`, the reply to {@link IoamEnable}. VPP's message table lists it as
+ * `ioam_enable_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface IoamEnableReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `ioam_enable_reply` as encode accepts it: the same as {@link IoamEnableReply}.
+ *
+ * @public
+ */
 export type IoamEnableReplyInput = IoamEnableReply;
 
-/** message ioam_disable, crc 0x6b16a45e (table name ioam_disable_6b16a45e) */
+/**
+ * Message `ioam_disable`, a request, answered by {@link IoamDisableReply}. VPP's message table
+ * lists it as `ioam_disable_6b16a45e`.
+ *
+ * @public
+ */
 export interface IoamDisable {
   /** u16 */
   readonly id: number;
 }
+/**
+ * Message `ioam_disable` as encode accepts it: the same as {@link IoamDisable}.
+ *
+ * @public
+ */
 export type IoamDisableInput = IoamDisable;
 
-/** message ioam_disable_reply, crc 0xe8d4e804 (table name ioam_disable_reply_e8d4e804) */
+/**
+ * Message `ioam_disable_reply`, the reply to {@link IoamDisable}. VPP's message table lists it as
+ * `ioam_disable_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface IoamDisableReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `ioam_disable_reply` as encode accepts it: the same as {@link IoamDisableReply}.
+ *
+ * @public
+ */
 export type IoamDisableReplyInput = IoamDisableReply;
 
-/** message ip_reassembly_set, crc 0x16467d25 (table name ip_reassembly_set_16467d25) */
+/**
+ * Message `ip_reassembly_set`, a request, answered by {@link IpReassemblySetReply}. VPP's message
+ * table lists it as `ip_reassembly_set_16467d25`.
+ *
+ * @public
+ */
 export interface IpReassemblySet {
   /** u32 */
   readonly timeout_ms: number;
@@ -972,27 +1942,63 @@ export interface IpReassemblySet {
   /** enum ip_reass_type (u32), see {@link IpReassType} */
   readonly type: number;
 }
+/**
+ * Message `ip_reassembly_set` as encode accepts it: the same as {@link IpReassemblySet}.
+ *
+ * @public
+ */
 export type IpReassemblySetInput = IpReassemblySet;
 
-/** message ip_reassembly_set_reply, crc 0xe8d4e804 (table name ip_reassembly_set_reply_e8d4e804) */
+/**
+ * Message `ip_reassembly_set_reply`, the reply to {@link IpReassemblySet}. VPP's message table
+ * lists it as `ip_reassembly_set_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface IpReassemblySetReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `ip_reassembly_set_reply` as encode accepts it: the same as {@link IpReassemblySetReply}.
+ *
+ * @public
+ */
 export type IpReassemblySetReplyInput = IpReassemblySetReply;
 
-/** message ip_reassembly_get, crc 0xea13ff63 (table name ip_reassembly_get_ea13ff63) */
+/**
+ * Message `ip_reassembly_get`, a request, answered by {@link IpReassemblyGetReply}. VPP's message
+ * table lists it as `ip_reassembly_get_ea13ff63`.
+ *
+ * @public
+ */
 export interface IpReassemblyGet {
   /** bool */
   readonly is_ip6: boolean;
   /** enum ip_reass_type (u32), see {@link IpReassType} */
   readonly type: number;
 }
+/**
+ * Message `ip_reassembly_get` as encode accepts it: the same as {@link IpReassemblyGet}.
+ *
+ * @public
+ */
 export type IpReassemblyGetInput = IpReassemblyGet;
 
-/** message ip_reassembly_get_reply, crc 0xd5eb8d34 (table name ip_reassembly_get_reply_d5eb8d34) */
+/**
+ * Message `ip_reassembly_get_reply`, the reply to {@link IpReassemblyGet}. VPP's message table
+ * lists it as `ip_reassembly_get_reply_d5eb8d34`.
+ *
+ * @public
+ */
 export interface IpReassemblyGetReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
   /** u32 */
   readonly timeout_ms: number;
@@ -1005,11 +2011,22 @@ export interface IpReassemblyGetReply {
   /** bool */
   readonly is_ip6: boolean;
 }
+/**
+ * Message `ip_reassembly_get_reply` as encode accepts it: the same as {@link IpReassemblyGetReply}.
+ *
+ * @public
+ */
 export type IpReassemblyGetReplyInput = IpReassemblyGetReply;
 
-/** message ip_reassembly_enable_disable, crc 0xeb77968d (table name ip_reassembly_enable_disable_eb77968d) */
+/**
+ * Message `ip_reassembly_enable_disable`, a request, answered by
+ * {@link IpReassemblyEnableDisableReply}. VPP's message table lists it as
+ * `ip_reassembly_enable_disable_eb77968d`.
+ *
+ * @public
+ */
 export interface IpReassemblyEnableDisable {
-  /** interface_index */
+  /** interface_index (u32) */
   readonly sw_if_index: InterfaceIndex;
   /** bool */
   readonly enable_ip4: boolean;
@@ -1018,106 +2035,287 @@ export interface IpReassemblyEnableDisable {
   /** enum ip_reass_type (u32), see {@link IpReassType} */
   readonly type: number;
 }
+/**
+ * Message `ip_reassembly_enable_disable` as encode accepts it: the same as
+ * {@link IpReassemblyEnableDisable}.
+ *
+ * @public
+ */
 export type IpReassemblyEnableDisableInput = IpReassemblyEnableDisable;
 
-/** message ip_reassembly_enable_disable_reply, crc 0xe8d4e804 (table name ip_reassembly_enable_disable_reply_e8d4e804) */
+/**
+ * Message `ip_reassembly_enable_disable_reply`, the reply to {@link IpReassemblyEnableDisable}.
+ * VPP's message table lists it as `ip_reassembly_enable_disable_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface IpReassemblyEnableDisableReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `ip_reassembly_enable_disable_reply` as encode accepts it: the same as
+ * {@link IpReassemblyEnableDisableReply}.
+ *
+ * @public
+ */
 export type IpReassemblyEnableDisableReplyInput = IpReassemblyEnableDisableReply;
 
-/** message ip_local_reass_enable_disable, crc 0x34e2ccc4 (table name ip_local_reass_enable_disable_34e2ccc4) */
+/**
+ * Message `ip_local_reass_enable_disable`, a request, answered by
+ * {@link IpLocalReassEnableDisableReply}. VPP's message table lists it as
+ * `ip_local_reass_enable_disable_34e2ccc4`.
+ *
+ * @public
+ */
 export interface IpLocalReassEnableDisable {
   /** bool */
   readonly enable_ip4: boolean;
   /** bool */
   readonly enable_ip6: boolean;
 }
+/**
+ * Message `ip_local_reass_enable_disable` as encode accepts it: the same as
+ * {@link IpLocalReassEnableDisable}.
+ *
+ * @public
+ */
 export type IpLocalReassEnableDisableInput = IpLocalReassEnableDisable;
 
-/** message ip_local_reass_enable_disable_reply, crc 0xe8d4e804 (table name ip_local_reass_enable_disable_reply_e8d4e804) */
+/**
+ * Message `ip_local_reass_enable_disable_reply`, the reply to {@link IpLocalReassEnableDisable}.
+ * VPP's message table lists it as `ip_local_reass_enable_disable_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface IpLocalReassEnableDisableReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `ip_local_reass_enable_disable_reply` as encode accepts it: the same as
+ * {@link IpLocalReassEnableDisableReply}.
+ *
+ * @public
+ */
 export type IpLocalReassEnableDisableReplyInput = IpLocalReassEnableDisableReply;
 
-/** message ip_local_reass_get, crc 0x51077d14 (table name ip_local_reass_get_51077d14) */
+/**
+ * Message `ip_local_reass_get`, a request, answered by {@link IpLocalReassGetReply}. VPP's message
+ * table lists it as `ip_local_reass_get_51077d14`.
+ *
+ * @public
+ */
 export interface IpLocalReassGet {}
+/**
+ * Message `ip_local_reass_get` as encode accepts it: the same as {@link IpLocalReassGet}.
+ *
+ * @public
+ */
 export type IpLocalReassGetInput = IpLocalReassGet;
 
-/** message ip_local_reass_get_reply, crc 0x3e93a702 (table name ip_local_reass_get_reply_3e93a702) */
+/**
+ * Message `ip_local_reass_get_reply`, the reply to {@link IpLocalReassGet}. VPP's message table
+ * lists it as `ip_local_reass_get_reply_3e93a702`.
+ *
+ * @public
+ */
 export interface IpLocalReassGetReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
   /** bool */
   readonly ip4_is_enabled: boolean;
   /** bool */
   readonly ip6_is_enabled: boolean;
 }
+/**
+ * Message `ip_local_reass_get_reply` as encode accepts it: the same as
+ * {@link IpLocalReassGetReply}.
+ *
+ * @public
+ */
 export type IpLocalReassGetReplyInput = IpLocalReassGetReply;
 
-/** message ip_path_mtu_update, crc 0x10bbe5cb (table name ip_path_mtu_update_10bbe5cb) */
+/**
+ * Message `ip_path_mtu_update`, a request, answered by {@link IpPathMtuUpdateReply}. VPP's message
+ * table lists it as `ip_path_mtu_update_10bbe5cb`.
+ *
+ * @public
+ */
 export interface IpPathMtuUpdate {
-  /** ip_path_mtu */
+  /** ip_path_mtu, see {@link IpPathMtu} */
   readonly pmtu: IpPathMtu;
 }
+/**
+ * Message `ip_path_mtu_update` as encode accepts it: the same as {@link IpPathMtuUpdate}.
+ *
+ * @public
+ */
 export type IpPathMtuUpdateInput = IpPathMtuUpdate;
 
-/** message ip_path_mtu_update_reply, crc 0xe8d4e804 (table name ip_path_mtu_update_reply_e8d4e804) */
+/**
+ * Message `ip_path_mtu_update_reply`, the reply to {@link IpPathMtuUpdate}. VPP's message table
+ * lists it as `ip_path_mtu_update_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface IpPathMtuUpdateReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `ip_path_mtu_update_reply` as encode accepts it: the same as
+ * {@link IpPathMtuUpdateReply}.
+ *
+ * @public
+ */
 export type IpPathMtuUpdateReplyInput = IpPathMtuUpdateReply;
 
-/** message ip_path_mtu_get, crc 0xf75ba505 (table name ip_path_mtu_get_f75ba505) */
+/**
+ * Message `ip_path_mtu_get`, in no request/reply pair that this client calls (VPP declares it
+ * one-way, or part of a cursor-style exchange): `request()` and `dump()` refuse it, the codec
+ * handles it. VPP's message table lists it as `ip_path_mtu_get_f75ba505`.
+ *
+ * @public
+ */
 export interface IpPathMtuGet {
   /** u32 */
   readonly cursor: number;
 }
+/**
+ * Message `ip_path_mtu_get` as encode accepts it: the same as {@link IpPathMtuGet}.
+ *
+ * @public
+ */
 export type IpPathMtuGetInput = IpPathMtuGet;
 
-/** message ip_path_mtu_get_reply, crc 0x53b48f5d (table name ip_path_mtu_get_reply_53b48f5d) */
+/**
+ * Message `ip_path_mtu_get_reply`, in no request/reply pair that this client calls (VPP declares it
+ * one-way, or part of a cursor-style exchange): `request()` and `dump()` refuse it, the codec
+ * handles it. VPP's message table lists it as `ip_path_mtu_get_reply_53b48f5d`.
+ *
+ * @public
+ */
 export interface IpPathMtuGetReply {
-  /** i32 */
+  /** i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it) */
   readonly retval: number;
   /** u32 */
   readonly cursor: number;
 }
+/**
+ * Message `ip_path_mtu_get_reply` as encode accepts it: the same as {@link IpPathMtuGetReply}.
+ *
+ * @public
+ */
 export type IpPathMtuGetReplyInput = IpPathMtuGetReply;
 
-/** message ip_path_mtu_details, crc 0xac9539a7 (table name ip_path_mtu_details_ac9539a7) */
+/**
+ * Message `ip_path_mtu_details`, in no request/reply pair that this client calls (VPP declares it
+ * one-way, or part of a cursor-style exchange): `request()` and `dump()` refuse it, the codec
+ * handles it. VPP's message table lists it as `ip_path_mtu_details_ac9539a7`.
+ *
+ * @public
+ */
 export interface IpPathMtuDetails {
-  /** ip_path_mtu */
+  /** ip_path_mtu, see {@link IpPathMtu} */
   readonly pmtu: IpPathMtu;
 }
+/**
+ * Message `ip_path_mtu_details` as encode accepts it: the same as {@link IpPathMtuDetails}.
+ *
+ * @public
+ */
 export type IpPathMtuDetailsInput = IpPathMtuDetails;
 
-/** message ip_path_mtu_replace_begin, crc 0x51077d14 (table name ip_path_mtu_replace_begin_51077d14) */
+/**
+ * Message `ip_path_mtu_replace_begin`, a request, answered by {@link IpPathMtuReplaceBeginReply}.
+ * VPP's message table lists it as `ip_path_mtu_replace_begin_51077d14`.
+ *
+ * @public
+ */
 export interface IpPathMtuReplaceBegin {}
+/**
+ * Message `ip_path_mtu_replace_begin` as encode accepts it: the same as
+ * {@link IpPathMtuReplaceBegin}.
+ *
+ * @public
+ */
 export type IpPathMtuReplaceBeginInput = IpPathMtuReplaceBegin;
 
-/** message ip_path_mtu_replace_begin_reply, crc 0xe8d4e804 (table name ip_path_mtu_replace_begin_reply_e8d4e804) */
+/**
+ * Message `ip_path_mtu_replace_begin_reply`, the reply to {@link IpPathMtuReplaceBegin}. VPP's
+ * message table lists it as `ip_path_mtu_replace_begin_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface IpPathMtuReplaceBeginReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `ip_path_mtu_replace_begin_reply` as encode accepts it: the same as
+ * {@link IpPathMtuReplaceBeginReply}.
+ *
+ * @public
+ */
 export type IpPathMtuReplaceBeginReplyInput = IpPathMtuReplaceBeginReply;
 
-/** message ip_path_mtu_replace_end, crc 0x51077d14 (table name ip_path_mtu_replace_end_51077d14) */
+/**
+ * Message `ip_path_mtu_replace_end`, a request, answered by {@link IpPathMtuReplaceEndReply}. VPP's
+ * message table lists it as `ip_path_mtu_replace_end_51077d14`.
+ *
+ * @public
+ */
 export interface IpPathMtuReplaceEnd {}
+/**
+ * Message `ip_path_mtu_replace_end` as encode accepts it: the same as {@link IpPathMtuReplaceEnd}.
+ *
+ * @public
+ */
 export type IpPathMtuReplaceEndInput = IpPathMtuReplaceEnd;
 
-/** message ip_path_mtu_replace_end_reply, crc 0xe8d4e804 (table name ip_path_mtu_replace_end_reply_e8d4e804) */
+/**
+ * Message `ip_path_mtu_replace_end_reply`, the reply to {@link IpPathMtuReplaceEnd}. VPP's message
+ * table lists it as `ip_path_mtu_replace_end_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface IpPathMtuReplaceEndReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `ip_path_mtu_replace_end_reply` as encode accepts it: the same as
+ * {@link IpPathMtuReplaceEndReply}.
+ *
+ * @public
+ */
 export type IpPathMtuReplaceEndReplyInput = IpPathMtuReplaceEndReply;
 
-/** Definitions of module ip, for the codec. */
+/**
+ * Definitions of module ip 3.2.0 (its own types, its messages and services), for
+ * the codec: `new VppCodec([...])` takes them.
+ *
+ * @public
+ */
 export const ipModule: ApiModuleDefinition = {
   name: "ip",
   version: "3.2.0",

@@ -3,93 +3,188 @@
 
 import type { ApiModuleDefinition } from '../definitions.js';
 
-/** type address */
+/**
+ * Type `address`, as decode returns it.
+ *
+ * @public
+ */
 export interface Address {
   /** enum address_family (u8), see {@link AddressFamily} */
   readonly af: number;
-  /** address_union */
+  /** union address_union, see {@link AddressUnion} */
   readonly un: AddressUnion;
 }
+/**
+ * Type `address` as encode accepts it: the same as {@link Address}.
+ *
+ * @public
+ */
 export type AddressInput = Address;
 
-/** type prefix */
+/**
+ * Type `prefix`, as decode returns it.
+ *
+ * @public
+ */
 export interface Prefix {
-  /** address */
+  /** address, see {@link Address} */
   readonly address: Address;
   /** u8 */
   readonly len: number;
 }
+/**
+ * Type `prefix` as encode accepts it: the same as {@link Prefix}.
+ *
+ * @public
+ */
 export type PrefixInput = Prefix;
 
-/** type ip4_address_and_mask */
+/**
+ * Type `ip4_address_and_mask`, as decode returns it.
+ *
+ * @public
+ */
 export interface Ip4AddressAndMask {
-  /** ip4_address */
+  /** ip4_address (u8[4]) */
   readonly addr: Ip4Address;
-  /** ip4_address */
+  /** ip4_address (u8[4]) */
   readonly mask: Ip4Address;
 }
+/**
+ * Type `ip4_address_and_mask` as encode accepts it: the same as {@link Ip4AddressAndMask}.
+ *
+ * @public
+ */
 export type Ip4AddressAndMaskInput = Ip4AddressAndMask;
 
-/** type ip6_address_and_mask */
+/**
+ * Type `ip6_address_and_mask`, as decode returns it.
+ *
+ * @public
+ */
 export interface Ip6AddressAndMask {
-  /** ip6_address */
+  /** ip6_address (u8[16]) */
   readonly addr: Ip6Address;
-  /** ip6_address */
+  /** ip6_address (u8[16]) */
   readonly mask: Ip6Address;
 }
+/**
+ * Type `ip6_address_and_mask` as encode accepts it: the same as {@link Ip6AddressAndMask}.
+ *
+ * @public
+ */
 export type Ip6AddressAndMaskInput = Ip6AddressAndMask;
 
-/** type mprefix */
+/**
+ * Type `mprefix`, as decode returns it.
+ *
+ * @public
+ */
 export interface Mprefix {
   /** enum address_family (u8), see {@link AddressFamily} */
   readonly af: number;
   /** u16 */
   readonly grp_address_length: number;
-  /** address_union */
+  /** union address_union, see {@link AddressUnion} */
   readonly grp_address: AddressUnion;
-  /** address_union */
+  /** union address_union, see {@link AddressUnion} */
   readonly src_address: AddressUnion;
 }
+/**
+ * Type `mprefix` as encode accepts it: the same as {@link Mprefix}.
+ *
+ * @public
+ */
 export type MprefixInput = Mprefix;
 
-/** type ip6_prefix */
+/**
+ * Type `ip6_prefix`, as decode returns it.
+ *
+ * @public
+ */
 export interface Ip6Prefix {
-  /** ip6_address */
+  /** ip6_address (u8[16]) */
   readonly address: Ip6Address;
   /** u8 */
   readonly len: number;
 }
+/**
+ * Type `ip6_prefix` as encode accepts it: the same as {@link Ip6Prefix}.
+ *
+ * @public
+ */
 export type Ip6PrefixInput = Ip6Prefix;
 
-/** type ip4_prefix */
+/**
+ * Type `ip4_prefix`, as decode returns it.
+ *
+ * @public
+ */
 export interface Ip4Prefix {
-  /** ip4_address */
+  /** ip4_address (u8[4]) */
   readonly address: Ip4Address;
   /** u8 */
   readonly len: number;
 }
+/**
+ * Type `ip4_prefix` as encode accepts it: the same as {@link Ip4Prefix}.
+ *
+ * @public
+ */
 export type Ip4PrefixInput = Ip4Prefix;
 
-/** type prefix_matcher */
+/**
+ * Type `prefix_matcher`, as decode returns it.
+ *
+ * VPP: A context for matching prefixes against. (Think ip prefix list.) The meaning (exact match /
+ * want subnets) of an unset matcher is left to the implementer.
+ *
+ * @public
+ */
 export interface PrefixMatcher {
-  /** u8 */
+  /** u8. VPP: le mut be \<= to prefix.len. Default: 255 (not set). */
   readonly le: number;
-  /** u8 */
+  /** u8. VPP: ge must be greater than le and \<= max_size of prefix. Default: 255 (not set). */
   readonly ge: number;
 }
+/**
+ * Type `prefix_matcher` as encode accepts it: the same as {@link PrefixMatcher}.
+ *
+ * @public
+ */
 export type PrefixMatcherInput = PrefixMatcher;
 
-/** union address_union (ip4: ip4_address, ip6: ip6_address): the raw bytes, as wide as the largest member; a separate field says which member is meant. */
+/**
+ * Union `address_union` (ip4: ip4_address, ip6: ip6_address): the raw bytes, as wide as the largest
+ * member; a separate field says which member is meant.
+ *
+ * @public
+ */
 export type AddressUnion = Uint8Array;
+/**
+ * Union `address_union` as encode accepts it: the raw bytes, zero-padded when shorter.
+ *
+ * @public
+ */
 export type AddressUnionInput = Uint8Array;
 
-/** enum address_family, u8 on the wire. Fields of this type are plain numbers. */
+/**
+ * Enum `address_family` (u8 on the wire): the value of each symbol; fields of this type are plain
+ * numbers.
+ *
+ * @public
+ */
 export const AddressFamily = {
   ADDRESS_IP4: 0,
   ADDRESS_IP6: 1,
 } as const;
 
-/** enum ip_feature_location, u8 on the wire. Fields of this type are plain numbers. */
+/**
+ * Enum `ip_feature_location` (u8 on the wire): the value of each symbol; fields of this type are
+ * plain numbers.
+ *
+ * @public
+ */
 export const IpFeatureLocation = {
   IP_API_FEATURE_INPUT: 0,
   IP_API_FEATURE_OUTPUT: 1,
@@ -98,7 +193,11 @@ export const IpFeatureLocation = {
   IP_API_FEATURE_DROP: 4,
 } as const;
 
-/** enum ip_ecn, u8 on the wire. Fields of this type are plain numbers. */
+/**
+ * Enum `ip_ecn` (u8 on the wire): the value of each symbol; fields of this type are plain numbers.
+ *
+ * @public
+ */
 export const IpEcn = {
   IP_API_ECN_NONE: 0,
   IP_API_ECN_ECT0: 1,
@@ -106,7 +205,11 @@ export const IpEcn = {
   IP_API_ECN_CE: 3,
 } as const;
 
-/** enum ip_dscp, u8 on the wire. Fields of this type are plain numbers. */
+/**
+ * Enum `ip_dscp` (u8 on the wire): the value of each symbol; fields of this type are plain numbers.
+ *
+ * @public
+ */
 export const IpDscp = {
   IP_API_DSCP_CS0: 0,
   IP_API_DSCP_CS1: 8,
@@ -131,7 +234,12 @@ export const IpDscp = {
   IP_API_DSCP_CS7: 50,
 } as const;
 
-/** enum ip_proto, u8 on the wire. Fields of this type are plain numbers. */
+/**
+ * Enum `ip_proto` (u8 on the wire): the value of each symbol; fields of this type are plain
+ * numbers.
+ *
+ * @public
+ */
 export const IpProto = {
   IP_API_PROTO_HOPOPT: 0,
   IP_API_PROTO_ICMP: 1,
@@ -148,27 +256,77 @@ export const IpProto = {
   IP_API_PROTO_RESERVED: 255,
 } as const;
 
-/** alias ip4_address: u8[4] */
+/**
+ * Alias `ip4_address`: u8[4] on the wire.
+ *
+ * @public
+ */
 export type Ip4Address = Uint8Array;
+/**
+ * Alias `ip4_address` as encode accepts it.
+ *
+ * @public
+ */
 export type Ip4AddressInput = Ip4Address;
 
-/** alias ip6_address: u8[16] */
+/**
+ * Alias `ip6_address`: u8[16] on the wire.
+ *
+ * @public
+ */
 export type Ip6Address = Uint8Array;
+/**
+ * Alias `ip6_address` as encode accepts it.
+ *
+ * @public
+ */
 export type Ip6AddressInput = Ip6Address;
 
-/** alias address_with_prefix: prefix */
+/**
+ * Alias `address_with_prefix`: prefix on the wire.
+ *
+ * @public
+ */
 export type AddressWithPrefix = Prefix;
+/**
+ * Alias `address_with_prefix` as encode accepts it.
+ *
+ * @public
+ */
 export type AddressWithPrefixInput = AddressWithPrefix;
 
-/** alias ip4_address_with_prefix: ip4_prefix */
+/**
+ * Alias `ip4_address_with_prefix`: ip4_prefix on the wire.
+ *
+ * @public
+ */
 export type Ip4AddressWithPrefix = Ip4Prefix;
+/**
+ * Alias `ip4_address_with_prefix` as encode accepts it.
+ *
+ * @public
+ */
 export type Ip4AddressWithPrefixInput = Ip4AddressWithPrefix;
 
-/** alias ip6_address_with_prefix: ip6_prefix */
+/**
+ * Alias `ip6_address_with_prefix`: ip6_prefix on the wire.
+ *
+ * @public
+ */
 export type Ip6AddressWithPrefix = Ip6Prefix;
+/**
+ * Alias `ip6_address_with_prefix` as encode accepts it.
+ *
+ * @public
+ */
 export type Ip6AddressWithPrefixInput = Ip6AddressWithPrefix;
 
-/** Definitions of module ip_types, for the codec. */
+/**
+ * Definitions of module ip_types 3.0.0 (its own types, its messages and services), for
+ * the codec: `new VppCodec([...])` takes them.
+ *
+ * @public
+ */
 export const ipTypesModule: ApiModuleDefinition = {
   name: "ip_types",
   version: "3.0.0",

@@ -6,319 +6,625 @@ import type { InterfaceIndex } from './interface_types.js';
 import type { Address, AddressWithPrefix, Ip4Address, Ip6Address, PrefixMatcher } from './ip_types.js';
 import type { LbVip } from './lb_types.js';
 
-/** message lb_conf, crc 0x56cd3261 (table name lb_conf_56cd3261) */
+/**
+ * Message `lb_conf`, a request, answered by {@link LbConfReply}. VPP's message table lists it as
+ * `lb_conf_56cd3261`.
+ *
+ * VPP: Configure Load-Balancer global parameters (unlike the CLI, both ip4_src_address and
+ * ip6_src_address need to be specified.
+ *
+ * @public
+ */
 export interface LbConf {
-  /** ip4_address */
+  /**
+   * ip4_address (u8[4]). VPP: IPv4 address to be used as source for IPv4 traffic(applicable in
+   * GRE4/GRE6/NAT4/NAT6 mode only).
+   */
   readonly ip4_src_address: Ip4Address;
-  /** ip6_address */
+  /**
+   * ip6_address (u8[16]). VPP: IPv6 address to be used as source for IPv6 traffic(applicable in
+   * GRE4/GRE6/NAT4/NAT6 mode only).
+   */
   readonly ip6_src_address: Ip6Address;
-  /** u32; default 4294967295 */
+  /**
+   * u32; default 4294967295. VPP: Number of buckets *per worker thread* in the established flow
+   * table (must be power of 2).
+   */
   readonly sticky_buckets_per_core: number;
-  /** u32; default 4294967295 */
+  /**
+   * u32; default 4294967295. VPP: Time in seconds after which, if no packet is received for a given
+   * flow, the flow is removed from the established flow table.
+   */
   readonly flow_timeout: number;
 }
-/** message lb_conf, as encode accepts it */
+/**
+ * Message `lb_conf` as encode accepts it: like {@link LbConf}, except that fields with a default
+ * may be left out (the default is sent).
+ *
+ * @public
+ */
 export interface LbConfInput {
-  /** ip4_address */
+  /**
+   * ip4_address (u8[4]). VPP: IPv4 address to be used as source for IPv4 traffic(applicable in
+   * GRE4/GRE6/NAT4/NAT6 mode only).
+   */
   readonly ip4_src_address: Ip4Address;
-  /** ip6_address */
+  /**
+   * ip6_address (u8[16]). VPP: IPv6 address to be used as source for IPv6 traffic(applicable in
+   * GRE4/GRE6/NAT4/NAT6 mode only).
+   */
   readonly ip6_src_address: Ip6Address;
-  /** u32; default 4294967295 */
+  /**
+   * u32; default 4294967295. VPP: Number of buckets *per worker thread* in the established flow
+   * table (must be power of 2).
+   */
   readonly sticky_buckets_per_core?: number;
-  /** u32; default 4294967295 */
+  /**
+   * u32; default 4294967295. VPP: Time in seconds after which, if no packet is received for a given
+   * flow, the flow is removed from the established flow table.
+   */
   readonly flow_timeout?: number;
 }
 
-/** message lb_conf_reply, crc 0xe8d4e804 (table name lb_conf_reply_e8d4e804) */
+/**
+ * Message `lb_conf_reply`, the reply to {@link LbConf}. VPP's message table lists it as
+ * `lb_conf_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface LbConfReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `lb_conf_reply` as encode accepts it: the same as {@link LbConfReply}.
+ *
+ * @public
+ */
 export type LbConfReplyInput = LbConfReply;
 
-/** message lb_conf_get, crc 0x51077d14 (table name lb_conf_get_51077d14) */
+/**
+ * Message `lb_conf_get`, a request, answered by {@link LbConfGetReply}. VPP's message table lists
+ * it as `lb_conf_get_51077d14`.
+ *
+ * VPP: Get Load-Balancer global parameters
+ *
+ * @public
+ */
 export interface LbConfGet {}
+/**
+ * Message `lb_conf_get` as encode accepts it: the same as {@link LbConfGet}.
+ *
+ * @public
+ */
 export type LbConfGetInput = LbConfGet;
 
-/** message lb_conf_get_reply, crc 0x923427ac (table name lb_conf_get_reply_923427ac) */
+/**
+ * Message `lb_conf_get_reply`, the reply to {@link LbConfGet}. VPP's message table lists it as
+ * `lb_conf_get_reply_923427ac`.
+ *
+ * VPP: Reply for lb_conf_get
+ *
+ * @public
+ */
 export interface LbConfGetReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`. VPP: return code
+   */
   readonly retval: number;
-  /** ip4_address */
+  /** ip4_address (u8[4]). VPP: IPv4 source address used for encapsulated traffic. */
   readonly ip4_src_address: Ip4Address;
-  /** ip6_address */
+  /** ip6_address (u8[16]). VPP: IPv6 source address used for encapsulated traffic. */
   readonly ip6_src_address: Ip6Address;
-  /** u32 */
+  /** u32. VPP: Number of buckets per worker thread in the established session table. */
   readonly sticky_buckets_per_core: number;
-  /** u32 */
+  /**
+   * u32. VPP: Time in seconds after which, if no packet is received for a given session, the
+   * session is removed from the established session table.
+   */
   readonly flow_timeout: number;
 }
+/**
+ * Message `lb_conf_get_reply` as encode accepts it: the same as {@link LbConfGetReply}.
+ *
+ * @public
+ */
 export type LbConfGetReplyInput = LbConfGetReply;
 
-/** message lb_add_del_vip, crc 0x6fa569c7 (table name lb_add_del_vip_6fa569c7) */
+/**
+ * Message `lb_add_del_vip`, a request, answered by {@link LbAddDelVipReply}. VPP's message table
+ * lists it as `lb_add_del_vip_6fa569c7`.
+ *
+ * VPP: Add a virtual address (or prefix)
+ *
+ * @public
+ */
 export interface LbAddDelVip {
-  /** address_with_prefix */
+  /**
+   * address_with_prefix (alias of prefix), see {@link AddressWithPrefix}. VPP: ip prefix and length
+   */
   readonly pfx: AddressWithPrefix;
-  /** u8; default 255 */
+  /** u8; default 255. VPP: tcp or udp. */
   readonly protocol: number;
-  /** u16 */
+  /** u16. VPP: destination port. (0) means 'all-port VIP' */
   readonly port: number;
-  /** enum lb_encap_type (u32), see {@link LbEncapType} */
+  /**
+   * enum lb_encap_type (u32), see {@link LbEncapType}. VPP: Encap is ip4 GRE(0) or ip6 GRE(1) or
+   * L3DSR(2) or NAT4(3) or NAT6(4).
+   */
   readonly encap: number;
-  /** u8 */
+  /** u8. VPP: DSCP bit corresponding to VIP(applicable in L3DSR mode only). */
   readonly dscp: number;
-  /** enum lb_srv_type (u32), see {@link LbSrvType} */
+  /**
+   * enum lb_srv_type (u32), see {@link LbSrvType}. VPP: service type(applicable in NAT4/NAT6 mode
+   * only).
+   */
   readonly type: number;
-  /** u16 */
+  /** u16. VPP: Pod's port corresponding to specific service(applicable in NAT4/NAT6 mode only). */
   readonly target_port: number;
-  /** u16 */
+  /** u16. VPP: Node's port(applicable in NAT4/NAT6 mode only). */
   readonly node_port: number;
-  /** u32; default 1024 */
+  /**
+   * u32; default 1024. VPP: Size of the new connections flow table used for this VIP (must be power
+   * of 2).
+   */
   readonly new_flows_table_length: number;
-  /** bool */
+  /** bool. VPP: The VIP should be removed. */
   readonly is_del: boolean;
 }
-/** message lb_add_del_vip, as encode accepts it */
+/**
+ * Message `lb_add_del_vip` as encode accepts it: like {@link LbAddDelVip}, except that fields with
+ * a default may be left out (the default is sent).
+ *
+ * @public
+ */
 export interface LbAddDelVipInput {
-  /** address_with_prefix */
+  /**
+   * address_with_prefix (alias of prefix), see {@link AddressWithPrefix}. VPP: ip prefix and length
+   */
   readonly pfx: AddressWithPrefix;
-  /** u8; default 255 */
+  /** u8; default 255. VPP: tcp or udp. */
   readonly protocol?: number;
-  /** u16 */
+  /** u16. VPP: destination port. (0) means 'all-port VIP' */
   readonly port: number;
-  /** enum lb_encap_type (u32), see {@link LbEncapType} */
+  /**
+   * enum lb_encap_type (u32), see {@link LbEncapType}. VPP: Encap is ip4 GRE(0) or ip6 GRE(1) or
+   * L3DSR(2) or NAT4(3) or NAT6(4).
+   */
   readonly encap: number;
-  /** u8 */
+  /** u8. VPP: DSCP bit corresponding to VIP(applicable in L3DSR mode only). */
   readonly dscp: number;
-  /** enum lb_srv_type (u32), see {@link LbSrvType} */
+  /**
+   * enum lb_srv_type (u32), see {@link LbSrvType}. VPP: service type(applicable in NAT4/NAT6 mode
+   * only).
+   */
   readonly type: number;
-  /** u16 */
+  /** u16. VPP: Pod's port corresponding to specific service(applicable in NAT4/NAT6 mode only). */
   readonly target_port: number;
-  /** u16 */
+  /** u16. VPP: Node's port(applicable in NAT4/NAT6 mode only). */
   readonly node_port: number;
-  /** u32; default 1024 */
+  /**
+   * u32; default 1024. VPP: Size of the new connections flow table used for this VIP (must be power
+   * of 2).
+   */
   readonly new_flows_table_length?: number;
-  /** bool */
+  /** bool. VPP: The VIP should be removed. */
   readonly is_del: boolean;
 }
 
-/** message lb_add_del_vip_reply, crc 0xe8d4e804 (table name lb_add_del_vip_reply_e8d4e804) */
+/**
+ * Message `lb_add_del_vip_reply`, the reply to {@link LbAddDelVip}. VPP's message table lists it as
+ * `lb_add_del_vip_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface LbAddDelVipReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `lb_add_del_vip_reply` as encode accepts it: the same as {@link LbAddDelVipReply}.
+ *
+ * @public
+ */
 export type LbAddDelVipReplyInput = LbAddDelVipReply;
 
-/** message lb_add_del_vip_v2, crc 0x7c520e0f (table name lb_add_del_vip_v2_7c520e0f) */
+/**
+ * Message `lb_add_del_vip_v2`, a request, answered by {@link LbAddDelVipV2Reply}. VPP's message
+ * table lists it as `lb_add_del_vip_v2_7c520e0f`.
+ *
+ * VPP: Add a virtual address (or prefix)
+ *
+ * @public
+ */
 export interface LbAddDelVipV2 {
-  /** address_with_prefix */
+  /**
+   * address_with_prefix (alias of prefix), see {@link AddressWithPrefix}. VPP: ip prefix and length
+   */
   readonly pfx: AddressWithPrefix;
-  /** u8; default 255 */
+  /** u8; default 255. VPP: tcp or udp. */
   readonly protocol: number;
-  /** u16 */
+  /** u16. VPP: destination port. (0) means 'all-port VIP' */
   readonly port: number;
-  /** enum lb_encap_type (u32), see {@link LbEncapType} */
+  /**
+   * enum lb_encap_type (u32), see {@link LbEncapType}. VPP: Encap is ip4 GRE(0) or ip6 GRE(1) or
+   * L3DSR(2) or NAT4(3) or NAT6(4).
+   */
   readonly encap: number;
-  /** u8 */
+  /** u8. VPP: DSCP bit corresponding to VIP(applicable in L3DSR mode only). */
   readonly dscp: number;
-  /** enum lb_srv_type (u32), see {@link LbSrvType} */
+  /**
+   * enum lb_srv_type (u32), see {@link LbSrvType}. VPP: service type(applicable in NAT4/NAT6 mode
+   * only).
+   */
   readonly type: number;
-  /** u16 */
+  /** u16. VPP: Pod's port corresponding to specific service(applicable in NAT4/NAT6 mode only). */
   readonly target_port: number;
-  /** u16 */
+  /** u16. VPP: Node's port(applicable in NAT4/NAT6 mode only). */
   readonly node_port: number;
-  /** u32; default 1024 */
+  /**
+   * u32; default 1024. VPP: Size of the new connections flow table used for this VIP (must be power
+   * of 2).
+   */
   readonly new_flows_table_length: number;
-  /** bool */
+  /** bool. VPP: source ip based sticky session. */
   readonly src_ip_sticky: boolean;
-  /** bool */
+  /** bool. VPP: The VIP should be removed. */
   readonly is_del: boolean;
 }
-/** message lb_add_del_vip_v2, as encode accepts it */
+/**
+ * Message `lb_add_del_vip_v2` as encode accepts it: like {@link LbAddDelVipV2}, except that fields
+ * with a default may be left out (the default is sent).
+ *
+ * @public
+ */
 export interface LbAddDelVipV2Input {
-  /** address_with_prefix */
+  /**
+   * address_with_prefix (alias of prefix), see {@link AddressWithPrefix}. VPP: ip prefix and length
+   */
   readonly pfx: AddressWithPrefix;
-  /** u8; default 255 */
+  /** u8; default 255. VPP: tcp or udp. */
   readonly protocol?: number;
-  /** u16 */
+  /** u16. VPP: destination port. (0) means 'all-port VIP' */
   readonly port: number;
-  /** enum lb_encap_type (u32), see {@link LbEncapType} */
+  /**
+   * enum lb_encap_type (u32), see {@link LbEncapType}. VPP: Encap is ip4 GRE(0) or ip6 GRE(1) or
+   * L3DSR(2) or NAT4(3) or NAT6(4).
+   */
   readonly encap: number;
-  /** u8 */
+  /** u8. VPP: DSCP bit corresponding to VIP(applicable in L3DSR mode only). */
   readonly dscp: number;
-  /** enum lb_srv_type (u32), see {@link LbSrvType} */
+  /**
+   * enum lb_srv_type (u32), see {@link LbSrvType}. VPP: service type(applicable in NAT4/NAT6 mode
+   * only).
+   */
   readonly type: number;
-  /** u16 */
+  /** u16. VPP: Pod's port corresponding to specific service(applicable in NAT4/NAT6 mode only). */
   readonly target_port: number;
-  /** u16 */
+  /** u16. VPP: Node's port(applicable in NAT4/NAT6 mode only). */
   readonly node_port: number;
-  /** u32; default 1024 */
+  /**
+   * u32; default 1024. VPP: Size of the new connections flow table used for this VIP (must be power
+   * of 2).
+   */
   readonly new_flows_table_length?: number;
-  /** bool */
+  /** bool. VPP: source ip based sticky session. */
   readonly src_ip_sticky: boolean;
-  /** bool */
+  /** bool. VPP: The VIP should be removed. */
   readonly is_del: boolean;
 }
 
-/** message lb_add_del_vip_v2_reply, crc 0xe8d4e804 (table name lb_add_del_vip_v2_reply_e8d4e804) */
+/**
+ * Message `lb_add_del_vip_v2_reply`, the reply to {@link LbAddDelVipV2}. VPP's message table lists
+ * it as `lb_add_del_vip_v2_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface LbAddDelVipV2Reply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `lb_add_del_vip_v2_reply` as encode accepts it: the same as {@link LbAddDelVipV2Reply}.
+ *
+ * @public
+ */
 export type LbAddDelVipV2ReplyInput = LbAddDelVipV2Reply;
 
-/** message lb_add_del_as, crc 0x35d72500 (table name lb_add_del_as_35d72500) */
+/**
+ * Message `lb_add_del_as`, a request, answered by {@link LbAddDelAsReply}. VPP's message table
+ * lists it as `lb_add_del_as_35d72500`.
+ *
+ * VPP: Add an application server for a given VIP
+ *
+ * @public
+ */
 export interface LbAddDelAs {
-  /** address_with_prefix */
+  /**
+   * address_with_prefix (alias of prefix), see {@link AddressWithPrefix}. VPP: ip prefix and length
+   */
   readonly pfx: AddressWithPrefix;
-  /** u8; default 255 */
+  /** u8; default 255. VPP: tcp or udp. */
   readonly protocol: number;
-  /** u16 */
+  /** u16. VPP: destination port. */
   readonly port: number;
-  /** address */
+  /**
+   * address, see {@link Address}. VPP: The application server address (IPv4 in lower order 32
+   * bits).
+   */
   readonly as_address: Address;
-  /** bool */
+  /** bool. VPP: The AS should be removed. */
   readonly is_del: boolean;
-  /** bool */
+  /** bool. VPP: The sessions related to this AS should be flushed. */
   readonly is_flush: boolean;
 }
-/** message lb_add_del_as, as encode accepts it */
+/**
+ * Message `lb_add_del_as` as encode accepts it: like {@link LbAddDelAs}, except that fields with a
+ * default may be left out (the default is sent).
+ *
+ * @public
+ */
 export interface LbAddDelAsInput {
-  /** address_with_prefix */
+  /**
+   * address_with_prefix (alias of prefix), see {@link AddressWithPrefix}. VPP: ip prefix and length
+   */
   readonly pfx: AddressWithPrefix;
-  /** u8; default 255 */
+  /** u8; default 255. VPP: tcp or udp. */
   readonly protocol?: number;
-  /** u16 */
+  /** u16. VPP: destination port. */
   readonly port: number;
-  /** address */
+  /**
+   * address, see {@link Address}. VPP: The application server address (IPv4 in lower order 32
+   * bits).
+   */
   readonly as_address: Address;
-  /** bool */
+  /** bool. VPP: The AS should be removed. */
   readonly is_del: boolean;
-  /** bool */
+  /** bool. VPP: The sessions related to this AS should be flushed. */
   readonly is_flush: boolean;
 }
 
-/** message lb_add_del_as_reply, crc 0xe8d4e804 (table name lb_add_del_as_reply_e8d4e804) */
+/**
+ * Message `lb_add_del_as_reply`, the reply to {@link LbAddDelAs}. VPP's message table lists it as
+ * `lb_add_del_as_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface LbAddDelAsReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `lb_add_del_as_reply` as encode accepts it: the same as {@link LbAddDelAsReply}.
+ *
+ * @public
+ */
 export type LbAddDelAsReplyInput = LbAddDelAsReply;
 
-/** message lb_add_del_as_v2, crc 0x2f1d3b0e (table name lb_add_del_as_v2_2f1d3b0e) */
+/**
+ * Message `lb_add_del_as_v2`, a request, answered by {@link LbAddDelAsV2Reply}. VPP's message table
+ * lists it as `lb_add_del_as_v2_2f1d3b0e`.
+ *
+ * VPP: Add/del an application server for a given VIP, with explicit weight
+ *
+ * @public
+ */
 export interface LbAddDelAsV2 {
-  /** address_with_prefix */
+  /**
+   * address_with_prefix (alias of prefix), see {@link AddressWithPrefix}. VPP: ip prefix and length
+   */
   readonly pfx: AddressWithPrefix;
-  /** u8; default 255 */
+  /** u8; default 255. VPP: tcp or udp. */
   readonly protocol: number;
-  /** u16 */
+  /** u16. VPP: destination port. */
   readonly port: number;
-  /** address */
+  /** address, see {@link Address}. VPP: The application server address. */
   readonly as_address: Address;
-  /** u8; default 100 */
+  /** u8; default 100. VPP: bucket weight 0-100 (default 100). */
   readonly weight: number;
-  /** bool */
+  /** bool. VPP: The AS should be removed. */
   readonly is_del: boolean;
-  /** bool */
+  /** bool. VPP: The sessions related to this AS should be flushed. */
   readonly is_flush: boolean;
 }
-/** message lb_add_del_as_v2, as encode accepts it */
+/**
+ * Message `lb_add_del_as_v2` as encode accepts it: like {@link LbAddDelAsV2}, except that fields
+ * with a default may be left out (the default is sent).
+ *
+ * @public
+ */
 export interface LbAddDelAsV2Input {
-  /** address_with_prefix */
+  /**
+   * address_with_prefix (alias of prefix), see {@link AddressWithPrefix}. VPP: ip prefix and length
+   */
   readonly pfx: AddressWithPrefix;
-  /** u8; default 255 */
+  /** u8; default 255. VPP: tcp or udp. */
   readonly protocol?: number;
-  /** u16 */
+  /** u16. VPP: destination port. */
   readonly port: number;
-  /** address */
+  /** address, see {@link Address}. VPP: The application server address. */
   readonly as_address: Address;
-  /** u8; default 100 */
+  /** u8; default 100. VPP: bucket weight 0-100 (default 100). */
   readonly weight?: number;
-  /** bool */
+  /** bool. VPP: The AS should be removed. */
   readonly is_del: boolean;
-  /** bool */
+  /** bool. VPP: The sessions related to this AS should be flushed. */
   readonly is_flush: boolean;
 }
 
-/** message lb_add_del_as_v2_reply, crc 0xe8d4e804 (table name lb_add_del_as_v2_reply_e8d4e804) */
+/**
+ * Message `lb_add_del_as_v2_reply`, the reply to {@link LbAddDelAsV2}. VPP's message table lists it
+ * as `lb_add_del_as_v2_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface LbAddDelAsV2Reply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `lb_add_del_as_v2_reply` as encode accepts it: the same as {@link LbAddDelAsV2Reply}.
+ *
+ * @public
+ */
 export type LbAddDelAsV2ReplyInput = LbAddDelAsV2Reply;
 
-/** message lb_as_set_weight, crc 0x2d89bdbd (table name lb_as_set_weight_2d89bdbd) */
+/**
+ * Message `lb_as_set_weight`, a request, answered by {@link LbAsSetWeightReply}. VPP's message
+ * table lists it as `lb_as_set_weight_2d89bdbd`.
+ *
+ * VPP: Set the weight of an existing application server
+ *
+ * @public
+ */
 export interface LbAsSetWeight {
-  /** address_with_prefix */
+  /**
+   * address_with_prefix (alias of prefix), see {@link AddressWithPrefix}. VPP: ip prefix and length
+   */
   readonly pfx: AddressWithPrefix;
-  /** u8; default 255 */
+  /** u8; default 255. VPP: tcp or udp. */
   readonly protocol: number;
-  /** u16 */
+  /** u16. VPP: destination port. */
   readonly port: number;
-  /** address */
+  /** address, see {@link Address}. VPP: The application server address. */
   readonly as_address: Address;
-  /** u8 */
+  /** u8. VPP: new bucket weight 0-100. */
   readonly weight: number;
-  /** bool */
+  /** bool. VPP: The sessions related to this AS should be flushed. */
   readonly is_flush: boolean;
 }
-/** message lb_as_set_weight, as encode accepts it */
+/**
+ * Message `lb_as_set_weight` as encode accepts it: like {@link LbAsSetWeight}, except that fields
+ * with a default may be left out (the default is sent).
+ *
+ * @public
+ */
 export interface LbAsSetWeightInput {
-  /** address_with_prefix */
+  /**
+   * address_with_prefix (alias of prefix), see {@link AddressWithPrefix}. VPP: ip prefix and length
+   */
   readonly pfx: AddressWithPrefix;
-  /** u8; default 255 */
+  /** u8; default 255. VPP: tcp or udp. */
   readonly protocol?: number;
-  /** u16 */
+  /** u16. VPP: destination port. */
   readonly port: number;
-  /** address */
+  /** address, see {@link Address}. VPP: The application server address. */
   readonly as_address: Address;
-  /** u8 */
+  /** u8. VPP: new bucket weight 0-100. */
   readonly weight: number;
-  /** bool */
+  /** bool. VPP: The sessions related to this AS should be flushed. */
   readonly is_flush: boolean;
 }
 
-/** message lb_as_set_weight_reply, crc 0xe8d4e804 (table name lb_as_set_weight_reply_e8d4e804) */
+/**
+ * Message `lb_as_set_weight_reply`, the reply to {@link LbAsSetWeight}. VPP's message table lists
+ * it as `lb_as_set_weight_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface LbAsSetWeightReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `lb_as_set_weight_reply` as encode accepts it: the same as {@link LbAsSetWeightReply}.
+ *
+ * @public
+ */
 export type LbAsSetWeightReplyInput = LbAsSetWeightReply;
 
-/** message lb_flush_vip, crc 0x1063f819 (table name lb_flush_vip_1063f819) */
+/**
+ * Message `lb_flush_vip`, a request, answered by {@link LbFlushVipReply}. VPP's message table lists
+ * it as `lb_flush_vip_1063f819`.
+ *
+ * VPP: Flush a given vip
+ *
+ * @public
+ */
 export interface LbFlushVip {
-  /** address_with_prefix */
+  /**
+   * address_with_prefix (alias of prefix), see {@link AddressWithPrefix}. VPP: ip prefix and length
+   */
   readonly pfx: AddressWithPrefix;
-  /** u8 */
+  /** u8. VPP: tcp or udp. */
   readonly protocol: number;
-  /** u16 */
+  /** u16. VPP: destination port. */
   readonly port: number;
 }
+/**
+ * Message `lb_flush_vip` as encode accepts it: the same as {@link LbFlushVip}.
+ *
+ * @public
+ */
 export type LbFlushVipInput = LbFlushVip;
 
-/** message lb_flush_vip_reply, crc 0xe8d4e804 (table name lb_flush_vip_reply_e8d4e804) */
+/**
+ * Message `lb_flush_vip_reply`, the reply to {@link LbFlushVip}. VPP's message table lists it as
+ * `lb_flush_vip_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface LbFlushVipReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `lb_flush_vip_reply` as encode accepts it: the same as {@link LbFlushVipReply}.
+ *
+ * @public
+ */
 export type LbFlushVipReplyInput = LbFlushVipReply;
 
-/** message lb_vip_dump, crc 0x56110cb7 (table name lb_vip_dump_56110cb7) */
+/**
+ * Message `lb_vip_dump`, a dump request, answered by one {@link LbVipDetails} per entry. VPP's
+ * message table lists it as `lb_vip_dump_56110cb7`.
+ *
+ * VPP: Dump all vips
+ *
+ * @public
+ */
 export interface LbVipDump {
-  /** address_with_prefix */
+  /** address_with_prefix (alias of prefix), see {@link AddressWithPrefix} */
   readonly pfx: AddressWithPrefix;
-  /** prefix_matcher */
+  /** prefix_matcher, see {@link PrefixMatcher} */
   readonly pfx_matcher: PrefixMatcher;
   /** u8; default 255 */
   readonly protocol: number;
   /** u16 */
   readonly port: number;
 }
-/** message lb_vip_dump, as encode accepts it */
+/**
+ * Message `lb_vip_dump` as encode accepts it: like {@link LbVipDump}, except that fields with a
+ * default may be left out (the default is sent).
+ *
+ * @public
+ */
 export interface LbVipDumpInput {
-  /** address_with_prefix */
+  /** address_with_prefix (alias of prefix), see {@link AddressWithPrefix} */
   readonly pfx: AddressWithPrefix;
-  /** prefix_matcher */
+  /** prefix_matcher, see {@link PrefixMatcher} */
   readonly pfx_matcher: PrefixMatcher;
   /** u8; default 255 */
   readonly protocol?: number;
@@ -326,9 +632,16 @@ export interface LbVipDumpInput {
   readonly port: number;
 }
 
-/** message lb_vip_details, crc 0x1329ec9b (table name lb_vip_details_1329ec9b) */
+/**
+ * Message `lb_vip_details`, one entry of the answer to {@link LbVipDump}. VPP's message table lists
+ * it as `lb_vip_details_1329ec9b`.
+ *
+ * VPP: Reply all configured vip
+ *
+ * @public
+ */
 export interface LbVipDetails {
-  /** lb_vip */
+  /** lb_vip, see {@link LbVip}. VPP: all vip addrs. */
   readonly vip: LbVip;
   /** enum lb_encap_type (u32), see {@link LbEncapType} */
   readonly encap: number;
@@ -341,93 +654,205 @@ export interface LbVipDetails {
   /** u16 */
   readonly flow_table_length: number;
 }
+/**
+ * Message `lb_vip_details` as encode accepts it: the same as {@link LbVipDetails}.
+ *
+ * @public
+ */
 export type LbVipDetailsInput = LbVipDetails;
 
-/** message lb_as_dump, crc 0x1063f819 (table name lb_as_dump_1063f819) */
+/**
+ * Message `lb_as_dump`, a dump request, answered by one {@link LbAsDetails} per entry. VPP's
+ * message table lists it as `lb_as_dump_1063f819`.
+ *
+ * VPP: dump AS list per VIP or all ASs for all VIPs
+ *
+ * @public
+ */
 export interface LbAsDump {
-  /** address_with_prefix */
+  /**
+   * address_with_prefix (alias of prefix), see {@link AddressWithPrefix}. VPP: ip prefix and
+   * length.
+   */
   readonly pfx: AddressWithPrefix;
-  /** u8 */
+  /** u8. VPP: tcp or udp. */
   readonly protocol: number;
-  /** u16 */
+  /** u16. VPP: destination port. */
   readonly port: number;
 }
+/**
+ * Message `lb_as_dump` as encode accepts it: the same as {@link LbAsDump}.
+ *
+ * @public
+ */
 export type LbAsDumpInput = LbAsDump;
 
-/** message lb_as_details, crc 0x8d24c29e (table name lb_as_details_8d24c29e) */
+/**
+ * Message `lb_as_details`, one entry of the answer to {@link LbAsDump}. VPP's message table lists
+ * it as `lb_as_details_8d24c29e`.
+ *
+ * @public
+ */
 export interface LbAsDetails {
-  /** lb_vip */
+  /** lb_vip, see {@link LbVip} */
   readonly vip: LbVip;
-  /** address */
+  /** address, see {@link Address} */
   readonly app_srv: Address;
   /** u8 */
   readonly flags: number;
   /** u32 */
   readonly in_use_since: number;
 }
+/**
+ * Message `lb_as_details` as encode accepts it: the same as {@link LbAsDetails}.
+ *
+ * @public
+ */
 export type LbAsDetailsInput = LbAsDetails;
 
-/** message lb_as_v2_dump, crc 0x1063f819 (table name lb_as_v2_dump_1063f819) */
+/**
+ * Message `lb_as_v2_dump`, a dump request, answered by one {@link LbAsV2Details} per entry. VPP's
+ * message table lists it as `lb_as_v2_dump_1063f819`.
+ *
+ * VPP: dump AS list per VIP or all ASs for all VIPs, with weights
+ *
+ * @public
+ */
 export interface LbAsV2Dump {
-  /** address_with_prefix */
+  /**
+   * address_with_prefix (alias of prefix), see {@link AddressWithPrefix}. VPP: ip prefix and
+   * length.
+   */
   readonly pfx: AddressWithPrefix;
-  /** u8 */
+  /** u8. VPP: tcp or udp. */
   readonly protocol: number;
-  /** u16 */
+  /** u16. VPP: destination port. */
   readonly port: number;
 }
+/**
+ * Message `lb_as_v2_dump` as encode accepts it: the same as {@link LbAsV2Dump}.
+ *
+ * @public
+ */
 export type LbAsV2DumpInput = LbAsV2Dump;
 
-/** message lb_as_v2_details, crc 0x90064aae (table name lb_as_v2_details_90064aae) */
+/**
+ * Message `lb_as_v2_details`, one entry of the answer to {@link LbAsV2Dump}. VPP's message table
+ * lists it as `lb_as_v2_details_90064aae`.
+ *
+ * @public
+ */
 export interface LbAsV2Details {
-  /** lb_vip */
+  /** lb_vip, see {@link LbVip}. VPP: the VIP this AS belongs to */
   readonly vip: LbVip;
-  /** address */
+  /** address, see {@link Address}. VPP: AS address */
   readonly app_srv: Address;
-  /** u8 */
+  /** u8. VPP: AS flags */
   readonly flags: number;
-  /** u32 */
+  /** u32. VPP: timestamp of last use */
   readonly in_use_since: number;
-  /** u8 */
+  /** u8. VPP: bucket weight (0-100) */
   readonly weight: number;
   /** u32 */
   readonly num_buckets: number;
 }
+/**
+ * Message `lb_as_v2_details` as encode accepts it: the same as {@link LbAsV2Details}.
+ *
+ * @public
+ */
 export type LbAsV2DetailsInput = LbAsV2Details;
 
-/** message lb_add_del_intf_nat4, crc 0x47d6e753 (table name lb_add_del_intf_nat4_47d6e753) */
+/**
+ * Message `lb_add_del_intf_nat4`, a request, answered by {@link LbAddDelIntfNat4Reply}. VPP's
+ * message table lists it as `lb_add_del_intf_nat4_47d6e753`.
+ *
+ * VPP: Enable/disable NAT4 feature on the interface
+ *
+ * @public
+ */
 export interface LbAddDelIntfNat4 {
-  /** bool */
+  /** bool. VPP: true if add, false if delete */
   readonly is_add: boolean;
-  /** interface_index */
+  /** interface_index (u32). VPP: software index of the interface */
   readonly sw_if_index: InterfaceIndex;
 }
+/**
+ * Message `lb_add_del_intf_nat4` as encode accepts it: the same as {@link LbAddDelIntfNat4}.
+ *
+ * @public
+ */
 export type LbAddDelIntfNat4Input = LbAddDelIntfNat4;
 
-/** message lb_add_del_intf_nat4_reply, crc 0xe8d4e804 (table name lb_add_del_intf_nat4_reply_e8d4e804) */
+/**
+ * Message `lb_add_del_intf_nat4_reply`, the reply to {@link LbAddDelIntfNat4}. VPP's message table
+ * lists it as `lb_add_del_intf_nat4_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface LbAddDelIntfNat4Reply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `lb_add_del_intf_nat4_reply` as encode accepts it: the same as
+ * {@link LbAddDelIntfNat4Reply}.
+ *
+ * @public
+ */
 export type LbAddDelIntfNat4ReplyInput = LbAddDelIntfNat4Reply;
 
-/** message lb_add_del_intf_nat6, crc 0x47d6e753 (table name lb_add_del_intf_nat6_47d6e753) */
+/**
+ * Message `lb_add_del_intf_nat6`, a request, answered by {@link LbAddDelIntfNat6Reply}. VPP's
+ * message table lists it as `lb_add_del_intf_nat6_47d6e753`.
+ *
+ * VPP: Enable/disable NAT6 feature on the interface
+ *
+ * @public
+ */
 export interface LbAddDelIntfNat6 {
-  /** bool */
+  /** bool. VPP: true if add, false if delete */
   readonly is_add: boolean;
-  /** interface_index */
+  /** interface_index (u32). VPP: software index of the interface */
   readonly sw_if_index: InterfaceIndex;
 }
+/**
+ * Message `lb_add_del_intf_nat6` as encode accepts it: the same as {@link LbAddDelIntfNat6}.
+ *
+ * @public
+ */
 export type LbAddDelIntfNat6Input = LbAddDelIntfNat6;
 
-/** message lb_add_del_intf_nat6_reply, crc 0xe8d4e804 (table name lb_add_del_intf_nat6_reply_e8d4e804) */
+/**
+ * Message `lb_add_del_intf_nat6_reply`, the reply to {@link LbAddDelIntfNat6}. VPP's message table
+ * lists it as `lb_add_del_intf_nat6_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface LbAddDelIntfNat6Reply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `lb_add_del_intf_nat6_reply` as encode accepts it: the same as
+ * {@link LbAddDelIntfNat6Reply}.
+ *
+ * @public
+ */
 export type LbAddDelIntfNat6ReplyInput = LbAddDelIntfNat6Reply;
 
-/** Definitions of module lb, for the codec. */
+/**
+ * Definitions of module lb 1.2.0 (its own types, its messages and services), for
+ * the codec: `new VppCodec([...])` takes them.
+ *
+ * @public
+ */
 export const lbModule: ApiModuleDefinition = {
   name: "lb",
   version: "1.2.0",

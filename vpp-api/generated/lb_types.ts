@@ -4,25 +4,48 @@
 import type { ApiModuleDefinition } from '../definitions.js';
 import type { AddressWithPrefix } from './ip_types.js';
 
-/** type lb_vip */
+/**
+ * Type `lb_vip`, as decode returns it.
+ *
+ * VPP: Define connection statistics structure
+ *
+ * @public
+ */
 export interface LbVip {
-  /** address_with_prefix */
+  /**
+   * address_with_prefix (alias of prefix), see {@link AddressWithPrefix}. VPP: ip prefix and length
+   */
   readonly pfx: AddressWithPrefix;
-  /** enum ip_proto (u8), see {@link IpProto} */
+  /** enum ip_proto (u8), see {@link IpProto}. VPP: tcp or udp. */
   readonly protocol: number;
-  /** u16 */
+  /** u16. VPP: destination port. */
   readonly port: number;
 }
+/**
+ * Type `lb_vip` as encode accepts it: the same as {@link LbVip}.
+ *
+ * @public
+ */
 export type LbVipInput = LbVip;
 
-/** enum lb_srv_type, u32 on the wire. Fields of this type are plain numbers. */
+/**
+ * Enum `lb_srv_type` (u32 on the wire): the value of each symbol; fields of this type are plain
+ * numbers.
+ *
+ * @public
+ */
 export const LbSrvType = {
   LB_API_SRV_TYPE_CLUSTERIP: 0,
   LB_API_SRV_TYPE_NODEPORT: 1,
   LB_API_SRV_N_TYPES: 2,
 } as const;
 
-/** enum lb_encap_type, u32 on the wire. Fields of this type are plain numbers. */
+/**
+ * Enum `lb_encap_type` (u32 on the wire): the value of each symbol; fields of this type are plain
+ * numbers.
+ *
+ * @public
+ */
 export const LbEncapType = {
   LB_API_ENCAP_TYPE_GRE4: 0,
   LB_API_ENCAP_TYPE_GRE6: 1,
@@ -32,7 +55,12 @@ export const LbEncapType = {
   LB_API_ENCAP_N_TYPES: 5,
 } as const;
 
-/** enum lb_lkp_type_t, u32 on the wire. Fields of this type are plain numbers. */
+/**
+ * Enum `lb_lkp_type_t` (u32 on the wire): the value of each symbol; fields of this type are plain
+ * numbers.
+ *
+ * @public
+ */
 export const LbLkpTypeT = {
   LB_API_LKP_SAME_IP_PORT: 0,
   LB_API_LKP_DIFF_IP_PORT: 1,
@@ -40,7 +68,12 @@ export const LbLkpTypeT = {
   LB_API_LKP_N_TYPES: 3,
 } as const;
 
-/** enum lb_vip_type, u32 on the wire. Fields of this type are plain numbers. */
+/**
+ * Enum `lb_vip_type` (u32 on the wire): the value of each symbol; fields of this type are plain
+ * numbers.
+ *
+ * @public
+ */
 export const LbVipType = {
   LB_API_VIP_TYPE_IP6_GRE6: 0,
   LB_API_VIP_TYPE_IP6_GRE4: 1,
@@ -52,14 +85,24 @@ export const LbVipType = {
   LB_API_VIP_N_TYPES: 7,
 } as const;
 
-/** enum lb_nat_protocol, u32 on the wire. Fields of this type are plain numbers. */
+/**
+ * Enum `lb_nat_protocol` (u32 on the wire): the value of each symbol; fields of this type are plain
+ * numbers.
+ *
+ * @public
+ */
 export const LbNatProtocol = {
   LB_API_NAT_PROTOCOL_UDP: 6,
   LB_API_NAT_PROTOCOL_TCP: 23,
   LB_API_NAT_PROTOCOL_ANY: 4294967295,
 } as const;
 
-/** Definitions of module lb_types, for the codec. */
+/**
+ * Definitions of module lb_types 1.0.0 (its own types, its messages and services), for
+ * the codec: `new VppCodec([...])` takes them.
+ *
+ * @public
+ */
 export const lbTypesModule: ApiModuleDefinition = {
   name: "lb_types",
   version: "1.0.0",

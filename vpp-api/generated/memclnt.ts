@@ -3,7 +3,13 @@
 
 import type { ApiModuleDefinition } from '../definitions.js';
 
-/** type module_version */
+/**
+ * Type `module_version`, as decode returns it.
+ *
+ * VPP: Get API version table (includes built-in and plugins)
+ *
+ * @public
+ */
 export interface ModuleVersion {
   /** u32 */
   readonly major: number;
@@ -14,18 +20,41 @@ export interface ModuleVersion {
   /** string[64], at most 63 bytes */
   readonly name: string;
 }
+/**
+ * Type `module_version` as encode accepts it: the same as {@link ModuleVersion}.
+ *
+ * @public
+ */
 export type ModuleVersionInput = ModuleVersion;
 
-/** type message_table_entry */
+/**
+ * Type `message_table_entry`, as decode returns it.
+ *
+ * @public
+ */
 export interface MessageTableEntry {
   /** u16 */
   readonly index: number;
   /** string[64], at most 63 bytes */
   readonly name: string;
 }
+/**
+ * Type `message_table_entry` as encode accepts it: the same as {@link MessageTableEntry}.
+ *
+ * @public
+ */
 export type MessageTableEntryInput = MessageTableEntry;
 
-/** message memclnt_create, crc 0x9c5e1c2f (table name memclnt_create_9c5e1c2f) */
+/**
+ * Message `memclnt_create`, a request, answered by {@link MemclntCreateReply}. VPP's message table
+ * lists it as `memclnt_create_9c5e1c2f`.
+ *
+ * VPP: Create a client registration
+ *
+ * @deprecated VPP marks this message deprecated.
+ *
+ * @public
+ */
 export interface MemclntCreate {
   /** i32 */
   readonly ctx_quota: number;
@@ -36,9 +65,23 @@ export interface MemclntCreate {
   /** u32[8] */
   readonly api_versions: readonly number[];
 }
+/**
+ * Message `memclnt_create` as encode accepts it: the same as {@link MemclntCreate}.
+ *
+ * @deprecated VPP marks this message deprecated.
+ *
+ * @public
+ */
 export type MemclntCreateInput = MemclntCreate;
 
-/** message memclnt_create_reply, crc 0x42ec4560 (table name memclnt_create_reply_42ec4560) */
+/**
+ * Message `memclnt_create_reply`, the reply to {@link MemclntCreate}. VPP's message table lists it
+ * as `memclnt_create_reply_42ec4560`.
+ *
+ * @deprecated VPP marks this message deprecated.
+ *
+ * @public
+ */
 export interface MemclntCreateReply {
   /** i32 */
   readonly response: number;
@@ -49,9 +92,23 @@ export interface MemclntCreateReply {
   /** u64 */
   readonly message_table: bigint;
 }
+/**
+ * Message `memclnt_create_reply` as encode accepts it: the same as {@link MemclntCreateReply}.
+ *
+ * @deprecated VPP marks this message deprecated.
+ *
+ * @public
+ */
 export type MemclntCreateReplyInput = MemclntCreateReply;
 
-/** message memclnt_delete, crc 0x7e1c04e3 (table name memclnt_delete_7e1c04e3) */
+/**
+ * Message `memclnt_delete`, a request, answered by {@link MemclntDeleteReply}. VPP's message table
+ * lists it as `memclnt_delete_7e1c04e3`.
+ *
+ * VPP: Delete a client registration
+ *
+ * @public
+ */
 export interface MemclntDelete {
   /** u32 */
   readonly index: number;
@@ -60,39 +117,101 @@ export interface MemclntDelete {
   /** bool */
   readonly do_cleanup: boolean;
 }
+/**
+ * Message `memclnt_delete` as encode accepts it: the same as {@link MemclntDelete}.
+ *
+ * @public
+ */
 export type MemclntDeleteInput = MemclntDelete;
 
-/** message memclnt_delete_reply, crc 0x3d3b6312 (table name memclnt_delete_reply_3d3b6312) */
+/**
+ * Message `memclnt_delete_reply`, the reply to {@link MemclntDelete}. VPP's message table lists it
+ * as `memclnt_delete_reply_3d3b6312`.
+ *
+ * @public
+ */
 export interface MemclntDeleteReply {
   /** i32 */
   readonly response: number;
   /** u64 */
   readonly handle: bigint;
 }
+/**
+ * Message `memclnt_delete_reply` as encode accepts it: the same as {@link MemclntDeleteReply}.
+ *
+ * @public
+ */
 export type MemclntDeleteReplyInput = MemclntDeleteReply;
 
-/** message rx_thread_exit, crc 0xc3a3a452 (table name rx_thread_exit_c3a3a452) */
+/**
+ * Message `rx_thread_exit`, in no request/reply pair that this client calls (VPP declares it
+ * one-way, or part of a cursor-style exchange): `request()` and `dump()` refuse it, the codec
+ * handles it. VPP's message table lists it as `rx_thread_exit_c3a3a452`.
+ *
+ * VPP: Client RX thread exit
+ *
+ * @public
+ */
 export interface RxThreadExit {
   /** u8 */
   readonly dummy: number;
 }
+/**
+ * Message `rx_thread_exit` as encode accepts it: the same as {@link RxThreadExit}.
+ *
+ * @public
+ */
 export type RxThreadExitInput = RxThreadExit;
 
-/** message memclnt_rx_thread_suspend, crc 0xc3a3a452 (table name memclnt_rx_thread_suspend_c3a3a452) */
+/**
+ * Message `memclnt_rx_thread_suspend`, in no request/reply pair that this client calls (VPP
+ * declares it one-way, or part of a cursor-style exchange): `request()` and `dump()` refuse it, the
+ * codec handles it. VPP's message table lists it as `memclnt_rx_thread_suspend_c3a3a452`.
+ *
+ * VPP: Client RX thread suspend
+ *
+ * @public
+ */
 export interface MemclntRxThreadSuspend {
   /** u8 */
   readonly dummy: number;
 }
+/**
+ * Message `memclnt_rx_thread_suspend` as encode accepts it: the same as
+ * {@link MemclntRxThreadSuspend}.
+ *
+ * @public
+ */
 export type MemclntRxThreadSuspendInput = MemclntRxThreadSuspend;
 
-/** message memclnt_read_timeout, crc 0xc3a3a452 (table name memclnt_read_timeout_c3a3a452) */
+/**
+ * Message `memclnt_read_timeout`, in no request/reply pair that this client calls (VPP declares it
+ * one-way, or part of a cursor-style exchange): `request()` and `dump()` refuse it, the codec
+ * handles it. VPP's message table lists it as `memclnt_read_timeout_c3a3a452`.
+ *
+ * VPP: Client read timeout
+ *
+ * @public
+ */
 export interface MemclntReadTimeout {
   /** u8 */
   readonly dummy: number;
 }
+/**
+ * Message `memclnt_read_timeout` as encode accepts it: the same as {@link MemclntReadTimeout}.
+ *
+ * @public
+ */
 export type MemclntReadTimeoutInput = MemclntReadTimeout;
 
-/** message rpc_call, crc 0x7e8a2c95 (table name rpc_call_7e8a2c95) */
+/**
+ * Message `rpc_call`, a request, answered by {@link RpcCallReply}. VPP's message table lists it as
+ * `rpc_call_7e8a2c95`.
+ *
+ * VPP: RPC
+ *
+ * @public
+ */
 export interface RpcCall {
   /** u64 */
   readonly function: bigint;
@@ -107,7 +226,12 @@ export interface RpcCall {
   /** u8[data_len] */
   readonly data: Uint8Array;
 }
-/** message rpc_call, as encode accepts it */
+/**
+ * Message `rpc_call` as encode accepts it: like {@link RpcCall}, except that count fields may be
+ * left out (computed from their arrays).
+ *
+ * @public
+ */
 export interface RpcCallInput {
   /** u64 */
   readonly function: bigint;
@@ -123,53 +247,123 @@ export interface RpcCallInput {
   readonly data: Uint8Array;
 }
 
-/** message rpc_call_reply, crc 0xe8d4e804 (table name rpc_call_reply_e8d4e804) */
+/**
+ * Message `rpc_call_reply`, the reply to {@link RpcCall}. VPP's message table lists it as
+ * `rpc_call_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface RpcCallReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `rpc_call_reply` as encode accepts it: the same as {@link RpcCallReply}.
+ *
+ * @public
+ */
 export type RpcCallReplyInput = RpcCallReply;
 
-/** message get_first_msg_id, crc 0xebf79a66 (table name get_first_msg_id_ebf79a66) */
+/**
+ * Message `get_first_msg_id`, a request, answered by {@link GetFirstMsgIdReply}. VPP's message
+ * table lists it as `get_first_msg_id_ebf79a66`.
+ *
+ * VPP: Lookup message-ID base by name
+ *
+ * @public
+ */
 export interface GetFirstMsgId {
   /** string[64], at most 63 bytes */
   readonly name: string;
 }
+/**
+ * Message `get_first_msg_id` as encode accepts it: the same as {@link GetFirstMsgId}.
+ *
+ * @public
+ */
 export type GetFirstMsgIdInput = GetFirstMsgId;
 
-/** message get_first_msg_id_reply, crc 0x7d337472 (table name get_first_msg_id_reply_7d337472) */
+/**
+ * Message `get_first_msg_id_reply`, the reply to {@link GetFirstMsgId}. VPP's message table lists
+ * it as `get_first_msg_id_reply_7d337472`.
+ *
+ * @public
+ */
 export interface GetFirstMsgIdReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
   /** u16 */
   readonly first_msg_id: number;
 }
+/**
+ * Message `get_first_msg_id_reply` as encode accepts it: the same as {@link GetFirstMsgIdReply}.
+ *
+ * @public
+ */
 export type GetFirstMsgIdReplyInput = GetFirstMsgIdReply;
 
-/** message api_versions, crc 0x51077d14 (table name api_versions_51077d14) */
+/**
+ * Message `api_versions`, a request, answered by {@link ApiVersionsReply}. VPP's message table
+ * lists it as `api_versions_51077d14`.
+ *
+ * @public
+ */
 export interface ApiVersions {}
+/**
+ * Message `api_versions` as encode accepts it: the same as {@link ApiVersions}.
+ *
+ * @public
+ */
 export type ApiVersionsInput = ApiVersions;
 
-/** message api_versions_reply, crc 0x5f0d99d6 (table name api_versions_reply_5f0d99d6) */
+/**
+ * Message `api_versions_reply`, the reply to {@link ApiVersions}. VPP's message table lists it as
+ * `api_versions_reply_5f0d99d6`.
+ *
+ * @public
+ */
 export interface ApiVersionsReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
   /** u32; element count of api_versions, computed on encode */
   readonly count: number;
-  /** module_version[count] */
+  /** module_version, see {@link ModuleVersion}[count] */
   readonly api_versions: readonly ModuleVersion[];
 }
-/** message api_versions_reply, as encode accepts it */
+/**
+ * Message `api_versions_reply` as encode accepts it: like {@link ApiVersionsReply}, except that
+ * count fields may be left out (computed from their arrays).
+ *
+ * @public
+ */
 export interface ApiVersionsReplyInput {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
   /** u32; element count of api_versions, computed on encode */
   readonly count?: number;
-  /** module_version[count] */
+  /** module_version, see {@link ModuleVersion}[count] */
   readonly api_versions: readonly ModuleVersion[];
 }
 
-/** message trace_plugin_msg_ids, crc 0xf476d3ce (table name trace_plugin_msg_ids_f476d3ce) */
+/**
+ * Message `trace_plugin_msg_ids`, in no request/reply pair that this client calls (VPP declares it
+ * one-way, or part of a cursor-style exchange): `request()` and `dump()` refuse it, the codec
+ * handles it. VPP's message table lists it as `trace_plugin_msg_ids_f476d3ce`.
+ *
+ * @public
+ */
 export interface TracePluginMsgIds {
   /** string[128], at most 127 bytes */
   readonly plugin_name: string;
@@ -178,16 +372,38 @@ export interface TracePluginMsgIds {
   /** u16 */
   readonly last_msg_id: number;
 }
+/**
+ * Message `trace_plugin_msg_ids` as encode accepts it: the same as {@link TracePluginMsgIds}.
+ *
+ * @public
+ */
 export type TracePluginMsgIdsInput = TracePluginMsgIds;
 
-/** message sockclnt_create, crc 0x455fb9c4 (table name sockclnt_create_455fb9c4) */
+/**
+ * Message `sockclnt_create`, a request, answered by {@link SockclntCreateReply}. VPP's message
+ * table lists it as `sockclnt_create_455fb9c4`.
+ *
+ * VPP: Create a socket client registration.
+ *
+ * @public
+ */
 export interface SockclntCreate {
   /** string[64], at most 63 bytes */
   readonly name: string;
 }
+/**
+ * Message `sockclnt_create` as encode accepts it: the same as {@link SockclntCreate}.
+ *
+ * @public
+ */
 export type SockclntCreateInput = SockclntCreate;
 
-/** message sockclnt_create_reply, crc 0x35166268 (table name sockclnt_create_reply_35166268) */
+/**
+ * Message `sockclnt_create_reply`, the reply to {@link SockclntCreate}. VPP's message table lists
+ * it as `sockclnt_create_reply_35166268`.
+ *
+ * @public
+ */
 export interface SockclntCreateReply {
   /** i32 */
   readonly response: number;
@@ -195,10 +411,15 @@ export interface SockclntCreateReply {
   readonly index: number;
   /** u16; element count of message_table, computed on encode */
   readonly count: number;
-  /** message_table_entry[count] */
+  /** message_table_entry, see {@link MessageTableEntry}[count] */
   readonly message_table: readonly MessageTableEntry[];
 }
-/** message sockclnt_create_reply, as encode accepts it */
+/**
+ * Message `sockclnt_create_reply` as encode accepts it: like {@link SockclntCreateReply}, except
+ * that count fields may be left out (computed from their arrays).
+ *
+ * @public
+ */
 export interface SockclntCreateReplyInput {
   /** i32 */
   readonly response: number;
@@ -206,25 +427,54 @@ export interface SockclntCreateReplyInput {
   readonly index: number;
   /** u16; element count of message_table, computed on encode */
   readonly count?: number;
-  /** message_table_entry[count] */
+  /** message_table_entry, see {@link MessageTableEntry}[count] */
   readonly message_table: readonly MessageTableEntry[];
 }
 
-/** message sockclnt_delete, crc 0x8ac76db6 (table name sockclnt_delete_8ac76db6) */
+/**
+ * Message `sockclnt_delete`, a request, answered by {@link SockclntDeleteReply}. VPP's message
+ * table lists it as `sockclnt_delete_8ac76db6`.
+ *
+ * VPP: Delete a client registration
+ *
+ * @public
+ */
 export interface SockclntDelete {
   /** u32 */
   readonly index: number;
 }
+/**
+ * Message `sockclnt_delete` as encode accepts it: the same as {@link SockclntDelete}.
+ *
+ * @public
+ */
 export type SockclntDeleteInput = SockclntDelete;
 
-/** message sockclnt_delete_reply, crc 0x8f38b1ee (table name sockclnt_delete_reply_8f38b1ee) */
+/**
+ * Message `sockclnt_delete_reply`, the reply to {@link SockclntDelete}. VPP's message table lists
+ * it as `sockclnt_delete_reply_8f38b1ee`.
+ *
+ * @public
+ */
 export interface SockclntDeleteReply {
   /** i32 */
   readonly response: number;
 }
+/**
+ * Message `sockclnt_delete_reply` as encode accepts it: the same as {@link SockclntDeleteReply}.
+ *
+ * @public
+ */
 export type SockclntDeleteReplyInput = SockclntDeleteReply;
 
-/** message sock_init_shm, crc 0x51646d92 (table name sock_init_shm_51646d92) */
+/**
+ * Message `sock_init_shm`, a request, answered by {@link SockInitShmReply}. VPP's message table
+ * lists it as `sock_init_shm_51646d92`.
+ *
+ * VPP: Initialize shm api over socket api
+ *
+ * @public
+ */
 export interface SockInitShm {
   /** u32 */
   readonly requested_size: number;
@@ -233,7 +483,12 @@ export interface SockInitShm {
   /** u64[nitems] */
   readonly configs: readonly bigint[];
 }
-/** message sock_init_shm, as encode accepts it */
+/**
+ * Message `sock_init_shm` as encode accepts it: like {@link SockInitShm}, except that count fields
+ * may be left out (computed from their arrays).
+ *
+ * @public
+ */
 export interface SockInitShmInput {
   /** u32 */
   readonly requested_size: number;
@@ -243,40 +498,111 @@ export interface SockInitShmInput {
   readonly configs: readonly bigint[];
 }
 
-/** message sock_init_shm_reply, crc 0xe8d4e804 (table name sock_init_shm_reply_e8d4e804) */
+/**
+ * Message `sock_init_shm_reply`, the reply to {@link SockInitShm}. VPP's message table lists it as
+ * `sock_init_shm_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface SockInitShmReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `sock_init_shm_reply` as encode accepts it: the same as {@link SockInitShmReply}.
+ *
+ * @public
+ */
 export type SockInitShmReplyInput = SockInitShmReply;
 
-/** message memclnt_keepalive, crc 0x51077d14 (table name memclnt_keepalive_51077d14) */
+/**
+ * Message `memclnt_keepalive`, a request, answered by {@link MemclntKeepaliveReply}. VPP's message
+ * table lists it as `memclnt_keepalive_51077d14`.
+ *
+ * VPP: Memory client ping / response Only sent on inactive connections
+ *
+ * @public
+ */
 export interface MemclntKeepalive {}
+/**
+ * Message `memclnt_keepalive` as encode accepts it: the same as {@link MemclntKeepalive}.
+ *
+ * @public
+ */
 export type MemclntKeepaliveInput = MemclntKeepalive;
 
-/** message memclnt_keepalive_reply, crc 0xe8d4e804 (table name memclnt_keepalive_reply_e8d4e804) */
+/**
+ * Message `memclnt_keepalive_reply`, the reply to {@link MemclntKeepalive}. VPP's message table
+ * lists it as `memclnt_keepalive_reply_e8d4e804`.
+ *
+ * @public
+ */
 export interface MemclntKeepaliveReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
 }
+/**
+ * Message `memclnt_keepalive_reply` as encode accepts it: the same as
+ * {@link MemclntKeepaliveReply}.
+ *
+ * @public
+ */
 export type MemclntKeepaliveReplyInput = MemclntKeepaliveReply;
 
-/** message control_ping, crc 0x51077d14 (table name control_ping_51077d14) */
+/**
+ * Message `control_ping`, a request, answered by {@link ControlPingReply}. VPP's message table
+ * lists it as `control_ping_51077d14`.
+ *
+ * VPP: Control ping from client to api server request
+ *
+ * @public
+ */
 export interface ControlPing {}
+/**
+ * Message `control_ping` as encode accepts it: the same as {@link ControlPing}.
+ *
+ * @public
+ */
 export type ControlPingInput = ControlPing;
 
-/** message control_ping_reply, crc 0xf6b0b8ca (table name control_ping_reply_f6b0b8ca) */
+/**
+ * Message `control_ping_reply`, the reply to {@link ControlPing}. VPP's message table lists it as
+ * `control_ping_reply_f6b0b8ca`.
+ *
+ * VPP: Control ping from the client to the server response
+ *
+ * @public
+ */
 export interface ControlPingReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`. VPP: return code for the request
+   */
   readonly retval: number;
-  /** u32 */
+  /** u32. VPP: opaque cookie to identify the sender */
   readonly client_index: number;
-  /** u32 */
+  /** u32. VPP: the pid of the vpe, returned by the server */
   readonly vpe_pid: number;
 }
+/**
+ * Message `control_ping_reply` as encode accepts it: the same as {@link ControlPingReply}.
+ *
+ * @public
+ */
 export type ControlPingReplyInput = ControlPingReply;
 
-/** message memclnt_create_v2, crc 0xc4bd4882 (table name memclnt_create_v2_c4bd4882) */
+/**
+ * Message `memclnt_create_v2`, a request, answered by {@link MemclntCreateV2Reply}. VPP's message
+ * table lists it as `memclnt_create_v2_c4bd4882`.
+ *
+ * @public
+ */
 export interface MemclntCreateV2 {
   /** i32 */
   readonly ctx_quota: number;
@@ -289,7 +615,12 @@ export interface MemclntCreateV2 {
   /** bool; default true */
   readonly keepalive: boolean;
 }
-/** message memclnt_create_v2, as encode accepts it */
+/**
+ * Message `memclnt_create_v2` as encode accepts it: like {@link MemclntCreateV2}, except that
+ * fields with a default may be left out (the default is sent).
+ *
+ * @public
+ */
 export interface MemclntCreateV2Input {
   /** i32 */
   readonly ctx_quota: number;
@@ -303,7 +634,12 @@ export interface MemclntCreateV2Input {
   readonly keepalive?: boolean;
 }
 
-/** message memclnt_create_v2_reply, crc 0x42ec4560 (table name memclnt_create_v2_reply_42ec4560) */
+/**
+ * Message `memclnt_create_v2_reply`, the reply to {@link MemclntCreateV2}. VPP's message table
+ * lists it as `memclnt_create_v2_reply_42ec4560`.
+ *
+ * @public
+ */
 export interface MemclntCreateV2Reply {
   /** i32 */
   readonly response: number;
@@ -314,22 +650,55 @@ export interface MemclntCreateV2Reply {
   /** u64 */
   readonly message_table: bigint;
 }
+/**
+ * Message `memclnt_create_v2_reply` as encode accepts it: the same as {@link MemclntCreateV2Reply}.
+ *
+ * @public
+ */
 export type MemclntCreateV2ReplyInput = MemclntCreateV2Reply;
 
-/** message get_api_json, crc 0x51077d14 (table name get_api_json_51077d14) */
+/**
+ * Message `get_api_json`, a request, answered by {@link GetApiJsonReply}. VPP's message table lists
+ * it as `get_api_json_51077d14`.
+ *
+ * @public
+ */
 export interface GetApiJson {}
+/**
+ * Message `get_api_json` as encode accepts it: the same as {@link GetApiJson}.
+ *
+ * @public
+ */
 export type GetApiJsonInput = GetApiJson;
 
-/** message get_api_json_reply, crc 0xea715b59 (table name get_api_json_reply_ea715b59) */
+/**
+ * Message `get_api_json_reply`, the reply to {@link GetApiJson}. VPP's message table lists it as
+ * `get_api_json_reply_ea715b59`.
+ *
+ * @public
+ */
 export interface GetApiJsonReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
   /** string[], u32 length prefix */
   readonly json: string;
 }
+/**
+ * Message `get_api_json_reply` as encode accepts it: the same as {@link GetApiJsonReply}.
+ *
+ * @public
+ */
 export type GetApiJsonReplyInput = GetApiJsonReply;
 
-/** Definitions of module memclnt, for the codec. */
+/**
+ * Definitions of module memclnt 2.1.0 (its own types, its messages and services), for
+ * the codec: `new VppCodec([...])` takes them.
+ *
+ * @public
+ */
 export const memclntModule: ApiModuleDefinition = {
   name: "memclnt",
   version: "2.1.0",

@@ -4,16 +4,30 @@
 import type { ApiModuleDefinition } from '../definitions.js';
 import type { FibPath } from './fib_types.js';
 
-/** type mfib_path */
+/**
+ * Type `mfib_path`, as decode returns it.
+ *
+ * @public
+ */
 export interface MfibPath {
   /** enum mfib_itf_flags (u32), see {@link MfibItfFlags} */
   readonly itf_flags: number;
-  /** fib_path */
+  /** fib_path, see {@link FibPath} */
   readonly path: FibPath;
 }
+/**
+ * Type `mfib_path` as encode accepts it: the same as {@link MfibPath}.
+ *
+ * @public
+ */
 export type MfibPathInput = MfibPath;
 
-/** enum mfib_entry_flags, u32 on the wire. Fields of this type are plain numbers. */
+/**
+ * Enum `mfib_entry_flags` (u32 on the wire): the value of each symbol; fields of this type are
+ * plain numbers.
+ *
+ * @public
+ */
 export const MfibEntryFlags = {
   MFIB_API_ENTRY_FLAG_NONE: 0,
   MFIB_API_ENTRY_FLAG_SIGNAL: 1,
@@ -22,7 +36,12 @@ export const MfibEntryFlags = {
   MFIB_API_ENTRY_FLAG_ACCEPT_ALL_ITF: 8,
 } as const;
 
-/** enum mfib_itf_flags, u32 on the wire. Fields of this type are plain numbers. */
+/**
+ * Enum `mfib_itf_flags` (u32 on the wire): the value of each symbol; fields of this type are plain
+ * numbers.
+ *
+ * @public
+ */
 export const MfibItfFlags = {
   MFIB_API_ITF_FLAG_NONE: 0,
   MFIB_API_ITF_FLAG_NEGATE_SIGNAL: 1,
@@ -32,7 +51,12 @@ export const MfibItfFlags = {
   MFIB_API_ITF_FLAG_DONT_PRESERVE: 16,
 } as const;
 
-/** Definitions of module mfib_types, for the codec. */
+/**
+ * Definitions of module mfib_types 1.0.0 (its own types, its messages and services), for
+ * the codec: `new VppCodec([...])` takes them.
+ *
+ * @public
+ */
 export const mfibTypesModule: ApiModuleDefinition = {
   name: "mfib_types",
   version: "1.0.0",

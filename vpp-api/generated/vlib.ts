@@ -3,186 +3,448 @@
 
 import type { ApiModuleDefinition } from '../definitions.js';
 
-/** type thread_data */
+/**
+ * Type `thread_data`, as decode returns it.
+ *
+ * @public
+ */
 export interface ThreadData {
-  /** u32 */
+  /** u32. VPP: thread index */
   readonly id: number;
-  /** string[64], at most 63 bytes */
+  /** string[64], at most 63 bytes. VPP: thread name i.e. vpp_main or vpp_wk_0 */
   readonly name: string;
-  /** string[64], at most 63 bytes */
+  /** string[64], at most 63 bytes. VPP: thread type i.e. workers or stats */
   readonly type: string;
-  /** u32 */
+  /** u32. VPP: thread Process Id */
   readonly pid: number;
-  /** u32 */
+  /**
+   * u32. VPP: thread pinned to cpu. "CPUs or Logical cores are the number of physical cores times
+   * the number of threads that can run on each core through the use of hyperthreading." (from
+   * unix.stackexchange.com)
+   */
   readonly cpu_id: number;
-  /** u32 */
+  /** u32. VPP: thread pinned to actual physical core. */
   readonly core: number;
-  /** u32 */
+  /** u32. VPP: thread is running on which cpu socket. */
   readonly cpu_socket: number;
 }
+/**
+ * Type `thread_data` as encode accepts it: the same as {@link ThreadData}.
+ *
+ * @public
+ */
 export type ThreadDataInput = ThreadData;
 
-/** message cli, crc 0x23bfbfff (table name cli_23bfbfff) */
+/**
+ * Message `cli`, a request, answered by {@link CliReply}. VPP's message table lists it as
+ * `cli_23bfbfff`.
+ *
+ * VPP: Process a vpe parser cli string request
+ *
+ * @public
+ */
 export interface Cli {
-  /** u64 */
+  /** u64. VPP: pointer to cli command string */
   readonly cmd_in_shmem: bigint;
 }
+/**
+ * Message `cli` as encode accepts it: the same as {@link Cli}.
+ *
+ * @public
+ */
 export type CliInput = Cli;
 
-/** message cli_inband, crc 0xf8377302 (table name cli_inband_f8377302) */
+/**
+ * Message `cli_inband`, a request, answered by {@link CliInbandReply}. VPP's message table lists it
+ * as `cli_inband_f8377302`.
+ *
+ * @public
+ */
 export interface CliInband {
   /** string[], u32 length prefix */
   readonly cmd: string;
 }
+/**
+ * Message `cli_inband` as encode accepts it: the same as {@link CliInband}.
+ *
+ * @public
+ */
 export type CliInbandInput = CliInband;
 
-/** message cli_reply, crc 0x06d68297 (table name cli_reply_06d68297) */
+/**
+ * Message `cli_reply`, the reply to {@link Cli}. VPP's message table lists it as
+ * `cli_reply_06d68297`.
+ *
+ * VPP: vpe parser cli string response
+ *
+ * @public
+ */
 export interface CliReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`. VPP: return code for request
+   */
   readonly retval: number;
-  /** u64 */
+  /** u64. VPP: Reply string from cli processing if any */
   readonly reply_in_shmem: bigint;
 }
+/**
+ * Message `cli_reply` as encode accepts it: the same as {@link CliReply}.
+ *
+ * @public
+ */
 export type CliReplyInput = CliReply;
 
-/** message cli_inband_reply, crc 0x05879051 (table name cli_inband_reply_05879051) */
+/**
+ * Message `cli_inband_reply`, the reply to {@link CliInband}. VPP's message table lists it as
+ * `cli_inband_reply_05879051`.
+ *
+ * @public
+ */
 export interface CliInbandReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
   /** string[], u32 length prefix */
   readonly reply: string;
 }
+/**
+ * Message `cli_inband_reply` as encode accepts it: the same as {@link CliInbandReply}.
+ *
+ * @public
+ */
 export type CliInbandReplyInput = CliInbandReply;
 
-/** message get_node_index, crc 0xf1984c64 (table name get_node_index_f1984c64) */
+/**
+ * Message `get_node_index`, a request, answered by {@link GetNodeIndexReply}. VPP's message table
+ * lists it as `get_node_index_f1984c64`.
+ *
+ * VPP: Get node index using name request
+ *
+ * @public
+ */
 export interface GetNodeIndex {
-  /** string[64], at most 63 bytes */
+  /** string[64], at most 63 bytes. VPP: name of the node */
   readonly node_name: string;
 }
+/**
+ * Message `get_node_index` as encode accepts it: the same as {@link GetNodeIndex}.
+ *
+ * @public
+ */
 export type GetNodeIndexInput = GetNodeIndex;
 
-/** message get_node_index_reply, crc 0xa8600b89 (table name get_node_index_reply_a8600b89) */
+/**
+ * Message `get_node_index_reply`, the reply to {@link GetNodeIndex}. VPP's message table lists it
+ * as `get_node_index_reply_a8600b89`.
+ *
+ * VPP: Get node index using name request
+ *
+ * @public
+ */
 export interface GetNodeIndexReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`. VPP: return code for the request
+   */
   readonly retval: number;
-  /** u32 */
+  /** u32. VPP: index of the desired node if found, else ~0 */
   readonly node_index: number;
 }
+/**
+ * Message `get_node_index_reply` as encode accepts it: the same as {@link GetNodeIndexReply}.
+ *
+ * @public
+ */
 export type GetNodeIndexReplyInput = GetNodeIndexReply;
 
-/** message add_node_next, crc 0x2457116d (table name add_node_next_2457116d) */
+/**
+ * Message `add_node_next`, a request, answered by {@link AddNodeNextReply}. VPP's message table
+ * lists it as `add_node_next_2457116d`.
+ *
+ * VPP: Set the next node for a given node request
+ *
+ * @public
+ */
 export interface AddNodeNext {
-  /** string[64], at most 63 bytes */
+  /** string[64], at most 63 bytes. VPP: node to add the next node to */
   readonly node_name: string;
-  /** string[64], at most 63 bytes */
+  /** string[64], at most 63 bytes. VPP: node to add as the next node */
   readonly next_name: string;
 }
+/**
+ * Message `add_node_next` as encode accepts it: the same as {@link AddNodeNext}.
+ *
+ * @public
+ */
 export type AddNodeNextInput = AddNodeNext;
 
-/** message add_node_next_reply, crc 0x2ed75f32 (table name add_node_next_reply_2ed75f32) */
+/**
+ * Message `add_node_next_reply`, the reply to {@link AddNodeNext}. VPP's message table lists it as
+ * `add_node_next_reply_2ed75f32`.
+ *
+ * VPP: IP Set the next node for a given node response
+ *
+ * @public
+ */
 export interface AddNodeNextReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`. VPP: return code for the add next node request
+   */
   readonly retval: number;
-  /** u32 */
+  /** u32. VPP: the index of the next node if success, else ~0 */
   readonly next_index: number;
 }
+/**
+ * Message `add_node_next_reply` as encode accepts it: the same as {@link AddNodeNextReply}.
+ *
+ * @public
+ */
 export type AddNodeNextReplyInput = AddNodeNextReply;
 
-/** message show_threads, crc 0x51077d14 (table name show_threads_51077d14) */
+/**
+ * Message `show_threads`, a request, answered by {@link ShowThreadsReply}. VPP's message table
+ * lists it as `show_threads_51077d14`.
+ *
+ * VPP: show_threads display the information about vpp threads running on system along with their
+ * process id, cpu id, physical core and cpu socket.
+ *
+ * @public
+ */
 export interface ShowThreads {}
+/**
+ * Message `show_threads` as encode accepts it: the same as {@link ShowThreads}.
+ *
+ * @public
+ */
 export type ShowThreadsInput = ShowThreads;
 
-/** message show_threads_reply, crc 0xefd78e83 (table name show_threads_reply_efd78e83) */
+/**
+ * Message `show_threads_reply`, the reply to {@link ShowThreads}. VPP's message table lists it as
+ * `show_threads_reply_efd78e83`.
+ *
+ * @public
+ */
 export interface ShowThreadsReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`. VPP: return code
+   */
   readonly retval: number;
-  /** u32; element count of thread_data, computed on encode */
+  /**
+   * u32; element count of thread_data, computed on encode. VPP: number of threads in thread_data
+   * array
+   */
   readonly count: number;
-  /** thread_data[count] */
+  /** thread_data, see {@link ThreadData}[count]. VPP: array of thread data */
   readonly thread_data: readonly ThreadData[];
 }
-/** message show_threads_reply, as encode accepts it */
+/**
+ * Message `show_threads_reply` as encode accepts it: like {@link ShowThreadsReply}, except that
+ * count fields may be left out (computed from their arrays).
+ *
+ * @public
+ */
 export interface ShowThreadsReplyInput {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`. VPP: return code
+   */
   readonly retval: number;
-  /** u32; element count of thread_data, computed on encode */
+  /**
+   * u32; element count of thread_data, computed on encode. VPP: number of threads in thread_data
+   * array
+   */
   readonly count?: number;
-  /** thread_data[count] */
+  /** thread_data, see {@link ThreadData}[count]. VPP: array of thread data */
   readonly thread_data: readonly ThreadData[];
 }
 
-/** message get_node_graph, crc 0x51077d14 (table name get_node_graph_51077d14) */
+/**
+ * Message `get_node_graph`, a request, answered by {@link GetNodeGraphReply}. VPP's message table
+ * lists it as `get_node_graph_51077d14`.
+ *
+ * @public
+ */
 export interface GetNodeGraph {}
+/**
+ * Message `get_node_graph` as encode accepts it: the same as {@link GetNodeGraph}.
+ *
+ * @public
+ */
 export type GetNodeGraphInput = GetNodeGraph;
 
-/** message get_node_graph_reply, crc 0x06d68297 (table name get_node_graph_reply_06d68297) */
+/**
+ * Message `get_node_graph_reply`, the reply to {@link GetNodeGraph}. VPP's message table lists it
+ * as `get_node_graph_reply_06d68297`.
+ *
+ * @public
+ */
 export interface GetNodeGraphReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`
+   */
   readonly retval: number;
   /** u64 */
   readonly reply_in_shmem: bigint;
 }
+/**
+ * Message `get_node_graph_reply` as encode accepts it: the same as {@link GetNodeGraphReply}.
+ *
+ * @public
+ */
 export type GetNodeGraphReplyInput = GetNodeGraphReply;
 
-/** message get_next_index, crc 0x2457116d (table name get_next_index_2457116d) */
+/**
+ * Message `get_next_index`, a request, answered by {@link GetNextIndexReply}. VPP's message table
+ * lists it as `get_next_index_2457116d`.
+ *
+ * VPP: Query relative index via node names
+ *
+ * @public
+ */
 export interface GetNextIndex {
-  /** string[64], at most 63 bytes */
+  /** string[64], at most 63 bytes. VPP: name of node to find relative index from */
   readonly node_name: string;
-  /** string[64], at most 63 bytes */
+  /** string[64], at most 63 bytes. VPP: next node from node_name to find relative index of */
   readonly next_name: string;
 }
+/**
+ * Message `get_next_index` as encode accepts it: the same as {@link GetNextIndex}.
+ *
+ * @public
+ */
 export type GetNextIndexInput = GetNextIndex;
 
-/** message get_next_index_reply, crc 0x2ed75f32 (table name get_next_index_reply_2ed75f32) */
+/**
+ * Message `get_next_index_reply`, the reply to {@link GetNextIndex}. VPP's message table lists it
+ * as `get_next_index_reply_2ed75f32`.
+ *
+ * VPP: Reply for get next node index
+ *
+ * @public
+ */
 export interface GetNextIndexReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`. VPP: return value
+   */
   readonly retval: number;
-  /** u32 */
+  /** u32. VPP: index of the next_node */
   readonly next_index: number;
 }
+/**
+ * Message `get_next_index_reply` as encode accepts it: the same as {@link GetNextIndexReply}.
+ *
+ * @public
+ */
 export type GetNextIndexReplyInput = GetNextIndexReply;
 
-/** message get_f64_endian_value, crc 0x809fcd44 (table name get_f64_endian_value_809fcd44) */
+/**
+ * Message `get_f64_endian_value`, a request, answered by {@link GetF64EndianValueReply}. VPP's
+ * message table lists it as `get_f64_endian_value_809fcd44`.
+ *
+ * VPP: f64 types are not standardized across the wire. Sense wire format in each direction by
+ * sending the f64 value 1.0.
+ *
+ * @public
+ */
 export interface GetF64EndianValue {
-  /** f64; default 1 */
+  /**
+   * f64; default 1. VPP: The constant of 1.0. If you send a different value, expect an
+   * rv=VNET_API_ERROR_API_ENDIAN_FAILED.
+   */
   readonly f64_one: number;
 }
-/** message get_f64_endian_value, as encode accepts it */
+/**
+ * Message `get_f64_endian_value` as encode accepts it: like {@link GetF64EndianValue}, except that
+ * fields with a default may be left out (the default is sent).
+ *
+ * @public
+ */
 export interface GetF64EndianValueInput {
-  /** f64; default 1 */
+  /**
+   * f64; default 1. VPP: The constant of 1.0. If you send a different value, expect an
+   * rv=VNET_API_ERROR_API_ENDIAN_FAILED.
+   */
   readonly f64_one?: number;
 }
 
-/** message get_f64_endian_value_reply, crc 0x7e02e404 (table name get_f64_endian_value_reply_7e02e404) */
+/**
+ * Message `get_f64_endian_value_reply`, the reply to {@link GetF64EndianValue}. VPP's message table
+ * lists it as `get_f64_endian_value_reply_7e02e404`.
+ *
+ * VPP: get_f64_endian_value reply message
+ *
+ * @public
+ */
 export interface GetF64EndianValueReply {
-  /** u32 */
+  /** u32. VPP: return value - VNET_API_ERROR_API_ENDIAN_FAILED if f64_one != 1.0 */
   readonly retval: number;
-  /** f64 */
+  /** f64. VPP: The value of 'f64 1.0' */
   readonly f64_one_result: number;
 }
+/**
+ * Message `get_f64_endian_value_reply` as encode accepts it: the same as
+ * {@link GetF64EndianValueReply}.
+ *
+ * @public
+ */
 export type GetF64EndianValueReplyInput = GetF64EndianValueReply;
 
-/** message get_f64_increment_by_one, crc 0xb64f027e (table name get_f64_increment_by_one_b64f027e) */
+/**
+ * Message `get_f64_increment_by_one`, a request, answered by {@link GetF64IncrementByOneReply}.
+ * VPP's message table lists it as `get_f64_increment_by_one_b64f027e`.
+ *
+ * VPP: Verify f64 wire format by sending a value and receiving the value + 1.0
+ *
+ * @public
+ */
 export interface GetF64IncrementByOne {
-  /** f64; default 1 */
+  /** f64; default 1. VPP: The value you want to test. Default: 1.0. */
   readonly f64_value: number;
 }
-/** message get_f64_increment_by_one, as encode accepts it */
+/**
+ * Message `get_f64_increment_by_one` as encode accepts it: like {@link GetF64IncrementByOne},
+ * except that fields with a default may be left out (the default is sent).
+ *
+ * @public
+ */
 export interface GetF64IncrementByOneInput {
-  /** f64; default 1 */
+  /** f64; default 1. VPP: The value you want to test. Default: 1.0. */
   readonly f64_value?: number;
 }
 
-/** message get_f64_increment_by_one_reply, crc 0xd25dbaa3 (table name get_f64_increment_by_one_reply_d25dbaa3) */
+/**
+ * Message `get_f64_increment_by_one_reply`, the reply to {@link GetF64IncrementByOne}. VPP's
+ * message table lists it as `get_f64_increment_by_one_reply_d25dbaa3`.
+ *
+ * @public
+ */
 export interface GetF64IncrementByOneReply {
   /** u32 */
   readonly retval: number;
-  /** f64 */
+  /** f64. VPP: The input f64_value incremented by 1.0. */
   readonly f64_value: number;
 }
+/**
+ * Message `get_f64_increment_by_one_reply` as encode accepts it: the same as
+ * {@link GetF64IncrementByOneReply}.
+ *
+ * @public
+ */
 export type GetF64IncrementByOneReplyInput = GetF64IncrementByOneReply;
 
-/** Definitions of module vlib, for the codec. */
+/**
+ * Definitions of module vlib 1.0.0 (its own types, its messages and services), for
+ * the codec: `new VppCodec([...])` takes them.
+ *
+ * @public
+ */
 export const vlibModule: ApiModuleDefinition = {
   name: "vlib",
   version: "1.0.0",

@@ -4,48 +4,116 @@
 import type { ApiModuleDefinition } from '../definitions.js';
 import type { Timestamp } from './vpe_types.js';
 
-/** message show_version, crc 0x51077d14 (table name show_version_51077d14) */
+/**
+ * Message `show_version`, a request, answered by {@link ShowVersionReply}. VPP's message table
+ * lists it as `show_version_51077d14`.
+ *
+ * @public
+ */
 export interface ShowVersion {}
+/**
+ * Message `show_version` as encode accepts it: the same as {@link ShowVersion}.
+ *
+ * @public
+ */
 export type ShowVersionInput = ShowVersion;
 
-/** message show_version_reply, crc 0xc919bde1 (table name show_version_reply_c919bde1) */
+/**
+ * Message `show_version_reply`, the reply to {@link ShowVersion}. VPP's message table lists it as
+ * `show_version_reply_c919bde1`.
+ *
+ * VPP: show version response
+ *
+ * @public
+ */
 export interface ShowVersionReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`. VPP: return code for the request
+   */
   readonly retval: number;
-  /** string[32], at most 31 bytes */
+  /** string[32], at most 31 bytes. VPP: name of the program (vpe) */
   readonly program: string;
-  /** string[32], at most 31 bytes */
+  /** string[32], at most 31 bytes. VPP: version of the program */
   readonly version: string;
   /** string[32], at most 31 bytes */
   readonly build_date: string;
-  /** string[256], at most 255 bytes */
+  /** string[256], at most 255 bytes. VPP: root of the workspace where the program was built */
   readonly build_directory: string;
 }
+/**
+ * Message `show_version_reply` as encode accepts it: the same as {@link ShowVersionReply}.
+ *
+ * @public
+ */
 export type ShowVersionReplyInput = ShowVersionReply;
 
-/** message show_vpe_system_time, crc 0x51077d14 (table name show_vpe_system_time_51077d14) */
+/**
+ * Message `show_vpe_system_time`, a request, answered by {@link ShowVpeSystemTimeReply}. VPP's
+ * message table lists it as `show_vpe_system_time_51077d14`.
+ *
+ * VPP: Show the current system timestamp.
+ *
+ * @public
+ */
 export interface ShowVpeSystemTime {}
+/**
+ * Message `show_vpe_system_time` as encode accepts it: the same as {@link ShowVpeSystemTime}.
+ *
+ * @public
+ */
 export type ShowVpeSystemTimeInput = ShowVpeSystemTime;
 
-/** message show_vpe_system_time_reply, crc 0x7ffd8193 (table name show_vpe_system_time_reply_7ffd8193) */
+/**
+ * Message `show_vpe_system_time_reply`, the reply to {@link ShowVpeSystemTime}. VPP's message table
+ * lists it as `show_vpe_system_time_reply_7ffd8193`.
+ *
+ * VPP: Reply for show vpe system time.
+ *
+ * @public
+ */
 export interface ShowVpeSystemTimeReply {
-  /** i32 */
+  /**
+   * i32: 0 on success, else a negative VPP error code (`vnetApiErrorName` names it); `request()`
+   * rejects a nonzero one with a `VppApiError`. VPP: return value
+   */
   readonly retval: number;
-  /** timestamp */
+  /** timestamp (f64). VPP: the time in seconds since epoch of the host system. */
   readonly vpe_system_time: Timestamp;
 }
+/**
+ * Message `show_vpe_system_time_reply` as encode accepts it: the same as
+ * {@link ShowVpeSystemTimeReply}.
+ *
+ * @public
+ */
 export type ShowVpeSystemTimeReplyInput = ShowVpeSystemTimeReply;
 
-/** message log_dump, crc 0x6ab31753 (table name log_dump_6ab31753) */
+/**
+ * Message `log_dump`, a dump request, answered by one {@link LogDetails} per entry. VPP's message
+ * table lists it as `log_dump_6ab31753`.
+ *
+ * @public
+ */
 export interface LogDump {
-  /** timestamp */
+  /** timestamp (f64) */
   readonly start_timestamp: Timestamp;
 }
+/**
+ * Message `log_dump` as encode accepts it: the same as {@link LogDump}.
+ *
+ * @public
+ */
 export type LogDumpInput = LogDump;
 
-/** message log_details, crc 0x03d61cc0 (table name log_details_03d61cc0) */
+/**
+ * Message `log_details`, one entry of the answer to {@link LogDump}. VPP's message table lists it
+ * as `log_details_03d61cc0`.
+ *
+ * @public
+ */
 export interface LogDetails {
-  /** timestamp */
+  /** timestamp (f64) */
   readonly timestamp: Timestamp;
   /** enum log_level (u32), see {@link LogLevel} */
   readonly level: number;
@@ -54,9 +122,19 @@ export interface LogDetails {
   /** string[256], at most 255 bytes */
   readonly message: string;
 }
+/**
+ * Message `log_details` as encode accepts it: the same as {@link LogDetails}.
+ *
+ * @public
+ */
 export type LogDetailsInput = LogDetails;
 
-/** Definitions of module vpe, for the codec. */
+/**
+ * Definitions of module vpe 1.7.0 (its own types, its messages and services), for
+ * the codec: `new VppCodec([...])` takes them.
+ *
+ * @public
+ */
 export const vpeModule: ApiModuleDefinition = {
   name: "vpe",
   version: "1.7.0",

@@ -3,7 +3,11 @@
 
 import type { ApiModuleDefinition } from '../definitions.js';
 
-/** type version */
+/**
+ * Type `version`, as decode returns it.
+ *
+ * @public
+ */
 export interface Version {
   /** u32 */
   readonly major: number;
@@ -16,9 +20,19 @@ export interface Version {
   /** u8[17] */
   readonly build_metadata: Uint8Array;
 }
+/**
+ * Type `version` as encode accepts it: the same as {@link Version}.
+ *
+ * @public
+ */
 export type VersionInput = Version;
 
-/** enum log_level, u32 on the wire. Fields of this type are plain numbers. */
+/**
+ * Enum `log_level` (u32 on the wire): the value of each symbol; fields of this type are plain
+ * numbers.
+ *
+ * @public
+ */
 export const LogLevel = {
   VPE_API_LOG_LEVEL_EMERG: 0,
   VPE_API_LOG_LEVEL_ALERT: 1,
@@ -31,15 +45,38 @@ export const LogLevel = {
   VPE_API_LOG_LEVEL_DISABLED: 8,
 } as const;
 
-/** alias timestamp: f64 */
+/**
+ * Alias `timestamp`: f64 on the wire.
+ *
+ * @public
+ */
 export type Timestamp = number;
+/**
+ * Alias `timestamp` as encode accepts it.
+ *
+ * @public
+ */
 export type TimestampInput = Timestamp;
 
-/** alias timedelta: f64 */
+/**
+ * Alias `timedelta`: f64 on the wire.
+ *
+ * @public
+ */
 export type Timedelta = number;
+/**
+ * Alias `timedelta` as encode accepts it.
+ *
+ * @public
+ */
 export type TimedeltaInput = Timedelta;
 
-/** Definitions of module vpe_types, for the codec. */
+/**
+ * Definitions of module vpe_types 1.0.0 (its own types, its messages and services), for
+ * the codec: `new VppCodec([...])` takes them.
+ *
+ * @public
+ */
 export const vpeTypesModule: ApiModuleDefinition = {
   name: "vpe_types",
   version: "1.0.0",

@@ -10,7 +10,9 @@ import type {
 } from '../definitions.js';
 import { messageHeaderLayout } from '../header.js';
 import {
+  type ApiJsonNotes,
   convertDefault,
+  NO_NOTES,
   type ParsedModule,
   type RawField,
   type RawStruct,
@@ -214,11 +216,161 @@ function fieldsLiteral(fields: readonly ApiFieldDefinition[], indent: string): s
   return `[\n${fields.map((f) => `${indent}  ${fieldLiteral(f)},\n`).join('')}${indent}]`;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Doc comments
+//
+// Every exported symbol and member gets TSDoc. Everything in it derives from the definitions
+// (names, wire types, defaults, services) except VPP's own comments and deprecation marks, which
+// only the JSON carries: a module rebuilt from its committed definitions therefore comes out the
+// same as from its JSON, less those notes.
+
+const DOC_WIDTH = 100;
+
+/** Text made safe for TSDoc: its markup characters escaped, no `*` + `/` that would end the comment. */
+export function tsdocText(text: string): string {
+  return text.replace(/[\\{}@<>`]/g, (c) => `\\${c}`).replace(/\*\//g, '*\\/');
+}
+
+/** VPP's comment on a type or message, split into its description and its `@param` texts. */
+export interface VppComment {
+  /** The description, whitespace collapsed; empty when there is none. */
+  readonly summary: string;
+  /** Parameter name (without `[]`) → its text. */
+  readonly params: ReadonlyMap<string, string>;
+}
+
+/** Reads VPP's C-style comment: `/** \brief Text` + `@param name - text` lines, or plain text. */
+export function parseVppComment(comment: string): VppComment {
+  const body = comment
+    .trim()
+    .replace(/^\/\*+/, '')
+    .replace(/\*+\/$/, '');
+  const summary: string[] = [];
+  const params = new Map<string, string[]>();
+  let into = summary;
+  for (const raw of body.split('\n')) {
+    const line = raw
+      .replace(/^\s*\*+(?!\/)/, '')
+      .replace(/\\brief\b/, '')
+      .trim();
+    const p = /^@param\s+(\w+)(?:\[\])?\s*(?:-\s*)?(.*)$/.exec(line);
+    if (p) {
+      into = [];
+      if (!params.has(p[1]!)) params.set(p[1]!, into);
+      into.push(p[2]!);
+    } else into.push(line);
+  }
+  const text = (parts: readonly string[]): string => parts.join(' ').replace(/\s+/g, ' ').trim();
+  return {
+    summary: text(summary),
+    params: new Map([...params].map(([k, v]) => [k, text(v)] as const).filter(([, v]) => v !== '')),
+  };
+}
+
+/** Greedy word wrap; a `{@link X}` is never split. */
+function wrap(text: string, width: number): string[] {
+  const words = text.replaceAll('{@link ', '{@link\u0000').split(' ');
+  const lines: string[] = [];
+  let line = '';
+  for (const w of words) {
+    if (line !== '' && line.length + 1 + w.length > width) {
+      lines.push(line);
+      line = w;
+    } else line = line === '' ? w : `${line} ${w}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines.map((l) => l.replaceAll('\u0000', ' '));
+}
+
+/** A doc comment of paragraphs (wrapped) and block tags; one line when it is short and alone. */
+function docComment(indent: string, paragraphs: readonly string[]): string {
+  const blocks = paragraphs.filter((p) => p !== '');
+  const width = DOC_WIDTH - indent.length - 3;
+  if (blocks.length === 1 && blocks[0]!.length <= width - 3) return `${indent}/** ${blocks[0]} */\n`;
+  const out = [`${indent}/**`];
+  blocks.forEach((b, i) => {
+    if (i > 0) out.push(`${indent} *`);
+    for (const l of wrap(b, width)) out.push(`${indent} * ${l}`);
+  });
+  out.push(`${indent} */`);
+  return `${out.join('\n')}\n`;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listText(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
+/** A message's part in the module's services. */
+type MessageRole =
+  | { readonly kind: 'request' | 'dump'; readonly peers: readonly string[] }
+  | { readonly kind: 'reply' | 'details'; readonly peers: readonly string[] }
+  | { readonly kind: 'none' };
+
+function messageRoles(m: ApiModuleDefinition): Map<string, MessageRole> {
+  const peers = new Map<string, { kind: 'request' | 'dump' | 'reply' | 'details'; peers: string[] }>();
+  const add = (name: string, kind: 'request' | 'dump' | 'reply' | 'details', peer: string): void => {
+    const r = peers.get(name) ?? { kind, peers: [] };
+    if (!r.peers.includes(peer)) r.peers.push(peer);
+    peers.set(name, r);
+  };
+  for (const s of m.services) {
+    add(s.request, s.stream ? 'dump' : 'request', s.reply);
+    add(s.reply, s.stream ? 'details' : 'reply', s.request);
+  }
+  return new Map(m.messages.map((x) => [x.name, peers.get(x.name) ?? { kind: 'none' }] as const));
+}
+
+/** `a request answered by {@link LbConfReply}`, for a message's summary. */
+function roleText(role: MessageRole, link: (name: string) => string): string {
+  switch (role.kind) {
+    case 'request':
+      return `a request, answered by ${listText(role.peers.map(link))}`;
+    case 'dump':
+      return `a dump request, answered by one ${listText(role.peers.map(link))} per entry`;
+    case 'reply':
+      return `the reply to ${listText(role.peers.map(link))}`;
+    case 'details':
+      return `one entry of the answer to ${listText(role.peers.map(link))}`;
+    case 'none':
+      return (
+        'in no request/reply pair that this client calls (VPP declares it one-way, or part of a ' +
+        'cursor-style exchange): `request()` and `dump()` refuse it, the codec handles it'
+      );
+  }
+}
+
+/** The same without links, for the members of the index maps. */
+function shortRoleText(role: MessageRole): string {
+  switch (role.kind) {
+    case 'request':
+      return `a request, answered by ${listText(role.peers)}`;
+    case 'dump':
+      return `a dump request, answered by ${listText(role.peers)} messages`;
+    case 'reply':
+      return `the reply to ${listText(role.peers)}`;
+    case 'details':
+      return `an entry of the answer to ${listText(role.peers)}`;
+    case 'none':
+      return 'in no request/reply pair that this client calls';
+  }
+}
+
+/** A VPP comment's description, unless it only repeats the name. */
+function vppSummary(c: VppComment | undefined, name: string): string {
+  if (!c || c.summary === '') return '';
+  const bare = (t: string): string => t.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return bare(c.summary) === bare(name) ? '' : `VPP: ${tsdocText(c.summary)}`;
+}
+
 class Emitter {
   private readonly types = new Map<string, { def: ApiTypeDefinition; owner: string }>();
   private readonly differs = new Map<string, boolean>();
 
-  constructor(private readonly modules: readonly ApiModuleDefinition[]) {
+  constructor(
+    private readonly modules: readonly ApiModuleDefinition[],
+    private readonly notes: ReadonlyMap<string, ApiJsonNotes> = new Map(),
+  ) {
     for (const m of modules) for (const t of m.types) this.types.set(t.name, { def: t, owner: m.name });
     const tsNames = new Map<string, string>();
     const claim = (ts: string, what: string): void => {
@@ -296,11 +448,17 @@ class Emitter {
     return r;
   }
 
+  /** The wire type of a field, array, string and default details, as its doc says them. */
   private wireDoc(f: ApiFieldDefinition, countOf: string | undefined): string {
     let w = f.type;
     const d = this.types.get(f.type)?.def;
-    if (d?.kind === 'enum')
-      w = `${d.flags ? 'enumflag' : 'enum'} ${f.type} (${d.size}), see {@link ${pascalCase(f.type)}}`;
+    const link = `{@link ${pascalCase(f.type)}}`;
+    if (d?.kind === 'enum') w = `${d.flags ? 'enumflag' : 'enum'} ${f.type} (${d.size}), see ${link}`;
+    else if (d?.kind === 'alias') {
+      const of = `${d.type}${d.length !== undefined ? `[${d.length}]` : ''}`;
+      w = this.types.has(d.type) ? `${f.type} (alias of ${of}), see ${link}` : `${f.type} (${of})`;
+    } else if (d?.kind === 'struct') w = `${f.type}, see ${link}`;
+    else if (d?.kind === 'union') w = `union ${f.type}, see ${link}`;
     if (f.length !== undefined) w += f.count ? `[${f.count}]` : f.length === 0 ? '[]' : `[${f.length}]`;
     if (f.type === 'string' && f.length === 0) w += ', u32 length prefix';
     if (f.type === 'string' && f.length) w += `, at most ${f.length - 1} bytes`;
@@ -310,47 +468,100 @@ class Emitter {
     return w;
   }
 
-  private interfaceBody(fields: readonly ApiFieldDefinition[], input: boolean, refs: Set<string>): string {
+  private interfaceBody(
+    fields: readonly ApiFieldDefinition[],
+    input: boolean,
+    refs: Set<string>,
+    notes: { readonly params: ReadonlyMap<string, string>; readonly reply: boolean } = {
+      params: new Map(),
+      reply: false,
+    },
+  ): string {
     if (fields.length === 0) return '{}';
     const countOf = new Map(fields.flatMap((f) => (f.count ? [[f.count, f.name] as const] : [])));
-    const lines = fields.map((f) => {
+    const lines = fields.map((f, i) => {
       const optional = input && (f.default !== undefined || countOf.has(f.name)) ? '?' : '';
-      return `  /** ${this.wireDoc(f, countOf.get(f.name))} */\n  readonly ${f.name}${optional}: ${this.fieldType(f, input, refs)};\n`;
+      let doc = this.wireDoc(f, countOf.get(f.name));
+      if (i === 0 && f.name === 'retval' && f.type === 'i32' && f.length === undefined) {
+        doc +=
+          ': 0 on success, else a negative VPP error code (`vnetApiErrorName` names it)' +
+          (notes.reply ? '; `request()` rejects a nonzero one with a `VppApiError`' : '');
+      }
+      const vpp = notes.params.get(f.name);
+      if (vpp) doc += `. VPP: ${tsdocText(vpp)}`;
+      return `${docComment('  ', [doc])}  readonly ${f.name}${optional}: ${this.fieldType(f, input, refs)};\n`;
     });
     return `{\n${lines.join('')}}`;
   }
 
-  private emitType(t: ApiTypeDefinition, refs: Set<string>): string {
+  /** What encode accepts beyond what decode returns, as a sentence ending. */
+  private inputDifference(fields: readonly ApiFieldDefinition[]): string {
+    const counts = new Set(fields.flatMap((f) => (f.count ? [f.count] : [])));
+    const scratch = new Set<string>();
+    const why: string[] = [];
+    if (fields.some((f) => f.default !== undefined))
+      why.push('fields with a default may be left out (the default is sent)');
+    if (counts.size > 0) why.push('count fields may be left out (computed from their arrays)');
+    if (fields.some((f) => this.fieldType(f, true, scratch) !== this.fieldType(f, false, scratch)))
+      why.push('nested types are in their input form');
+    return listText(why);
+  }
+
+  private emitType(t: ApiTypeDefinition, refs: Set<string>, notes: ApiJsonNotes): string {
     const n = pascalCase(t.name);
+    const c = notes.comments.has(t.name) ? parseVppComment(notes.comments.get(t.name)!) : undefined;
+    const vpp = vppSummary(c, t.name);
     switch (t.kind) {
       case 'enum': {
         const vals = t.values.map(([s, v]) => `  ${s}: ${v},\n`).join('');
-        return `/** ${t.flags ? 'enumflag' : 'enum'} ${t.name}, ${t.size} on the wire. Fields of this type are plain numbers. */\nexport const ${n} = {\n${vals}} as const;\n`;
+        const what = t.flags
+          ? `Flags \`${t.name}\` (${t.size} on the wire): the bit of each symbol; a field of this type holds them OR-ed, as a plain number.`
+          : `Enum \`${t.name}\` (${t.size} on the wire): the value of each symbol; fields of this type are plain numbers.`;
+        return `${docComment('', [what, vpp, '@public'])}export const ${n} = {\n${vals}} as const;\n`;
       }
       case 'alias': {
-        const out = `/** alias ${t.name}: ${t.type}${t.length !== undefined ? `[${t.length}]` : ''} */\nexport type ${n} = ${this.fieldType(t, false, refs)};\n`;
-        return `${out}export type ${n}Input = ${this.inputDiffers(t.name) ? this.fieldType(t, true, refs) : n};\n`;
+        const wire = `${t.type}${t.length !== undefined ? `[${t.length}]` : ''}`;
+        const out = `${docComment('', [`Alias \`${t.name}\`: ${wire} on the wire.`, vpp, '@public'])}export type ${n} = ${this.fieldType(t, false, refs)};\n`;
+        const input = `${docComment('', [`Alias \`${t.name}\` as encode accepts it.`, '@public'])}export type ${n}Input = ${this.inputDiffers(t.name) ? this.fieldType(t, true, refs) : n};\n`;
+        return out + input;
       }
       case 'union': {
         const members = t.fields.map((f) => `${f.name}: ${f.type}`).join(', ');
-        return `/** union ${t.name} (${members}): the raw bytes, as wide as the largest member; a separate field says which member is meant. */\nexport type ${n} = Uint8Array;\nexport type ${n}Input = Uint8Array;\n`;
+        const what = `Union \`${t.name}\` (${members}): the raw bytes, as wide as the largest member; a separate field says which member is meant.`;
+        return (
+          `${docComment('', [what, vpp, '@public'])}export type ${n} = Uint8Array;\n` +
+          `${docComment('', [`Union \`${t.name}\` as encode accepts it: the raw bytes, zero-padded when shorter.`, '@public'])}export type ${n}Input = Uint8Array;\n`
+        );
       }
       case 'struct': {
-        const out = `/** type ${t.name} */\nexport interface ${n} ${this.interfaceBody(t.fields, false, refs)}\n`;
+        const body = { params: c?.params ?? new Map<string, string>(), reply: false };
+        const out = `${docComment('', [`Type \`${t.name}\`, as decode returns it.`, vpp, '@public'])}export interface ${n} ${this.interfaceBody(t.fields, false, refs, body)}\n`;
         return this.inputDiffers(t.name)
-          ? `${out}/** type ${t.name}, as encode accepts it */\nexport interface ${n}Input ${this.interfaceBody(t.fields, true, refs)}\n`
-          : `${out}export type ${n}Input = ${n};\n`;
+          ? `${out}${docComment('', [`Type \`${t.name}\` as encode accepts it: like {@link ${n}}, except that ${this.inputDifference(t.fields)}.`, '@public'])}export interface ${n}Input ${this.interfaceBody(t.fields, true, refs, body)}\n`
+          : `${out}${docComment('', [`Type \`${t.name}\` as encode accepts it: the same as {@link ${n}}.`, '@public'])}export type ${n}Input = ${n};\n`;
       }
     }
   }
 
-  private emitMessage(m: ApiMessageDefinition, refs: Set<string>): string {
+  private emitMessage(
+    m: ApiMessageDefinition,
+    role: MessageRole,
+    refs: Set<string>,
+    notes: ApiJsonNotes,
+  ): string {
     const fields = m.fields.slice(messageHeaderLayout(m.fields).headerFields);
     const n = pascalCase(m.name);
-    const out = `/** message ${m.name}, crc 0x${m.crc} (table name ${m.name}_${m.crc}) */\nexport interface ${n} ${this.interfaceBody(fields, false, refs)}\n`;
+    const c = notes.comments.has(m.name) ? parseVppComment(notes.comments.get(m.name)!) : undefined;
+    const tags = [
+      ...(notes.deprecated.has(m.name) ? ['@deprecated VPP marks this message deprecated.'] : []),
+      '@public',
+    ];
+    const what = `Message \`${m.name}\`, ${roleText(role, (x) => `{@link ${pascalCase(x)}}`)}. VPP's message table lists it as \`${m.name}_${m.crc}\`.`;
+    const body = { params: c?.params ?? new Map<string, string>(), reply: role.kind === 'reply' };
+    const out = `${docComment('', [what, vppSummary(c, m.name), ...tags])}export interface ${n} ${this.interfaceBody(fields, false, refs, body)}\n`;
     return this.fieldsDiffer(fields)
-      ? `${out}/** message ${m.name}, as encode accepts it */\nexport interface ${n}Input ${this.interfaceBody(fields, true, refs)}\n`
-      : `${out}export type ${n}Input = ${n};\n`;
+      ? `${out}${docComment('', [`Message \`${m.name}\` as encode accepts it: like {@link ${n}}, except that ${this.inputDifference(fields)}.`, ...tags])}export interface ${n}Input ${this.interfaceBody(fields, true, refs, body)}\n`
+      : `${out}${docComment('', [`Message \`${m.name}\` as encode accepts it: the same as {@link ${n}}.`, ...tags])}export type ${n}Input = ${n};\n`;
   }
 
   private typeLiteral(t: ApiTypeDefinition): string {
@@ -368,10 +579,12 @@ class Emitter {
   }
 
   moduleFile(m: ApiModuleDefinition, source: string): string {
+    const notes = this.notes.get(m.name) ?? NO_NOTES;
+    const roles = messageRoles(m);
     const refs = new Set<string>();
     const body: string[] = [];
-    for (const t of m.types) body.push(this.emitType(t, refs));
-    for (const msg of m.messages) body.push(this.emitMessage(msg, refs));
+    for (const t of m.types) body.push(this.emitType(t, refs, notes));
+    for (const msg of m.messages) body.push(this.emitMessage(msg, roles.get(msg.name)!, refs, notes));
     const local = new Set<string>(m.types.flatMap((t) => [pascalCase(t.name), `${pascalCase(t.name)}Input`]));
     const imports = new Map<string, string[]>();
     for (const r of [...refs].sort()) {
@@ -404,7 +617,12 @@ class Emitter {
       )
       .join('');
     const def = [
-      `/** Definitions of module ${m.name}, for the codec. */`,
+      '/**',
+      ` * Definitions of module ${m.name} ${m.version} (its own types, its messages and services), for`,
+      ' * the codec: `new VppCodec([...])` takes them.',
+      ' *',
+      ' * @public',
+      ' */',
       `export const ${camelCase(m.name)}Module: ApiModuleDefinition = {`,
       `  name: ${JSON.stringify(m.name)},`,
       `  version: ${JSON.stringify(m.version)},`,
@@ -438,33 +656,56 @@ class Emitter {
     lines.push('');
     for (const m of this.modules) lines.push(`export * from './${m.name}.js';`);
     lines.push('');
-    lines.push('/** Every generated module, in message-table order (memclnt first). */');
+    const doc = (indent: string, ...paragraphs: string[]): void => {
+      lines.push(docComment(indent, paragraphs).slice(0, -1));
+    };
+    const roles = new Map(this.modules.flatMap((m) => [...messageRoles(m)]));
+    doc('', 'Every generated module, in message-table order (memclnt first).', '@public');
     lines.push('export const vppApiModules: readonly ApiModuleDefinition[] = [');
     for (const m of this.modules) lines.push(`  ${camelCase(m.name)}Module,`);
     lines.push('];', '');
-    lines.push('/** Message name → the message as decode returns it. */');
+    doc('', 'Message name → the message as decode returns it.', '@public');
     lines.push('export interface VppMessageTypes {');
     for (const m of this.modules)
-      for (const x of m.messages) lines.push(`  ${x.name}: ${pascalCase(x.name)};`);
+      for (const x of m.messages) {
+        doc('  ', `{@link ${pascalCase(x.name)}}: ${shortRoleText(roles.get(x.name)!)}.`);
+        lines.push(`  ${x.name}: ${pascalCase(x.name)};`);
+      }
     lines.push('}', '');
-    lines.push(
-      '/** Message name → the message as encode accepts it (defaulted and count fields optional). */',
+    doc(
+      '',
+      'Message name → the message as encode accepts it (defaulted and count fields optional).',
+      '@public',
     );
     lines.push('export interface VppMessageInputTypes {');
     for (const m of this.modules)
-      for (const x of m.messages) lines.push(`  ${x.name}: ${pascalCase(x.name)}Input;`);
+      for (const x of m.messages) {
+        doc('  ', `{@link ${pascalCase(x.name)}Input}: \`${x.name}\` as encode accepts it.`);
+        lines.push(`  ${x.name}: ${pascalCase(x.name)}Input;`);
+      }
     lines.push('}', '');
-    lines.push('/** Request name → its reply (or, for a stream, its details message). */');
+    doc(
+      '',
+      'Request name → its reply (or, for a stream, its details message). Requests of cursor-style ' +
+        'services and one-way messages are not here: the connection refuses them.',
+      '@public',
+    );
     lines.push('export interface VppServiceTypes {');
     for (const m of this.modules) {
       for (const s of m.services) {
+        doc(
+          '  ',
+          s.stream
+            ? `\`${s.request}\` is answered by \`${s.reply}\` messages, one per entry (\`dump()\`).`
+            : `\`${s.request}\` is answered by one \`${s.reply}\` (\`request()\`).`,
+        );
         lines.push(
           `  ${s.request}: { readonly reply: ${JSON.stringify(s.reply)}; readonly stream: ${s.stream} };`,
         );
       }
     }
     lines.push('}', '');
-    lines.push('/** The name_crc of every generated message, as VPP lists it in its message table. */');
+    doc('', 'The name_crc of every generated message, as VPP lists it in its message table.', '@public');
     lines.push('export const vppMessageCrcs: { readonly [N in keyof VppMessageTypes]: string } = {');
     for (const m of this.modules)
       for (const x of m.messages) lines.push(`  ${x.name}: '${x.name}_${x.crc}',`);
@@ -479,7 +720,10 @@ class Emitter {
  */
 export function generateBindings(parsed: readonly ParsedModule[]): Map<string, string> {
   const resolved = resolve(parsed);
-  const emitter = new Emitter(resolved.map((r) => r.def));
+  const emitter = new Emitter(
+    resolved.map((r) => r.def),
+    new Map(parsed.map((p) => [p.name, p.notes])),
+  );
   const files = new Map<string, string>();
   for (const r of resolved)
     files.set(`${r.def.name}.ts`, emitter.moduleFile(r.def, `${r.def.name}.api.json`));

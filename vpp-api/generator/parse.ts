@@ -1,6 +1,8 @@
 import type {
   ApiAliasDefinition,
   ApiEnumDefinition,
+  ApiFieldDefinition,
+  ApiModuleDefinition,
   ApiServiceDefinition,
   VppDefaultValue,
   VppIntegerType,
@@ -31,7 +33,23 @@ export interface ParsedModule {
   readonly aliases: readonly ApiAliasDefinition[];
   readonly messages: readonly RawMessage[];
   readonly services: readonly ApiServiceDefinition[];
+  /** What the JSON says beyond the definitions; it shapes only the generated docs. */
+  readonly notes: ApiJsonNotes;
 }
+
+/**
+ * What a module's JSON carries beyond its definitions: VPP's comments and deprecation marks. The
+ * generated code never depends on it, only the generated docs do.
+ */
+export interface ApiJsonNotes {
+  /** VPP's comment on a type or message, by its name, as written (comment markers included). */
+  readonly comments: ReadonlyMap<string, string>;
+  /** The messages VPP marks deprecated. */
+  readonly deprecated: ReadonlySet<string>;
+}
+
+/** No notes: a module rebuilt from definitions alone. */
+export const NO_NOTES: ApiJsonNotes = { comments: new Map(), deprecated: new Set() };
 
 /** A struct or union with raw fields. */
 export interface RawStruct {
@@ -186,14 +204,21 @@ export function parseApiJson(file: string, moduleName: string, text: string): Pa
     if (typeof p !== 'string') throw new VppApiJsonError(file, 'imports', `bad import ${JSON.stringify(p)}`);
     return (p.split('/').pop() ?? p).replace(/\.api$/, '');
   });
+  const comments = new Map<string, string>();
+  const deprecated = new Set<string>();
+  const note = (name: string, meta: Record<string, unknown>): void => {
+    const c = meta['comment'];
+    if (typeof c === 'string' && c.trim() !== '' && !comments.has(name)) comments.set(name, c);
+  };
   const structs: RawStruct[] = [];
   for (const [key, kind] of [
     ['types', 'struct'],
     ['unions', 'union'],
   ] as const) {
     for (const entry of listOf(file, json, key)) {
-      const { name, fields } = parseFieldList(file, key, entry);
+      const { name, fields, meta } = parseFieldList(file, key, entry);
       structs.push({ kind, name, fields });
+      note(name, meta);
     }
   }
   const enums: ApiEnumDefinition[] = [];
@@ -215,6 +240,7 @@ export function parseApiJson(file: string, moduleName: string, text: string): Pa
         } else throw new VppApiJsonError(file, `${key} ${name}`, `malformed value ${JSON.stringify(item)}`);
       }
       enums.push({ kind: 'enum', name, size: enumSize(file, `${key} ${name}`, meta), flags, values });
+      note(name, meta);
     }
   }
   const aliases: ApiAliasDefinition[] = [];
@@ -245,6 +271,9 @@ export function parseApiJson(file: string, moduleName: string, text: string): Pa
       throw new VppApiJsonError(file, `messages ${name}`, 'the first field must be u16 _vl_msg_id');
     }
     messages.push({ name, crc: crc.slice(2).toLowerCase(), fields });
+    note(name, meta);
+    const options = meta['options'];
+    if (isRecord(options) && 'deprecated' in options) deprecated.add(name);
   }
   const services: ApiServiceDefinition[] = [];
   const rawServices = json['services'] ?? {};
@@ -273,6 +302,7 @@ export function parseApiJson(file: string, moduleName: string, text: string): Pa
     aliases,
     messages,
     services,
+    notes: { comments, deprecated },
   };
 }
 
@@ -302,6 +332,8 @@ export function convertDefault(
     case 'string':
       return typeof raw === 'string' ? raw : bad();
     case 'int':
+      // A definition already holds a 64-bit default as a bigint.
+      if (typeof raw === 'bigint' && (base.type === 'u64' || base.type === 'i64')) return raw;
       if (typeof raw !== 'number' || !Number.isInteger(raw)) return bad();
       return base.type === 'u64' || base.type === 'i64' ? BigInt(raw) : raw;
     case 'enum': {
@@ -312,4 +344,44 @@ export function convertDefault(
     default:
       return bad();
   }
+}
+
+function rawField(f: ApiFieldDefinition): RawField {
+  return {
+    name: f.name,
+    type: f.type,
+    ...(f.length !== undefined ? { length: f.length } : {}),
+    ...(f.count !== undefined ? { count: f.count } : {}),
+    ...(f.default !== undefined ? { rawDefault: f.default } : {}),
+    ...(f.limit !== undefined ? { limit: f.limit } : {}),
+  };
+}
+
+/**
+ * A module rebuilt from its definitions (such as the committed `xxxModule` of a generated file),
+ * for when its `.api.json` is not at hand. It holds exactly its own types and imports nothing;
+ * VPP's comments are not part of definitions, so it has no notes.
+ */
+export function parsedFromDefinition(def: ApiModuleDefinition): ParsedModule {
+  const structs: RawStruct[] = [];
+  const enums: ApiEnumDefinition[] = [];
+  const aliases: ApiAliasDefinition[] = [];
+  for (const t of def.types) {
+    if (t.kind === 'enum') enums.push(t);
+    else if (t.kind === 'alias') aliases.push(t);
+    else structs.push({ kind: t.kind, name: t.name, fields: t.fields.map(rawField) });
+  }
+  return {
+    file: `${def.name} (committed definitions)`,
+    name: def.name,
+    version: def.version,
+    crc: def.crc,
+    imports: [],
+    structs,
+    enums,
+    aliases,
+    messages: def.messages.map((m) => ({ name: m.name, crc: m.crc, fields: m.fields.map(rawField) })),
+    services: def.services,
+    notes: NO_NOTES,
+  };
 }
