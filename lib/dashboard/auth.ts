@@ -1,8 +1,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-/** The credentials of the admin surface. */
+/**
+ * The credentials of the admin surface (HTTP basic auth).
+ *
+ * @internal
+ */
 export interface AdminCredentials {
+  /** The user name; not empty, no ":". */
   readonly user: string;
+  /** The password; not empty. */
   readonly password: string;
 }
 
