@@ -120,6 +120,8 @@ const UNITS: ReadonlyArray<readonly [string, number]> = [
 /**
  * A span of time in its two largest units: `10m30s`, `1h12m`, `1d16h`, `45s`. Below a second
  * it is shown in milliseconds; a negative span (clock skew) counts as zero.
+ *
+ * @internal
  */
 export function formatSpan(ms: number): string {
   if (!Number.isFinite(ms) || ms <= 0) return '0s';
