@@ -99,14 +99,13 @@ export interface Token {
  * @internal
  */
 export class CommandSyntaxError extends Error {
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name: string = 'CommandSyntaxError';
-  /**
-   * @param line - The whole command line, for the caret display.
-   * @param column - Offset in `line` of the offending word (its end, for an incomplete line).
-   */
   constructor(
     message: string,
+    /** The whole command line, for the caret display. */
     readonly line: string,
+    /** Offset in `line` of the offending word (its end, for an incomplete line). */
     readonly column: number,
   ) {
     super(message);
@@ -119,16 +118,14 @@ export class CommandSyntaxError extends Error {
  * @internal
  */
 export class UnknownWordError extends CommandSyntaxError {
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'UnknownWordError';
-  /**
-   * @param word - The word as typed.
-   * @param expected - What the tree accepts there, as help labels; empty when the command was
-   *   already complete.
-   */
   constructor(
     line: string,
     column: number,
+    /** The word as typed. */
     readonly word: string,
+    /** What the tree accepts there, as help labels; empty when the command was already complete. */
     readonly expected: readonly string[],
   ) {
     super(
@@ -147,15 +144,14 @@ export class UnknownWordError extends CommandSyntaxError {
  * @internal
  */
 export class AmbiguousWordError extends CommandSyntaxError {
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'AmbiguousWordError';
-  /**
-   * @param word - The word as typed.
-   * @param candidates - The keywords it is a prefix of.
-   */
   constructor(
     line: string,
     column: number,
+    /** The word as typed. */
     readonly word: string,
+    /** The keywords (or choices) it is a prefix of. */
     readonly candidates: readonly string[],
   ) {
     super(`ambiguous word "${word}": could be ${candidates.join(', ')}`, line, column);
@@ -168,11 +164,12 @@ export class AmbiguousWordError extends CommandSyntaxError {
  * @internal
  */
 export class IncompleteCommandError extends CommandSyntaxError {
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'IncompleteCommandError';
-  /** @param expected - What may come next, as help labels. */
   constructor(
     line: string,
     column: number,
+    /** What may come next, as help labels. */
     readonly expected: readonly string[],
   ) {
     super(
@@ -191,17 +188,16 @@ export class IncompleteCommandError extends CommandSyntaxError {
  * @internal
  */
 export class InvalidValueError extends CommandSyntaxError {
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'InvalidValueError';
-  /**
-   * @param word - The value as typed.
-   * @param label - The slot's help label, such as `<weight>`.
-   * @param reason - Why the value is refused.
-   */
   constructor(
     line: string,
     column: number,
+    /** The value as typed. */
     readonly word: string,
+    /** The slot's help label, such as `<weight>`. */
     readonly label: string,
+    /** Why the value is refused; it ends the message. */
     reason: string,
   ) {
     super(`invalid ${label} "${word}": ${reason}`, line, column);
