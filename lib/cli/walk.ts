@@ -11,6 +11,11 @@
  * be a prefix of one (a frontend `d`) still reaches the slot.
  *
  * Pure: no I/O. Live names for slots are fetched by the shell.
+ */
+
+/**
+ * What a value slot of the command tree holds: an object name of maglevd (Tab offers the
+ * live names), a number, a log level or a local file.
  *
  * @internal
  */
