@@ -34,6 +34,8 @@ interface Stored {
 /**
  * The in-process broker between the maglevd connections and the browsers' EventSource
  * streams: numbers every event, keeps the replay ring and writes SSE frames to each client.
+ *
+ * @internal
  */
 export class EventBroker {
   readonly #ring: ReplayRing<Stored>;

@@ -68,6 +68,11 @@ export const DEFAULT_CONNECTION_TIMINGS: ConnectionTimings = Object.freeze({
   apiPulseIntervalMs: 200,
 });
 
+/**
+ * Which maglevd a MaglevdConnection follows, its timers, and where its events go.
+ *
+ * @internal
+ */
 export interface MaglevdConnectionOptions {
   /** maglevd's gRPC address, host:port. */
   readonly address: string;
@@ -99,6 +104,8 @@ function same(a: unknown, b: unknown): boolean {
  * refresh, a reachability probe and a rate-limited read of VPP's lb state, all feeding one
  * snapshot. Everything it learns becomes a DashboardEvent, applied to the snapshot and passed
  * to `onEvent`. It reconnects forever; a maglevd that is down only affects its own snapshot.
+ *
+ * @internal
  */
 export class MaglevdConnection {
   readonly name: string;
