@@ -25,7 +25,11 @@ import {
 import { type CommandName, MAGLEVC_TREE } from './tree.js';
 import { commandSummaries, type ParsedCommand } from './walk.js';
 
-/** The parts of maglevc's client a command may use (MaglevClient fits). */
+/**
+ * The parts of maglevc's client a command may use (MaglevClient fits).
+ *
+ * @internal
+ */
 export type MaglevApi = Pick<
   MaglevClient,
   | 'listFrontends'
@@ -50,24 +54,40 @@ export type MaglevApi = Pick<
   | 'previewBackendAction'
 >;
 
+/**
+ * What a command runs with: the client, output, clock and build.
+ *
+ * @internal
+ */
 export interface CommandContext {
+  /** maglevd's API. */
   readonly client: MaglevApi;
+  /** How labels and errors are coloured. */
   readonly style: Style;
   /** Where results go, one string per line. */
   readonly out: (line: string) => void;
   /** Where a failed `config check` or `config reload` reports the errors. */
   readonly err: (line: string) => void;
+  /** Wall clock for "how long ago", unix milliseconds. */
   readonly now: () => number;
+  /** What `show version` reports: maglevc's own build. */
   readonly build: BuildInfo;
   /** Cancels a call in flight and ends `watch events`. */
   readonly signal?: AbortSignal;
 }
 
-/** A config check or reload that reported errors (exit status 1). */
+/**
+ * A config check or reload that reported errors (exit status 1).
+ *
+ * @internal
+ */
 export class ConfigRejectedError extends Error {
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'ConfigRejectedError';
   constructor(
+    /** Why the file does not parse, as maglevd said; '' when it does. */
     readonly parseError: string,
+    /** Why the parsed configuration is not valid, as maglevd said; '' when it is. */
     readonly semanticError: string,
   ) {
     super(
@@ -81,10 +101,16 @@ export class ConfigRejectedError extends Error {
 /**
  * Exit statuses of the preview commands (`config diff`, `... dry-run`), as diff(1) has them:
  * nothing would change, something would, or the preview failed.
+ *
+ * @internal
  */
 export const PREVIEW_EXIT = Object.freeze({ same: 0, differs: 1, error: 2 });
 
-/** A preview command: its failures exit 2, not 1 (see PREVIEW_EXIT). */
+/**
+ * A preview command: its failures exit 2, not 1 (see PREVIEW_EXIT).
+ *
+ * @internal
+ */
 export function isPreview(cmd: ParsedCommand<CommandName>): boolean {
   return cmd.command === 'config-diff' || cmd.args.dryRun === 'true';
 }
@@ -124,7 +150,11 @@ function namesOf<K extends 'frontends' | 'backends' | 'healthchecks'>(
   return r.names.length > 0 ? [...r.names] : r[key].map((x) => x.name);
 }
 
-/** The `help` listing. */
+/**
+ * The `help` listing.
+ *
+ * @internal
+ */
 export function renderHelp(style: Style): string[] {
   const rows = commandSummaries(MAGLEVC_TREE);
   const width = Math.min(40, Math.max(...rows.map((r) => r.syntax.length)));
@@ -140,6 +170,8 @@ export function renderHelp(style: Style): string[] {
 /**
  * Runs one parsed command. Resolves to the exit status (0, or 1 for a rejected config); a failed
  * call rejects with the client's MaglevCallError.
+ *
+ * @internal
  */
 export async function runCommand(cmd: ParsedCommand<CommandName>, ctx: CommandContext): Promise<number> {
   const { client: c, style, args } = { ...ctx, args: cmd.args };

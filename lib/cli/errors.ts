@@ -8,10 +8,16 @@ const READ_ERRORS: Readonly<Record<string, string>> = {
   EISDIR: 'is a directory',
 };
 
-/** A local file maglevc could not read (`config diff FILE`). */
+/**
+ * A local file maglevc could not read (`config diff FILE`).
+ *
+ * @internal
+ */
 export class ConfigFileReadError extends Error {
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'ConfigFileReadError';
   constructor(
+    /** The path as given on the command line. */
     readonly file: string,
     cause: unknown,
   ) {
@@ -27,6 +33,8 @@ export class ConfigFileReadError extends Error {
  * A call that never reached maglevd, or a local file it could not read, is maglevc's own
  * diagnosis, not maglevd's words, so outside the interactive shell it carries the program's name
  * (`prefix`), as usage errors do.
+ *
+ * @internal
  */
 export function describeError(
   err: unknown,

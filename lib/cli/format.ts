@@ -10,6 +10,11 @@ const BLUE = '\x1b[34m';
 const RED = '\x1b[31m';
 const RESET = '\x1b[0m';
 
+/**
+ * How maglevc colours its output: labels on stdout, errors on stderr.
+ *
+ * @internal
+ */
 export interface Style {
   /** Whether labels (written to stdout) are coloured. */
   readonly color: boolean;
@@ -22,6 +27,8 @@ export interface Style {
 /**
  * Labels go to stdout and errors to stderr, and each may or may not be a terminal, so the two
  * are coloured independently (`errorColor` defaults to `color`).
+ *
+ * @internal
  */
 export function makeStyle(color: boolean, errorColor = color): Style {
   return {
@@ -31,11 +38,20 @@ export function makeStyle(color: boolean, errorColor = color): Style {
   };
 }
 
-/** `--color`: always, never, or auto (a terminal, and NO_COLOR unset or empty). */
+/**
+ * `--color`: always, never, or auto (a terminal, and NO_COLOR unset or empty).
+ *
+ * @internal
+ */
 export type ColorMode = 'always' | 'never' | 'auto';
 
-/** A `--color` value maglevc does not know. */
+/**
+ * A `--color` value maglevc does not know.
+ *
+ * @internal
+ */
 export class ColorModeError extends Error {
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'ColorModeError';
 }
 
@@ -43,6 +59,14 @@ export class ColorModeError extends Error {
 const ALWAYS = new Set(['always', 'true', 't', '1', 'yes', 'on']);
 const NEVER = new Set(['never', 'false', 'f', '0', 'no', 'off']);
 
+/**
+ * Parses a `--color` (or MAGLEV_COLOR) value; true/false (t/f), yes/no, on/off and 1/0 are
+ * accepted too.
+ *
+ * @throws ColorModeError for any other value.
+ *
+ * @internal
+ */
 export function parseColorMode(text: string): ColorMode {
   const t = text.trim().toLowerCase();
   if (ALWAYS.has(t)) return 'always';
@@ -54,19 +78,29 @@ export function parseColorMode(text: string): ColorMode {
 /**
  * Whether to colour one stream. `auto` follows https://no-color.org: a NO_COLOR that is set and
  * not empty turns colour off; an explicit `always` (flag or MAGLEV_COLOR) still wins over it.
+ *
+ * @internal
  */
 export function colorOn(mode: ColorMode, isTTY: boolean, noColor: boolean): boolean {
   if (mode !== 'auto') return mode === 'always';
   return isTTY && !noColor;
 }
 
-/** Removes ANSI escape sequences (for measuring and for tests). */
+/**
+ * Removes ANSI escape sequences (for measuring and for tests).
+ *
+ * @internal
+ */
 export function stripAnsi(text: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching escape sequences is the point
   return text.replace(/\x1b\[[0-9;]*m/g, '');
 }
 
-/** Label/value rows, labels aligned in one column. */
+/**
+ * Label/value rows, labels aligned in one column.
+ *
+ * @internal
+ */
 export function keyValues(
   rows: ReadonlyArray<readonly [string, string]>,
   style: Style,
@@ -76,7 +110,11 @@ export function keyValues(
   return rows.map(([k, v]) => `${indent}${style.label(k, width)}  ${v}`.trimEnd());
 }
 
-/** A table: a header row of static labels, then the rows, columns two spaces apart. */
+/**
+ * A table: a header row of static labels, then the rows, columns two spaces apart.
+ *
+ * @internal
+ */
 export function table(
   headers: readonly string[],
   rows: ReadonlyArray<readonly string[]>,
@@ -98,6 +136,8 @@ export function table(
 /**
  * One line of label/value pairs (`address 10.0.0.1 weight 100 ...`); values are padded to the
  * given widths so consecutive lines line up.
+ *
+ * @internal
  */
 export function pairs(
   items: ReadonlyArray<readonly [string, string]>,
@@ -120,6 +160,8 @@ const UNITS: ReadonlyArray<readonly [string, number]> = [
 /**
  * A span of time in its two largest units: `10m30s`, `1h12m`, `1d16h`, `45s`. Below a second
  * it is shown in milliseconds; a negative span (clock skew) counts as zero.
+ *
+ * @internal
  */
 export function formatSpan(ms: number): string {
   if (!Number.isFinite(ms) || ms <= 0) return '0s';
@@ -137,7 +179,11 @@ function pad2(n: number): string {
   return String(n).padStart(2, '0');
 }
 
-/** A point in time in local time, `2026-04-15 10:00:00.123`. */
+/**
+ * A point in time in local time, `2026-04-15 10:00:00.123`.
+ *
+ * @internal
+ */
 export function formatTime(ms: number): string {
   const d = new Date(ms);
   return (
@@ -146,12 +192,20 @@ export function formatTime(ms: number): string {
   );
 }
 
-/** Unix nanoseconds (as the API carries times) to milliseconds. */
+/**
+ * Unix nanoseconds (as the API carries times) to milliseconds.
+ *
+ * @internal
+ */
 export function nsToMs(ns: bigint): number {
   return Number(ns / 1_000_000n) + Number(ns % 1_000_000n) / 1e6;
 }
 
-/** Words laid out in columns that fit `width`, as Tab lists candidates. */
+/**
+ * Words laid out in columns that fit `width`, as Tab lists candidates.
+ *
+ * @internal
+ */
 export function columns(words: readonly string[], width: number): string[] {
   if (words.length === 0) return [];
   const cell = Math.max(...words.map((w) => w.length)) + 2;

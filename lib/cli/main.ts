@@ -9,6 +9,12 @@ import { runShell, type ShellInput, type ShellOutput } from './shell.js';
 import { type CommandName, MAGLEVC_TREE } from './tree.js';
 import { CommandSyntaxError, type ParsedCommand, parseCommand } from './walk.js';
 
+/**
+ * maglevc's flags. `--server` and `--color` fall back to `MAGLEV_SERVER` and `MAGLEV_COLOR`,
+ * so a shell profile can point maglevc at a remote maglevd once.
+ *
+ * @internal
+ */
 export const maglevcFlags = {
   server: {
     kind: 'string',
@@ -35,8 +41,13 @@ export const maglevcFlags = {
   help: { kind: 'boolean', default: false, aliases: ['h'], description: 'show this help' },
 } as const satisfies FlagSpecs;
 
-/** Exit statuses of maglevc. */
+/**
+ * Exit statuses of maglevc.
+ *
+ * @internal
+ */
 export const MAGLEVC_EXIT = Object.freeze({
+  /** The command ran (or the shell ended normally). */
   ok: 0,
   /** The command failed: maglevd refused it, was unreachable, or rejected the config. */
   failed: 1,
@@ -44,22 +55,38 @@ export const MAGLEVC_EXIT = Object.freeze({
   usage: 2,
 });
 
-/** Where SIGINT comes from: `process` in the binary, an emitter under test. */
+/**
+ * Where SIGINT comes from: `process` in the binary, an emitter under test.
+ *
+ * @internal
+ */
 export interface SignalSource {
+  /** Adds a listener for SIGINT. */
   on(event: 'SIGINT', listener: () => void): unknown;
+  /** Removes a listener added with on(). */
   off(event: 'SIGINT', listener: () => void): unknown;
 }
 
+/**
+ * maglevc's view of its process: streams, environment, signals, clock. The binary passes the
+ * real ones; tests pass their own.
+ *
+ * @internal
+ */
 export interface MaglevcIo {
+  /** Command output, --help and --version; its `columns` lays out lists in the shell. */
   readonly stdout: ShellOutput;
   /** `isTTY` decides, with `--color=auto`, whether errors are red. */
   readonly stderr: NodeJS.WritableStream & { readonly isTTY?: boolean };
+  /** The shell's input: on a terminal, line editing and completion; otherwise read line by line. */
   readonly stdin: ShellInput;
+  /** The environment `MAGLEV_SERVER`, `MAGLEV_COLOR` and `NO_COLOR` are read from. */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Ends `watch events` on SIGINT; without it only keys and `num` end a one-shot watch. */
   readonly signals?: SignalSource;
   /** Clock for "how long ago"; default Date.now. */
   readonly now?: () => number;
+  /** What --version and the shell's `show version` report; default this build. */
   readonly build?: BuildInfo;
 }
 
@@ -76,7 +103,13 @@ const HELP = {
 
 /**
  * maglevc as a function: the binary is a thin wrapper around this, and tests run it in-process
- * against a real gRPC server. Resolves to the exit status; never exits the process.
+ * against a real gRPC server. Resolves to the exit status ({@link MAGLEVC_EXIT}; `config diff`
+ * and dry runs exit like diff(1)); never exits the process. Usage errors and failed commands
+ * are written to `io.stderr`, not thrown.
+ *
+ * @param argv - The arguments after the program name.
+ *
+ * @internal
  */
 export async function runMaglevc(argv: readonly string[], io: MaglevcIo): Promise<number> {
   let flags: ReturnType<typeof parseFlags<typeof maglevcFlags>>;

@@ -5,6 +5,8 @@ import type { Slot } from './walk.js';
  * Live names for Tab completion of a slot, asked of maglevd with a short deadline so a slow or
  * absent server never blocks the prompt for long. Pools and pool members are taken from the
  * frontend named earlier on the line.
+ *
+ * @internal
  */
 export async function namesFor(
   client: MaglevApi,
@@ -40,7 +42,11 @@ export async function namesFor(
   }
 }
 
-/** The longest common prefix of some words. */
+/**
+ * The longest common prefix of some words.
+ *
+ * @internal
+ */
 export function commonPrefix(words: readonly string[]): string {
   if (words.length === 0) return '';
   let p = words[0] as string;

@@ -22,6 +22,11 @@ function orDash(s: string): string {
   return s === '' ? '-' : s;
 }
 
+/**
+ * `show version`: a build's version, commit and date, as label/value rows.
+ *
+ * @internal
+ */
 export function renderVersion(info: BuildInfo, style: Style): string[] {
   return keyValues(
     [
@@ -44,14 +49,26 @@ function upCount(f: pb.FrontendInfo): string {
  * The bare listing of `show frontends|backends|healthchecks`: one name per line and nothing
  * else (no header, no colour, nothing at all when there are none), so that
  * `for f in $(maglevc show frontends)` works as with the Go maglevc.
+ *
+ * @internal
  */
 export function renderNames(names: readonly string[]): string[] {
   return [...names];
 }
 
-/** The footnote under a frontend whose pool members carry an operator's weight. */
+/**
+ * The footnote under a frontend whose pool members carry an operator's weight.
+ *
+ * @internal
+ */
 export const OVERRIDE_LEGEND = '* weight set at runtime by an operator, not from the config';
 
+/**
+ * `show frontends detail`: a table, one row per frontend with its state, active pool and how
+ * many of its backends are up.
+ *
+ * @internal
+ */
 export function renderFrontendList(frontends: readonly pb.FrontendInfo[], style: Style): string[] {
   if (frontends.length === 0) return ['no frontends'];
   return table(
@@ -70,6 +87,12 @@ export function renderFrontendList(frontends: readonly pb.FrontendInfo[], style:
   );
 }
 
+/**
+ * `show frontend <name>`: the frontend's settings, then each pool and its members with their
+ * state and weights.
+ *
+ * @internal
+ */
 export function renderFrontend(f: pb.FrontendInfo, style: Style): string[] {
   const lines = keyValues(
     [
@@ -107,6 +130,12 @@ export function renderFrontend(f: pb.FrontendInfo, style: Style): string[] {
   return lines;
 }
 
+/**
+ * `show backends detail`: a table, one row per backend with its state and for how long
+ * (against `now`, unix milliseconds).
+ *
+ * @internal
+ */
 export function renderBackendList(backends: readonly pb.BackendInfo[], now: number, style: Style): string[] {
   if (backends.length === 0) return ['no backends'];
   return table(
@@ -132,6 +161,12 @@ function probeLine(p: pb.ProbeResult | undefined, now: number): string {
   return `${parts.join(' ')}, ${formatSpan(now - nsToMs(p.atNs))} ago`;
 }
 
+/**
+ * `show backend <name>`: state, health counter, last probe and recent transitions; ages are
+ * taken against `now` (unix milliseconds).
+ *
+ * @internal
+ */
 export function renderBackend(b: pb.BackendInfo, now: number, style: Style): string[] {
   const since = b.stateSinceNs === 0n ? '' : ` for ${formatSpan(now - nsToMs(b.stateSinceNs))}`;
   const lines = keyValues(
@@ -163,6 +198,11 @@ export function renderBackend(b: pb.BackendInfo, now: number, style: Style): str
   return lines;
 }
 
+/**
+ * `show healthchecks detail`: a table, one row per health check with its intervals.
+ *
+ * @internal
+ */
 export function renderHealthCheckList(checks: readonly pb.HealthCheckInfo[], style: Style): string[] {
   if (checks.length === 0) return ['no health checks'];
   return table(
@@ -182,6 +222,11 @@ export function renderHealthCheckList(checks: readonly pb.HealthCheckInfo[], sty
   );
 }
 
+/**
+ * `show healthcheck <name>`: the check's settings.
+ *
+ * @internal
+ */
 export function renderHealthCheck(h: pb.HealthCheckInfo, style: Style): string[] {
   const rows: Array<readonly [string, string]> = [
     ['name', h.name],
@@ -208,6 +253,11 @@ export function renderHealthCheck(h: pb.HealthCheckInfo, style: Style): string[]
   return keyValues(rows, style);
 }
 
+/**
+ * `show vpp info`: VPP's version, build, pid and uptime (against `now`).
+ *
+ * @internal
+ */
 export function renderVppInfo(v: pb.VPPInfo, now: number, style: Style): string[] {
   const boot = nsToMs(v.boottimeNs);
   const conn = nsToMs(v.connecttimeNs);
@@ -224,6 +274,12 @@ export function renderVppInfo(v: pb.VPPInfo, now: number, style: Style): string[
   );
 }
 
+/**
+ * `show vpp lb state`: VPP's global lb settings, then its VIPs and their application servers
+ * with weights and buckets.
+ *
+ * @internal
+ */
 export function renderLbState(s: pb.VPPLBState, style: Style): string[] {
   const lines = [style.label('global')];
   const c = s.conf;
@@ -282,6 +338,11 @@ export function renderLbState(s: pb.VPPLBState, style: Style): string[] {
   return lines;
 }
 
+/**
+ * `show vpp lb counters`: VPP's lb counters per VIP.
+ *
+ * @internal
+ */
 export function renderLbCounters(c: pb.VPPLBCounters, style: Style): string[] {
   if (c.vips.length === 0) return ['no VIPs'];
   return table(
@@ -302,6 +363,11 @@ export function renderLbCounters(c: pb.VPPLBCounters, style: Style): string[] {
   );
 }
 
+/**
+ * The answer to `sync vpp lbstate`: what the sync changed.
+ *
+ * @internal
+ */
 export function renderSync(r: pb.SyncVPPLBStateResponse, style: Style): string[] {
   return keyValues(
     [
@@ -316,7 +382,11 @@ export function renderSync(r: pb.SyncVPPLBStateResponse, style: Style): string[]
   );
 }
 
-/** The one-line answer to `set backend <name> <action>`. */
+/**
+ * The one-line answer to `set backend <name> <action>`.
+ *
+ * @internal
+ */
 export function renderBackendAction(b: pb.BackendInfo, style: Style): string[] {
   return [
     pairs(
@@ -348,6 +418,8 @@ const SERVER_MARK: Record<string, string> = { added: '+', removed: '-', changed:
  * A change preview (`config diff`, `... dry-run`): one line per VIP that changes, with the share
  * of new flows that would land on a different server, then its servers whose weight, buckets or
  * flows change; a summary line; the assumptions the preview had to make.
+ *
+ * @internal
  */
 export function renderPreview(p: pb.ChangePreview, style: Style): string[] {
   const lines: string[] = [];
@@ -411,7 +483,11 @@ export function renderPreview(p: pb.ChangePreview, style: Style): string[] {
   return lines;
 }
 
-/** Whether a preview changes anything (the exit status of `config diff` and `dry-run`). */
+/**
+ * Whether a preview changes anything (the exit status of `config diff` and `dry-run`).
+ *
+ * @internal
+ */
 export function previewChanges(p: pb.ChangePreview): boolean {
   return p.lbConfChanged || p.vips.some((v) => v.change !== 'unchanged');
 }

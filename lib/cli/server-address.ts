@@ -1,9 +1,15 @@
 import { isIPv4, isIPv6 } from 'node:net';
 
-/** A `--server` value maglevc cannot use; the message says what is wrong with it. */
+/**
+ * A `--server` value maglevc cannot use; the message says what is wrong with it.
+ *
+ * @internal
+ */
 export class ServerAddressError extends Error {
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'ServerAddressError';
   constructor(
+    /** The `--server` value as given. */
     readonly value: string,
     reason: string,
   ) {
@@ -41,6 +47,8 @@ function checkHost(value: string, host: string): void {
  * `HOST:PORT` (a host name or IPv4 address), `[IPV6]:PORT`, `:PORT` (this host, as Go's
  * dialer reads it), and `unix:PATH` for a maglevd listening on a unix socket. Anything else
  * throws {@link ServerAddressError}, so a typo fails at once instead of as a connection error.
+ *
+ * @internal
  */
 export function parseServerAddress(value: string): string {
   if (value.trim() === '') throw new ServerAddressError(value, 'it is empty (expected HOST:PORT)');

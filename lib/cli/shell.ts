@@ -7,19 +7,43 @@ import { commonPrefix, namesFor } from './names.js';
 import { type CommandName, MAGLEVC_TREE } from './tree.js';
 import { CommandSyntaxError, completionAt, helpAt, type ParsedCommand, parseCommand } from './walk.js';
 
+/**
+ * The interactive shell's prompt.
+ *
+ * @internal
+ */
 export const PROMPT = 'maglev> ';
 
-/** A terminal-capable input: a TTY read stream, or anything shaped like one. */
+/**
+ * A terminal-capable input: a TTY read stream, or anything shaped like one.
+ *
+ * @internal
+ */
 export interface ShellInput extends NodeJS.ReadableStream {
+  /** True on a terminal: with the output one too, the shell edits lines, completes and answers `?` at once. */
   readonly isTTY?: boolean;
+  /** Turns raw mode (key by key) on or off; present on a terminal. */
   setRawMode?(mode: boolean): unknown;
 }
 
+/**
+ * Where the shell and commands write: a terminal, or anything shaped like one.
+ *
+ * @internal
+ */
 export interface ShellOutput extends NodeJS.WritableStream {
+  /** True on a terminal: with `--color=auto` labels are coloured; the shell is interactive only with both ends terminals. */
   readonly isTTY?: boolean;
+  /** The terminal's width in characters; lists of names are laid out to fit it. */
   readonly columns?: number;
 }
 
+/**
+ * What the interactive shell needs: the command context without its per-command streams
+ * and abort signal, plus its input and output.
+ *
+ * @internal
+ */
 export interface ShellOptions extends Omit<CommandContext, 'out' | 'err' | 'signal'> {
   readonly input: ShellInput;
   readonly output: ShellOutput;
@@ -46,6 +70,8 @@ interface Running {
  * it reads commands line by line, which makes maglevc scriptable through a pipe as well.
  *
  * Resolves to the exit status: 0, or 1 when some command failed without a terminal.
+ *
+ * @internal
  */
 export async function runShell(opts: ShellOptions): Promise<number> {
   const { input, output, style } = opts;

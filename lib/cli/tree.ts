@@ -1,6 +1,10 @@
 import type { CommandNode } from './walk.js';
 
-/** Every command maglevc runs; the tree's leaves name one of these. */
+/**
+ * Every command maglevc runs; the tree's leaves name one of these.
+ *
+ * @internal
+ */
 export type CommandName =
   | 'show-version'
   | 'show-frontends'
@@ -81,6 +85,8 @@ function backendAction(word: string, command: CommandName, help: string, assumeU
  * The maglevc command tree, compatible with the Go maglevc 1.0. Plural and singular forms
  * (`show backends`, `show backend <name>`) are spellings of one keyword, so `sh ba` is not
  * ambiguous; `lbstate` and `lb state` are both kept, the former as the Go original had it first.
+ *
+ * @internal
  */
 export const MAGLEVC_TREE: readonly CommandNode<CommandName>[] = [
   {

@@ -13,6 +13,12 @@
  * Pure: no I/O. Live names for slots are fetched by the shell.
  */
 
+/**
+ * What a value slot of the command tree holds: an object name of maglevd (Tab offers the
+ * live names), a number, a log level or a local file.
+ *
+ * @internal
+ */
 export type SlotKind =
   | 'frontend'
   | 'backend'
@@ -23,7 +29,13 @@ export type SlotKind =
   | 'level'
   | 'file';
 
+/**
+ * A value position of the command tree, such as the backend name in `show backend <name>`.
+ *
+ * @internal
+ */
 export interface Slot {
+  /** What the value names; decides which live names Tab offers. */
   readonly kind: SlotKind;
   /** Key of the value in {@link ParsedCommand.args}. */
   readonly arg: string;
@@ -35,14 +47,22 @@ export interface Slot {
   readonly numeric?: boolean;
 }
 
+/**
+ * One node of a command tree: a keyword (with its spellings) or a value slot, what may follow
+ * it, and the command that runs when the line ends there.
+ *
+ * @internal
+ */
 export interface CommandNode<C extends string = string> {
   /** Keyword spellings; the first is the one help and completion show. Absent for a slot. */
   readonly words?: readonly string[];
+  /** The value this node takes, when it is a slot rather than a keyword. */
   readonly slot?: Slot;
   /** One line for `?` (and for `help`, unless `summary` is set). */
   readonly help: string;
   /** What `help` says of the command ending here, when `help` describes only this word. */
   readonly summary?: string;
+  /** What may follow this word, in the order help lists it. */
   readonly children?: readonly CommandNode<C>[];
   /** Words that may follow in any order, each at most once (`watch events` filters). */
   readonly options?: readonly CommandNode<C>[];
@@ -52,37 +72,65 @@ export interface CommandNode<C extends string = string> {
   readonly flag?: string;
 }
 
+/**
+ * A command line the tree accepted.
+ *
+ * @internal
+ */
 export interface ParsedCommand<C extends string = string> {
+  /** The command the line names. */
   readonly command: C;
+  /** Slot values by {@link Slot.arg}, and `'true'` for each keyword flag given. */
   readonly args: Readonly<Record<string, string>>;
   /** The words as the tree spells them (slots keep the user's value). */
   readonly canonical: readonly string[];
 }
 
+/**
+ * One word of a command line.
+ *
+ * @internal
+ */
 export interface Token {
+  /** The word. */
   readonly text: string;
   /** Offset in the line. */
   readonly start: number;
 }
 
-/** A word the tree does not accept; `column` is where it starts in `line`. */
+/**
+ * A word the tree does not accept; `column` is where it starts in `line`.
+ *
+ * @internal
+ */
 export class CommandSyntaxError extends Error {
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name: string = 'CommandSyntaxError';
   constructor(
     message: string,
+    /** The whole command line, for the caret display. */
     readonly line: string,
+    /** Offset in `line` of the offending word (its end, for an incomplete line). */
     readonly column: number,
   ) {
     super(message);
   }
 }
 
+/**
+ * A word that is neither a keyword allowed at that point nor a value for a slot there.
+ *
+ * @internal
+ */
 export class UnknownWordError extends CommandSyntaxError {
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'UnknownWordError';
   constructor(
     line: string,
     column: number,
+    /** The word as typed. */
     readonly word: string,
+    /** What the tree accepts there, as help labels; empty when the command was already complete. */
     readonly expected: readonly string[],
   ) {
     super(
@@ -95,23 +143,38 @@ export class UnknownWordError extends CommandSyntaxError {
   }
 }
 
+/**
+ * A word that is a prefix of more than one keyword allowed at that point.
+ *
+ * @internal
+ */
 export class AmbiguousWordError extends CommandSyntaxError {
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'AmbiguousWordError';
   constructor(
     line: string,
     column: number,
+    /** The word as typed. */
     readonly word: string,
+    /** The keywords (or choices) it is a prefix of. */
     readonly candidates: readonly string[],
   ) {
     super(`ambiguous word "${word}": could be ${candidates.join(', ')}`, line, column);
   }
 }
 
+/**
+ * A line that ends before a command does (or is empty).
+ *
+ * @internal
+ */
 export class IncompleteCommandError extends CommandSyntaxError {
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'IncompleteCommandError';
   constructor(
     line: string,
     column: number,
+    /** What may come next, as help labels. */
     readonly expected: readonly string[],
   ) {
     super(
@@ -124,13 +187,22 @@ export class IncompleteCommandError extends CommandSyntaxError {
   }
 }
 
+/**
+ * A value a slot refuses: not a whole number, or not one of its choices.
+ *
+ * @internal
+ */
 export class InvalidValueError extends CommandSyntaxError {
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'InvalidValueError';
   constructor(
     line: string,
     column: number,
+    /** The value as typed. */
     readonly word: string,
+    /** The slot's help label, such as `<weight>`. */
     readonly label: string,
+    /** Why the value is refused; it ends the message. */
     reason: string,
   ) {
     super(`invalid ${label} "${word}": ${reason}`, line, column);
@@ -142,7 +214,11 @@ function oneOf(items: readonly string[]): string {
   return `one of: ${items.join(', ')}`;
 }
 
-/** Splits a line on whitespace, keeping where each word starts. */
+/**
+ * Splits a line on whitespace, keeping where each word starts.
+ *
+ * @internal
+ */
 export function tokenize(line: string): Token[] {
   const out: Token[] = [];
   const re = /\S+/g;
@@ -174,7 +250,11 @@ function step<C extends string>(pos: Position<C>, next: CommandNode<C>): Positio
   return pos.host ? { node: next, host: pos.host } : { node: next };
 }
 
-/** The label a node has in help and error messages. */
+/**
+ * The label a node has in help and error messages.
+ *
+ * @internal
+ */
 export function nodeLabel(n: CommandNode): string {
   return n.words?.[0] ?? n.slot?.label ?? '?';
 }
@@ -242,12 +322,20 @@ function walk<C extends string>(root: CommandNode<C>, line: string, tokens: read
   return { pos, args, canonical };
 }
 
-/** A root node holding the top-level commands. */
+/**
+ * A root node holding the top-level commands.
+ *
+ * @internal
+ */
 export function rootOf<C extends string>(tree: readonly CommandNode<C>[]): CommandNode<C> {
   return { help: '', children: tree };
 }
 
-/** Parses a whole command line; throws a {@link CommandSyntaxError} naming the bad word. */
+/**
+ * Parses a whole command line; throws a {@link CommandSyntaxError} naming the bad word.
+ *
+ * @internal
+ */
 export function parseCommand<C extends string>(
   tree: readonly CommandNode<C>[],
   line: string,
@@ -261,10 +349,15 @@ export function parseCommand<C extends string>(
   return { command, args, canonical };
 }
 
-/** The word under the cursor and what could complete it. */
+/**
+ * The word under the cursor and what could complete it.
+ *
+ * @internal
+ */
 export interface CompletionRequest {
   /** Offset in the line where the word being completed starts. */
   readonly start: number;
+  /** The part of the word already typed; '' after a space. */
   readonly partial: string;
   /** Keywords (and closed-set slot values) that start with `partial`. */
   readonly words: readonly string[];
@@ -285,6 +378,8 @@ function splitPartial(line: string): { done: Token[]; partial: string; start: nu
 /**
  * What Tab can offer for the text left of the cursor; undefined when the words before it do not
  * parse (there is nothing sensible to complete).
+ *
+ * @internal
  */
 export function completionAt<C extends string>(
   tree: readonly CommandNode<C>[],
@@ -313,7 +408,11 @@ export function completionAt<C extends string>(
   return slot ? { start, partial, words, slot, args: res.args } : { start, partial, words, args: res.args };
 }
 
-/** The nodes that may follow a line of complete words (throws if they do not parse). */
+/**
+ * The nodes that may follow a line of complete words (throws if they do not parse).
+ *
+ * @internal
+ */
 export function candidatesAfter<C extends string>(
   tree: readonly CommandNode<C>[],
   line: string,
@@ -321,9 +420,15 @@ export function candidatesAfter<C extends string>(
   return candidatesAt(walk(rootOf(tree), line, tokenize(line)).pos);
 }
 
+/**
+ * One line of `?` help: a continuation and what it does.
+ *
+ * @internal
+ */
 export interface HelpEntry {
   /** A keyword, a slot label such as `<name>`, or `<cr>` when the command may end here. */
   readonly label: string;
+  /** Its one-line help. */
   readonly help: string;
 }
 
@@ -331,6 +436,8 @@ export interface HelpEntry {
  * The continuations `?` lists for the text left of the cursor: everything that may come next,
  * narrowed to what starts with a partly typed word. Throws when the words before do not parse,
  * so `?` can point at the bad one.
+ *
+ * @internal
  */
 export function helpAt<C extends string>(tree: readonly CommandNode<C>[], line: string): HelpEntry[] {
   const { done, partial } = splitPartial(line);
@@ -356,6 +463,11 @@ export function helpAt<C extends string>(tree: readonly CommandNode<C>[], line: 
   return out;
 }
 
+/**
+ * A point where a command may end, with the nodes leading there.
+ *
+ * @internal
+ */
 export interface CommandPath<C extends string = string> {
   readonly command: C;
   /** The nodes from the top, one per word. */
@@ -373,7 +485,11 @@ function optionSyntax(n: CommandNode): string {
   return n.command !== undefined ? `${head} [${inner}]` : `${head} ${inner}`;
 }
 
-/** Every point where a command may end, options included, in tree order: what tests walk. */
+/**
+ * Every point where a command may end, options included, in tree order: what tests walk.
+ *
+ * @internal
+ */
 export function commandPaths<C extends string>(tree: readonly CommandNode<C>[]): CommandPath<C>[] {
   const out: CommandPath<C>[] = [];
   const visit = (n: CommandNode<C>, trail: readonly CommandNode<C>[]) => {
@@ -395,15 +511,23 @@ export function commandPaths<C extends string>(tree: readonly CommandNode<C>[]):
   return out;
 }
 
+/**
+ * One line of the `help` listing.
+ *
+ * @internal
+ */
 export interface CommandSummary {
   /** `show backends [<name>]`: optional trailing words in brackets. */
   readonly syntax: string;
+  /** The command's one-line help. */
   readonly help: string;
 }
 
 /**
  * The `help` listing: one line per command, with optional trailing words folded into the line
  * of the command they extend (`show backends [<name>]`).
+ *
+ * @internal
  */
 export function commandSummaries<C extends string>(tree: readonly CommandNode<C>[]): CommandSummary[] {
   const out: CommandSummary[] = [];
@@ -425,7 +549,11 @@ export function commandSummaries<C extends string>(tree: readonly CommandNode<C>
   return out;
 }
 
-/** Checks a tree's own consistency: no keyword clashes and no unreachable commands. */
+/**
+ * Checks a tree's own consistency: no keyword clashes and no unreachable commands.
+ *
+ * @internal
+ */
 export function validateTree<C extends string>(tree: readonly CommandNode<C>[]): string[] {
   const problems: string[] = [];
   const check = (siblings: readonly CommandNode<C>[], where: string) => {

@@ -8,6 +8,11 @@ import { fileURLToPath } from 'node:url';
  * so no request path reaches the file system.
  */
 
+/**
+ * One file of the built app, held in memory.
+ *
+ * @internal
+ */
 export interface Asset {
   readonly body: Buffer;
   readonly contentType: string;
@@ -37,6 +42,8 @@ function contentType(path: string): string {
  * Where the built app is: `dist/web` of the package. Searched upwards from this module, which
  * is `dist/…` once built and `lib/dashboard/` when run from sources (tests), so both find the
  * same folder. Returns null when the app was not built.
+ *
+ * @internal
  */
 export function locateAssets(moduleUrl: string = import.meta.url): string | null {
   let dir = dirname(fileURLToPath(moduleUrl));
@@ -51,7 +58,11 @@ export function locateAssets(moduleUrl: string = import.meta.url): string | null
   return null;
 }
 
-/** Every file under `dir`, keyed by its path relative to it with forward slashes. */
+/**
+ * Every file under `dir`, keyed by its path relative to it with forward slashes.
+ *
+ * @internal
+ */
 export function loadAssets(dir: string): Map<string, Asset> {
   const out = new Map<string, Asset>();
   const walk = (d: string) => {

@@ -1,12 +1,22 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-/** The credentials of the admin surface. */
+/**
+ * The credentials of the admin surface (HTTP basic auth).
+ *
+ * @internal
+ */
 export interface AdminCredentials {
+  /** The user name; not empty, no ":". */
   readonly user: string;
+  /** The password; not empty. */
   readonly password: string;
 }
 
-/** user and password of an `Authorization: Basic …` header; null when absent or malformed. */
+/**
+ * user and password of an `Authorization: Basic …` header; null when absent or malformed.
+ *
+ * @internal
+ */
 export function parseBasicAuth(header: string | undefined): AdminCredentials | null {
   if (!header) return null;
   const m = /^Basic[ \t]+([A-Za-z0-9+/=._~-]+)[ \t]*$/i.exec(header);
@@ -25,6 +35,8 @@ function digest(s: string): Buffer {
  * Checks HTTP basic credentials in constant time: both sides are hashed to equal length and
  * compared with timingSafeEqual, user and password always both, so neither the length nor the
  * first differing byte of either leaks through timing. Holds only the digests.
+ *
+ * @internal
  */
 export class BasicAuthChecker {
   readonly #user: Buffer;

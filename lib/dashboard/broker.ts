@@ -3,10 +3,20 @@ import { ReplayRing, type RingEntry } from './ring.js';
 import { formatSseComment, formatSseEvent, formatSseRetry } from './sse.js';
 import type { DashboardEvent } from './types.js';
 
+/**
+ * The SSE stream's replay ring, heartbeat and limits.
+ *
+ * @internal
+ */
 export interface EventBrokerOptions {
+  /**
+   * Identifies this server's lifetime in event ids; a browser resuming with an id from another
+   * epoch is told to resync. The dashboard server picks a random one by default.
+   */
   readonly epoch: string;
-  /** Replay ring bounds; defaults 2000 events and 30 s. */
+  /** Replay ring bound, in events; default 2000. */
   readonly maxEvents?: number;
+  /** Replay ring bound, in milliseconds of age; default 30 s. */
   readonly maxAgeMs?: number;
   /** `: ping` comment interval; default 15 s. */
   readonly pingIntervalMs?: number;
@@ -24,6 +34,8 @@ interface Stored {
 /**
  * The in-process broker between the maglevd connections and the browsers' EventSource
  * streams: numbers every event, keeps the replay ring and writes SSE frames to each client.
+ *
+ * @internal
  */
 export class EventBroker {
   readonly #ring: ReplayRing<Stored>;

@@ -28,6 +28,11 @@ import {
 } from './views.js';
 
 /** How often a connection does what; every field has the production default. */
+/**
+ * The timers of the dashboard's connection to each maglevd, in milliseconds.
+ *
+ * @internal
+ */
 export interface ConnectionTimings {
   /** Full re-read of frontends, backends, health checks and VPP info; default 30 s. */
   readonly refreshIntervalMs: number;
@@ -35,8 +40,9 @@ export interface ConnectionTimings {
   readonly healthIntervalMs: number;
   /** GetVPPLBState at most this often; default 1 s. */
   readonly lbMinIntervalMs: number;
-  /** WatchEvents reconnect backoff; defaults 500 ms doubling to 30 s. */
+  /** First WatchEvents reconnect delay, doubling after each failure; default 500 ms. */
   readonly backoffInitialMs: number;
+  /** Longest WatchEvents reconnect delay; default 30 s. */
   readonly backoffMaxMs: number;
   /** Deadline of each unary call; default 5 s. */
   readonly callTimeoutMs: number;
@@ -47,6 +53,11 @@ export interface ConnectionTimings {
   readonly apiPulseIntervalMs: number;
 }
 
+/**
+ * The defaults of {@link ConnectionTimings}, used for every timing not given.
+ *
+ * @internal
+ */
 export const DEFAULT_CONNECTION_TIMINGS: ConnectionTimings = Object.freeze({
   refreshIntervalMs: 30_000,
   healthIntervalMs: 5_000,
@@ -57,6 +68,11 @@ export const DEFAULT_CONNECTION_TIMINGS: ConnectionTimings = Object.freeze({
   apiPulseIntervalMs: 200,
 });
 
+/**
+ * Which maglevd a MaglevdConnection follows, its timers, and where its events go.
+ *
+ * @internal
+ */
 export interface MaglevdConnectionOptions {
   /** maglevd's gRPC address, host:port. */
   readonly address: string;
@@ -88,6 +104,8 @@ function same(a: unknown, b: unknown): boolean {
  * refresh, a reachability probe and a rate-limited read of VPP's lb state, all feeding one
  * snapshot. Everything it learns becomes a DashboardEvent, applied to the snapshot and passed
  * to `onEvent`. It reconnects forever; a maglevd that is down only affects its own snapshot.
+ *
+ * @internal
  */
 export class MaglevdConnection {
   readonly name: string;

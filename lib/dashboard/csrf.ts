@@ -5,14 +5,29 @@
  * browser page (curl, scripts) and cannot be forged cross-site, so they pass. Pure.
  */
 
+/**
+ * The request headers the same-origin check reads; undefined when absent.
+ *
+ * @internal
+ */
 export interface OriginHeaders {
   readonly host: string | undefined;
   readonly origin: string | undefined;
   readonly secFetchSite: string | undefined;
 }
 
+/**
+ * Whether a request may act, and why not.
+ *
+ * @internal
+ */
 export type OriginVerdict = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
+/**
+ * Whether an admin POST comes from the dashboard's own page (or from no browser page at all).
+ *
+ * @internal
+ */
 export function checkSameOrigin(h: OriginHeaders): OriginVerdict {
   if (h.secFetchSite !== undefined && h.secFetchSite !== 'same-origin')
     return { ok: false, reason: `Sec-Fetch-Site is ${JSON.stringify(h.secFetchSite)}` };

@@ -13,7 +13,11 @@ import type {
  * No I/O, no imports at runtime.
  */
 
-/** The effective weight of a pool member (ORIGINAL.md §3.2): its weight only when up in the active pool. */
+/**
+ * The effective weight of a pool member (ORIGINAL.md §3.2): its weight only when up in the active pool.
+ *
+ * @internal
+ */
 export function memberEffectiveWeight(
   state: BackendStateName,
   inActivePool: boolean,
@@ -22,13 +26,21 @@ export function memberEffectiveWeight(
   return state === 'up' && inActivePool ? weight : 0;
 }
 
-/** The first pool with a member up; 0 when none is (every weight is 0 then anyway). */
+/**
+ * The first pool with a member up; 0 when none is (every weight is 0 then anyway).
+ *
+ * @internal
+ */
 export function activePoolIndex(pools: FrontendView['pools']): number {
   const i = pools.findIndex((p) => p.backends.some((b) => b.state === 'up'));
   return Math.max(i, 0);
 }
 
-/** Frontend aggregate state (ORIGINAL.md §3.4). */
+/**
+ * Frontend aggregate state (ORIGINAL.md §3.4).
+ *
+ * @internal
+ */
 export function aggregateFrontendState(
   members: readonly Pick<PoolMemberView, 'state' | 'effectiveWeight'>[],
 ): FrontendStateName {
@@ -43,6 +55,8 @@ export function aggregateFrontendState(
 /**
  * A frontend with one backend's state changed and the pool semantics re-applied, so the page
  * can show a transition at once; maglevd's own view of the frontend follows and wins.
+ *
+ * @internal
  */
 export function withBackendState(fe: FrontendView, backend: string, state: BackendStateName): FrontendView {
   if (!fe.pools.some((p) => p.backends.some((b) => b.name === backend))) return fe;
@@ -75,9 +89,17 @@ export function withBackendState(fe: FrontendView, backend: string, state: Backe
  * - `unknown` (grey disc, "?"): nothing is known yet (every backend unknown, paused or disabled).
  * While `settling` (a transition arrived and VPP's lb state was not re-read yet) `down` is
  * shown as `degraded`, so a failover in progress does not flash the red octagon.
+ *
+ * @internal
  */
 export type FrontendHealth = 'ok' | 'degraded' | 'fallback' | 'down' | 'unknown';
 
+/**
+ * The health a frontend's row shows, from its members' states and weights (see
+ * {@link FrontendHealth}); `settling` softens `down` to `degraded`.
+ *
+ * @internal
+ */
 export function frontendHealth(fe: FrontendView, settling = false): FrontendHealth {
   const members = fe.pools.flatMap((p) => p.backends);
   const state = aggregateFrontendState(members);
@@ -88,6 +110,11 @@ export function frontendHealth(fe: FrontendView, settling = false): FrontendHeal
   return members.every((b) => b.state === 'up') ? 'ok' : 'degraded';
 }
 
+/**
+ * A tooltip for each {@link FrontendHealth}.
+ *
+ * @internal
+ */
 export const HEALTH_TITLES: Readonly<Record<FrontendHealth, string>> = {
   ok: 'all backends serving',
   degraded: 'degraded: some backends are not up',
@@ -96,12 +123,20 @@ export const HEALTH_TITLES: Readonly<Record<FrontendHealth, string>> = {
   unknown: 'state unknown',
 };
 
-/** VPP's VIP of a frontend in an lb state, if VPP has it. */
+/**
+ * VPP's VIP of a frontend in an lb state, if VPP has it.
+ *
+ * @internal
+ */
 export function vipOf(lb: LbStateView | null, frontend: string): LbVipView | undefined {
   return lb?.vips.find((v) => v.frontend === frontend);
 }
 
-/** One pool member's slice of the VIP's new-flow table. */
+/**
+ * One pool member's slice of the VIP's new-flow table.
+ *
+ * @internal
+ */
 export interface BucketShare {
   readonly pool: string;
   readonly backend: string;
@@ -114,6 +149,8 @@ export interface BucketShare {
 /**
  * Every member's buckets in VPP, in pool order. A backend in two pools shares one AS, so it
  * is counted once (in its first pool); later appearances show its buckets with share 0.
+ *
+ * @internal
  */
 export function bucketShares(fe: FrontendView, lb: LbStateView | null): BucketShare[] {
   const vip = vipOf(lb, fe.name);
@@ -148,6 +185,8 @@ const UNITS: readonly (readonly [string, number])[] = [
 /**
  * An age in the two largest units: `10m30s`, `1h12m`, `1d16h`, `42s`; `now` under a second.
  * A second unit of 0 is left out (`2h`, not `2h0m`).
+ *
+ * @internal
  */
 export function formatAge(ms: number): string {
   if (!Number.isFinite(ms) || ms < 1000) return 'now';
@@ -167,6 +206,8 @@ export function formatAge(ms: number): string {
 /**
  * Display names of maglevds: the host of each address, or the whole address where two share
  * a host (several maglevds on one machine, or on loopback in tests).
+ *
+ * @internal
  */
 export function displayNames(addresses: readonly string[]): string[] {
   const hosts = addresses.map(hostOf);
@@ -176,7 +217,11 @@ export function displayNames(addresses: readonly string[]): string[] {
   });
 }
 
-/** The host part of "host:port", "[v6]:port", "v6" or "host". */
+/**
+ * The host part of "host:port", "[v6]:port", "v6" or "host".
+ *
+ * @internal
+ */
 export function hostOf(address: string): string {
   if (address.startsWith('[')) {
     const end = address.indexOf(']');

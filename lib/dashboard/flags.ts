@@ -5,6 +5,8 @@ import type { AdminCredentials } from './auth.js';
  * maglevd-frontend's flags. Each has a `MAGLEV_FRONTEND_*` variable, so one
  * /etc/default/vpp-maglev serves both daemons, and the shorter `MAGLEV_SERVERS` /
  * `MAGLEV_LISTEN` spellings; the first one set wins.
+ *
+ * @internal
  */
 export const frontendFlags = {
   server: {
@@ -47,6 +49,9 @@ export const frontendFlags = {
  * The admin credentials from `MAGLEV_FRONTEND_USER` and `MAGLEV_FRONTEND_PASSWORD` (never
  * flags: a password on the command line shows in ps). Both set: /admin/ is on; neither: off;
  * one of them alone is a mistake worth stopping for. Pure: the environment is a parameter.
+ *
+ * @throws UsageError when only one of the two is set, or the user contains ":".
+ * @internal
  */
 export function adminCredentialsFromEnv(
   env: Readonly<Record<string, string | undefined>>,

@@ -1,11 +1,19 @@
-/** A listen address the HTTP server can bind. */
+/**
+ * A listen address the HTTP server can bind.
+ *
+ * @internal
+ */
 export interface ListenAddress {
   /** undefined: every interface (IPv6 and IPv4). */
   readonly host: string | undefined;
   readonly port: number;
 }
 
-/** A listen address that cannot be used, with the text given. */
+/**
+ * A listen address that cannot be used, with the text given.
+ *
+ * @internal
+ */
 export class ListenAddressError extends Error {
   override readonly name = 'ListenAddressError';
   constructor(
@@ -19,6 +27,8 @@ export class ListenAddressError extends Error {
 /**
  * Parses a Go-style listen address: `:8080` (every interface), `127.0.0.1:8080`,
  * `[::1]:8080`, `localhost:8080`. Port 0 picks a free port. Pure.
+ *
+ * @internal
  */
 export function parseListenAddress(text: string): ListenAddress {
   const s = text.trim();

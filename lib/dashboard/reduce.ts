@@ -6,6 +6,8 @@ import type { DashboardEvent, MaglevdSnapshot } from './types.js';
  * object when nothing changes). The server keeps its snapshots with it and the page keeps its
  * copy with it, so a page that loaded a snapshot and then applies the events after it sees
  * what the server sees. Pure.
+ *
+ * @internal
  */
 export function applyEvent(snap: MaglevdSnapshot, ev: DashboardEvent): MaglevdSnapshot {
   switch (ev.type) {

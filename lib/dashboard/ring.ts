@@ -5,6 +5,11 @@
  * needs, or the id comes from another epoch (a restarted server). Pure: time is a parameter.
  */
 
+/**
+ * One event in the replay ring, with its sequence number, id and arrival time.
+ *
+ * @internal
+ */
 export interface RingEntry<T> {
   readonly seq: number;
   readonly id: string;
@@ -12,6 +17,11 @@ export interface RingEntry<T> {
   readonly item: T;
 }
 
+/**
+ * The ring's epoch and bounds.
+ *
+ * @internal
+ */
 export interface ReplayRingOptions {
   /** Identifies this server's lifetime; ids from any other epoch mean resync. */
   readonly epoch: string;
@@ -21,12 +31,20 @@ export interface ReplayRingOptions {
   readonly maxAgeMs?: number;
 }
 
-/** What a reconnecting client gets: the events after its id, or a resync. */
+/**
+ * What a reconnecting client gets: the events after its id, or a resync.
+ *
+ * @internal
+ */
 export type ReplayResult<T> =
   | { readonly kind: 'replay'; readonly entries: readonly RingEntry<T>[] }
   | { readonly kind: 'resync'; readonly reason: string };
 
-/** Splits `<epoch>-<seq>`; null when malformed. The epoch itself may contain dashes. */
+/**
+ * Splits `<epoch>-<seq>`; null when malformed. The epoch itself may contain dashes.
+ *
+ * @internal
+ */
 export function parseEventId(id: string): { epoch: string; seq: number } | null {
   const dash = id.lastIndexOf('-');
   if (dash <= 0) return null;
@@ -35,6 +53,11 @@ export function parseEventId(id: string): { epoch: string; seq: number } | null 
   return { epoch: id.slice(0, dash), seq: Number(seqText) };
 }
 
+/**
+ * The bounded, pure replay ring the SSE broker keeps (see this module's comment).
+ *
+ * @internal
+ */
 export class ReplayRing<T> {
   readonly epoch: string;
   readonly #maxEvents: number;

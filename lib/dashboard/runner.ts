@@ -4,6 +4,8 @@
  * task runs collapse into one more run when the interval is over. Never two runs at once.
  * maglevd-frontend reads VPP's lb state through one of these, so a burst of transitions costs
  * two reads, not one per transition.
+ *
+ * @internal
  */
 export class CoalescingRunner {
   readonly #task: () => Promise<void>;

@@ -24,6 +24,12 @@ import {
   type VersionResponse,
 } from './types.js';
 
+/**
+ * How a {@link DashboardServer} listens, which maglevds it follows and whether it offers the
+ * admin surface.
+ *
+ * @internal
+ */
 export interface DashboardServerOptions {
   /** HTTP listen address, Go style: ":8080", "127.0.0.1:0", "[::1]:8080". */
   readonly listen: string;
@@ -33,7 +39,9 @@ export interface DashboardServerOptions {
   readonly admin?: AdminCredentials | null;
   /** The built app; default: found next to the package (locateAssets). null: none, API only. */
   readonly assetsDir?: string | null;
+  /** Where listening, admin actions and failed logins are logged; default silent. */
   readonly logger?: Logger;
+  /** Refresh, probe, backoff and call deadlines of each maglevd connection; unset ones default. */
   readonly timings?: Partial<ConnectionTimings>;
   /** Replay ring, heartbeat and retry hint of the SSE stream. */
   readonly events?: Partial<EventBrokerOptions>;
@@ -167,6 +175,8 @@ function actionLogFields(r: ActionRoute): Record<string, unknown> {
  * maglevd-frontend: the web dashboard. Keeps a connection to every maglevd, serves the
  * single-page app and its JSON API under /view/ (read-only) and /admin/ (the same plus POST
  * actions, behind HTTP basic auth), and streams every change to browsers over SSE.
+ *
+ * @internal
  */
 export class DashboardServer {
   readonly #opts: DashboardServerOptions;
@@ -179,6 +189,13 @@ export class DashboardServer {
   #assets: Map<string, Asset> | null = null;
   #port = 0;
 
+  /**
+   * Checks the options and sets up (without starting) the connections and the HTTP server.
+   *
+   * @throws Error when `servers` is empty, or the admin user or password is empty or the user
+   *   contains ":".
+   * @throws ListenAddressError when `listen` is not a usable listen address.
+   */
   constructor(opts: DashboardServerOptions) {
     if (opts.servers.length === 0) throw new Error('maglevd-frontend needs at least one maglevd address');
     parseListenAddress(opts.listen);
@@ -206,15 +223,22 @@ export class DashboardServer {
     });
   }
 
-  /** The bound port (useful with port 0). */
+  /** The bound port (useful with port 0); 0 until {@link DashboardServer.start} resolves. */
   get port(): number {
     return this.#port;
   }
 
+  /** Whether /admin/ is on: admin credentials were given. */
   get adminEnabled(): boolean {
     return this.#auth !== null;
   }
 
+  /**
+   * Loads the web app's assets (warning when they are missing: the API is still served),
+   * listens, then starts following every maglevd. Resolves to the bound port.
+   *
+   * @throws Error naming the listen address when the port cannot be bound.
+   */
   async start(): Promise<number> {
     const dir = this.#opts.assetsDir === undefined ? locateAssets() : this.#opts.assetsDir;
     this.#assets = dir === null ? null : loadAssets(dir);
@@ -244,6 +268,7 @@ export class DashboardServer {
     return this.#port;
   }
 
+  /** Ends the SSE streams, drops every HTTP connection and closes the maglevd connections. */
   async close(): Promise<void> {
     this.#broker.close();
     const closed = new Promise<void>((resolve) => this.#http.close(() => resolve()));

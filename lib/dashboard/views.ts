@@ -30,7 +30,11 @@ function frontendState(s: string): FrontendStateName {
   return s === 'up' || s === 'down' ? s : 'unknown';
 }
 
-/** Unix nanoseconds to milliseconds; 0 (unset) is null. */
+/**
+ * Unix nanoseconds to milliseconds; 0 (unset) is null.
+ *
+ * @internal
+ */
 export function msOfNs(ns: bigint): number | null {
   return ns === 0n ? null : Number(ns / 1_000_000n);
 }
@@ -40,6 +44,11 @@ function msOfDuration(d: Duration | undefined): number {
   return Number(d.seconds) * 1000 + Math.round(d.nanos / 1_000_000);
 }
 
+/**
+ * maglevd's FrontendInfo as the dashboard's {@link FrontendView}.
+ *
+ * @internal
+ */
 export function frontendView(f: pb.FrontendInfo): FrontendView {
   return {
     name: f.name,
@@ -66,6 +75,11 @@ export function frontendView(f: pb.FrontendInfo): FrontendView {
   };
 }
 
+/**
+ * A transition as the dashboard's {@link TransitionView}; times in milliseconds.
+ *
+ * @internal
+ */
 export function transitionView(t: pb.Transition): TransitionView {
   return {
     from: backendState(t.from),
@@ -87,6 +101,11 @@ function probeView(p: pb.ProbeResult | undefined): ProbeView | null {
   };
 }
 
+/**
+ * maglevd's BackendInfo as the dashboard's {@link BackendView}; times in milliseconds.
+ *
+ * @internal
+ */
 export function backendView(b: pb.BackendInfo): BackendView {
   return {
     name: b.name,
@@ -104,6 +123,11 @@ export function backendView(b: pb.BackendInfo): BackendView {
   };
 }
 
+/**
+ * maglevd's HealthCheckInfo as the dashboard's {@link HealthCheckView}; durations in milliseconds.
+ *
+ * @internal
+ */
 export function healthCheckView(h: pb.HealthCheckInfo): HealthCheckView {
   return {
     name: h.name,
@@ -118,6 +142,11 @@ export function healthCheckView(h: pb.HealthCheckInfo): HealthCheckView {
   };
 }
 
+/**
+ * maglevd's VPPInfo as the dashboard's {@link VppInfoView}; times in milliseconds.
+ *
+ * @internal
+ */
 export function vppInfoView(v: pb.VPPInfo): VppInfoView {
   return {
     version: v.version,
@@ -129,6 +158,12 @@ export function vppInfoView(v: pb.VPPInfo): VppInfoView {
   };
 }
 
+/**
+ * VPP's lb state as the dashboard's {@link LbStateView}, read at `at` (unix milliseconds);
+ * servers VPP is garbage-collecting are left out.
+ *
+ * @internal
+ */
 export function lbStateView(s: pb.VPPLBState, at: number): LbStateView {
   return {
     at,
@@ -151,6 +186,8 @@ export function lbStateView(s: pb.VPPLBState, at: number): LbStateView {
 /**
  * The dashboard event for one WatchEvents event of maglevd `maglevd`, or null for an empty
  * oneof (a newer maglevd's event kind this build does not know).
+ *
+ * @internal
  */
 export function dashboardEventOf(maglevd: string, e: pb.Event): DashboardEvent | null {
   switch (e.event.case) {
@@ -192,7 +229,11 @@ export function dashboardEventOf(maglevd: string, e: pb.Event): DashboardEvent |
   }
 }
 
-/** A change preview as the browser gets it. */
+/**
+ * A change preview as the browser gets it.
+ *
+ * @internal
+ */
 export function previewView(p: pb.ChangePreview): PreviewView {
   return {
     before: p.before,

@@ -6,9 +6,13 @@ import type { AddressInfo, Socket } from 'node:net';
  * healthy and 503 while not, every other path with its own name, and names itself in a
  * response header (maglevt tallies it). It can be stopped and started again on the same
  * address to simulate a crash.
+ *
+ * @internal
  */
 export class DemoBackendServer {
+  /** The name it answers with, in the body and the name header. */
   readonly name: string;
+  /** The IP address it listens on, such as "127.0.0.2". */
   readonly address: string;
   #port: number;
   #healthy = true;
@@ -17,6 +21,12 @@ export class DemoBackendServer {
   readonly #header: string;
   readonly #healthPath: string;
 
+  /**
+   * Sets the server up without listening.
+   *
+   * @param opts - `port` defaults to 0 (a free port); `header`, the response header carrying the
+   *   name, to X-IPng-Frontend; `healthPath` to /healthz.
+   */
   constructor(opts: { name: string; address: string; port?: number; header?: string; healthPath?: string }) {
     this.name = opts.name;
     this.address = opts.address;
@@ -25,14 +35,17 @@ export class DemoBackendServer {
     this.#healthPath = opts.healthPath ?? '/healthz';
   }
 
+  /** The port: the bound one once started (kept across stop and start), else the one asked for. */
   get port(): number {
     return this.#port;
   }
 
+  /** Whether it is listening now. */
   get listening(): boolean {
     return this.#server !== null;
   }
 
+  /** Whether the health path answers 200. */
   get healthy(): boolean {
     return this.#healthy;
   }
@@ -42,6 +55,12 @@ export class DemoBackendServer {
     this.#healthy = healthy;
   }
 
+  /**
+   * Listens (again, on the same port after a stop); resolves to the port. Does nothing when
+   * already listening.
+   *
+   * @throws Error from listen, such as EADDRINUSE or EADDRNOTAVAIL.
+   */
   async start(): Promise<number> {
     if (this.#server) return this.#port;
     const server = createServer((req, res) => {

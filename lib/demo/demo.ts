@@ -8,17 +8,30 @@ import type { LogLevel, MaglevEvent, TransitionRecord } from '../events/types.js
 import { VppLbSimulator } from '../sim/server.js';
 import { DemoBackendServer } from './backend-server.js';
 
+/**
+ * Where the demo's parts listen and what maglevd logs.
+ *
+ * @internal
+ */
 export interface DemoOptions {
   /** gRPC address for maglevd; default 127.0.0.1:9090 so maglevc works without --server. */
   readonly grpcAddr?: string;
+  /** maglevd's Prometheus listen address; default 127.0.0.1:9091. */
   readonly metricsAddr?: string;
-  /** Dashboard; "" for none. Default 127.0.0.1:8080. */
+  /** Dashboard listen address; "" for none. Default 127.0.0.1:8080. */
   readonly dashboardAddr?: string;
+  /** maglevd's log level; default info. */
   readonly logLevel?: LogLevel;
   /** Where maglevd's JSON log lines go; default nowhere (the demo prints its own summary). */
   readonly logStream?: NodeJS.WritableStream;
 }
 
+/**
+ * The demo's backends: their names, loopback addresses and the pool of the demo frontend each
+ * is in.
+ *
+ * @internal
+ */
 export const DEMO_BACKENDS = [
   { name: 'nginx0', address: '127.0.0.2', pool: 'primary' },
   { name: 'nginx1', address: '127.0.0.3', pool: 'primary' },
@@ -72,23 +85,41 @@ ${DEMO_BACKENDS.map((b) => `    ${b.name}: { address: ${b.address}, healthcheck:
 /**
  * The self-contained demo behind `npm start`: the lb simulator on a temporary socket, a few
  * HTTP backends on 127.0.0.x, maglevd on a config that points at them, and the dashboard.
+ * Constructing it creates its temporary directory; {@link MaglevDemo.close} removes it.
+ *
+ * @internal
  */
 export class MaglevDemo {
+  /** The temporary directory holding the config, the simulator's sockets and the state file. */
   readonly dir = mkdtempSync(join(tmpdir(), 'vpp-maglev-demo-'));
+  /** The HTTP backends, in {@link DEMO_BACKENDS} order; filled by start. */
   readonly backends: DemoBackendServer[] = [];
+  /** The lb simulator maglevd programs; null until started. */
   sim: VppLbSimulator | null = null;
+  /** maglevd; null until started. */
   daemon: Maglevd | null = null;
+  /** The dashboard; null until started, and when turned off. */
   dashboard: DashboardServer | null = null;
+  /** maglevd's bound gRPC port; 0 until started. */
   grpcPort = 0;
+  /** maglevd's bound Prometheus port; 0 until started. */
   metricsPort = 0;
+  /** The dashboard's bound port; 0 until started or when turned off. */
   dashboardPort = 0;
+  /** Creates the temporary directory; nothing listens before {@link MaglevDemo.start}. */
   constructor(private readonly opts: DemoOptions = {}) {}
 
+  /** The path of the maglevd configuration the demo writes. */
   get configPath(): string {
     return join(this.dir, 'maglev.yaml');
   }
 
-  /** Starts every part; when one fails, whatever did start is stopped and the directory removed. */
+  /**
+   * Starts every part; when one fails, whatever did start is stopped and the directory removed.
+   *
+   * @throws the first part's error: a port in use, a loopback address missing, maglevd refusing
+   *   the config.
+   */
   async start(): Promise<void> {
     try {
       await this.#start();
@@ -137,7 +168,12 @@ export class MaglevDemo {
     }
   }
 
-  /** Crashes or revives backend N (stops or restarts its listener). */
+  /**
+   * Crashes or revives backend N (stops or restarts its listener).
+   *
+   * @param index - Index into {@link MaglevDemo.backends}.
+   * @returns The backend's name and whether it now listens; null for no such backend.
+   */
   async toggle(index: number): Promise<{ name: string; listening: boolean } | null> {
     const b = this.backends[index];
     if (!b) return null;
@@ -168,13 +204,21 @@ export class MaglevDemo {
   }
 }
 
-/** HH:MM:SS in local time: the demo's lines are read by a person, against the clock on the wall. */
+/**
+ * HH:MM:SS in local time: the demo's lines are read by a person, against the clock on the wall.
+ *
+ * @internal
+ */
 export function clockTime(at: number): string {
   const d = new Date(at);
   return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
 }
 
-/** One line of the demo's event log: the local time, two spaces, the text. */
+/**
+ * One line of the demo's event log: the local time, two spaces, the text.
+ *
+ * @internal
+ */
 export function demoLine(at: number, text: string): string {
   return `${clockTime(at)}  ${text}`;
 }
@@ -186,6 +230,8 @@ const bare = (word: string) => word.toLowerCase().replace(/^[^\p{L}\p{N}]+|[^\p{
  * repeated in its detail (code "paused", detail "paused by operator"), and the detail often
  * starts with the new state the line already shows. So "up → paused (by operator)", not
  * "up → paused (paused paused by operator)".
+ *
+ * @internal
  */
 export function transitionReason(t: Pick<TransitionRecord, 'to' | 'code' | 'detail'>): string {
   const words: string[] = [];
@@ -199,7 +245,11 @@ export function transitionReason(t: Pick<TransitionRecord, 'to' | 'code' | 'deta
   return words.join(' ');
 }
 
-/** The demo's line for an event worth showing (transitions, VPP weight changes), or null. */
+/**
+ * The demo's line for an event worth showing (transitions, VPP weight changes), or null.
+ *
+ * @internal
+ */
 export function formatDemoEvent(e: MaglevEvent): string | null {
   if (e.kind === 'backend') {
     // A backend event comes once per frontend using it; the demo has one frontend, and the
