@@ -271,7 +271,14 @@ export {
   type SimRouteState,
 } from './sim/fib.js';
 export { LbPluginSim, type LbPluginSimOptions, type SimOperation, type SimState } from './sim/lb-plugin.js';
-export { buildMaglevTable, maglevBucketCounts, maglevHash } from './sim/maglev.js';
+export {
+  buildMaglevTable,
+  MAGLEV_DROP,
+  type MaglevBackend,
+  MaglevInputError,
+  maglevBucketCounts,
+  maglevHash,
+} from './sim/maglev.js';
 // The lb plugin simulator.
 export {
   SIM_DEFAULT_PACKET_BYTES,

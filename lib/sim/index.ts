@@ -12,7 +12,14 @@ export {
   type SimRouteState,
 } from './fib.js';
 export { LbPluginSim, type LbPluginSimOptions, type SimOperation, type SimState } from './lb-plugin.js';
-export { buildMaglevTable, maglevBucketCounts, maglevHash } from './maglev.js';
+export {
+  buildMaglevTable,
+  MAGLEV_DROP,
+  type MaglevBackend,
+  MaglevInputError,
+  maglevBucketCounts,
+  maglevHash,
+} from './maglev.js';
 export {
   SIM_DEFAULT_PACKET_BYTES,
   VppLbSimulator,
