@@ -134,7 +134,12 @@ export {
 } from './daemon/control-plane.js';
 // The daemon.
 export { maglevdFlags } from './daemon/flags.js';
-export { type MaglevdServices, MaglevHandlersImpl } from './daemon/handlers.js';
+export {
+  type MaglevdServices,
+  MaglevHandlersImpl,
+  type PlanConfigInput,
+  type PlanConfigResult,
+} from './daemon/handlers.js';
 export {
   ComponentStartError,
   Maglevd,

@@ -16,9 +16,15 @@ import type { VppClient } from '../vpp/client.js';
 import { vipKeyString } from '../vpp/types.js';
 import { frontendsByVipKey, type VipCounterScraper } from './vip-counters.js';
 
-/** The config a PlanConfig previews: a file, its text, or (neither) maglevd's own file. */
+/**
+ * The config a PlanConfig previews: a file, its text, or (neither) maglevd's own file.
+ *
+ * @beta
+ */
 export interface PlanConfigInput {
+  /** A config file maglevd reads (on maglevd's host). */
   readonly path?: string;
+  /** The YAML text of a config. */
   readonly content?: string;
   /** The name problems in `content` are reported under. */
   readonly contentName?: string;
@@ -26,24 +32,38 @@ export interface PlanConfigInput {
   readonly assumeUp?: boolean;
 }
 
-/** The PlanConfig answer: CheckConfig's verdict and, when the config is usable, the preview. */
+/**
+ * The PlanConfig answer: CheckConfig's verdict and, when the config is usable, the preview.
+ *
+ * @beta
+ */
 export interface PlanConfigResult extends CheckResult {
+  /** What applying the config would change in VPP; null when the config is not usable. */
   readonly preview: ChangePreview | null;
 }
 
 /**
  * What the gRPC handlers need of the daemon. Reads come from the control-plane core's views;
  * actions are commands that the daemon serialises and hands to the core.
+ *
+ * @internal
  */
 export interface MaglevdServices {
+  /** The running config. */
   readonly config: Config;
+  /** One frontend's plan; undefined for an unknown name. */
   frontendPlan(name: string): FrontendPlan | undefined;
+  /** Every frontend's aggregate state, in config order. */
   frontendStates(): ReadonlyMap<string, FrontendState>;
   /** Throws BackendNotFoundError for a name the config does not have. */
   backend(name: string): BackendSnapshot;
+  /** Pause, resume, enable or disable; resolves with the backend after it. */
   backendAction(action: OperatorAction, name: string): Promise<BackendSnapshot>;
+  /** Sets a pool member's weight override, 0-100. */
   setWeight(frontend: string, pool: string, backend: string, weight: number, flush: boolean): Promise<void>;
+  /** Parses and validates the config file without applying it. */
   checkConfig(): Promise<CheckResult>;
+  /** Reloads and applies the config file. */
   reload(): Promise<CheckResult>;
   /** PlanConfig; see Maglevd.planConfig. */
   planConfig(input: PlanConfigInput): Promise<PlanConfigResult>;
@@ -63,8 +83,11 @@ export interface MaglevdServices {
     weight: number,
     flush: boolean,
   ): Promise<ChangePreview>;
+  /** The VPP session; null when maglevd runs without VPP. */
   readonly vpp: VppClient | null;
+  /** The reconciler keeping VPP in line with the plan. */
   readonly reconciler: Reconciler;
+  /** The stats-segment scraper; null without a stats socket. */
   readonly counters: VipCounterScraper | null;
 }
 
@@ -77,7 +100,11 @@ function duration(ms: number): Duration {
   return create(DurationSchema, { seconds: BigInt(seconds), nanos: Math.round((ms - seconds * 1000) * 1e6) });
 }
 
-/** The protobuf form of a change preview. */
+/**
+ * The protobuf form of a change preview.
+ *
+ * @internal
+ */
 export function previewToProto(p: ChangePreview): pb.ChangePreview {
   const count = (c: string) => p.vips.filter((v) => v.change === c).length;
   return create(pb.ChangePreviewSchema, {
@@ -106,7 +133,12 @@ function formatRanges(ranges: readonly { from: number; to: number }[]): string {
   return ranges.map((r) => (r.from === r.to ? String(r.from) : `${r.from}-${r.to}`)).join(',');
 }
 
-/** maglevd's implementation of the gRPC service, on top of the daemon's components. */
+/**
+ * maglevd's implementation of the gRPC service, on top of the daemon's components. Each method
+ * implements the {@link MaglevHandlers} method of the same name.
+ *
+ * @internal
+ */
 export class MaglevHandlersImpl implements MaglevHandlers {
   constructor(private readonly d: MaglevdServices) {}
 
