@@ -327,7 +327,7 @@ export {
 } from './reconcile/transition.js';
 export { type WarmupPhase, WarmupTracker, warmupPhase } from './reconcile/warmup.js';
 export { ManualClock, type SimClock } from './sim/clock.js';
-export { SimSocketInUseError, SimulatedCrash } from './sim/errors.js';
+export { SimInputError, SimSocketInUseError, SimulatedCrash, UnknownMessageError } from './sim/errors.js';
 export {
   type FibPrefix,
   type FibProtocol,
@@ -335,7 +335,19 @@ export {
   type FibSource,
   type SimRouteState,
 } from './sim/fib.js';
-export { LbPluginSim, type LbPluginSimOptions, type SimOperation, type SimState } from './sim/lb-plugin.js';
+export {
+  LbPluginSim,
+  type LbPluginSimOptions,
+  LbRetval,
+  type SimAsState,
+  type SimConfState,
+  type SimOperation,
+  type SimResult,
+  type SimState,
+  type SimVipState,
+  VIP_TYPE_NAMES,
+  type VipTypeName,
+} from './sim/lb-plugin.js';
 export {
   buildMaglevTable,
   MAGLEV_DROP,
@@ -344,13 +356,57 @@ export {
   maglevBucketCounts,
   maglevHash,
 } from './sim/maglev.js';
-// The lb plugin simulator.
 export {
   SIM_DEFAULT_PACKET_BYTES,
   VppLbSimulator,
   type VppLbSimulatorEvents,
   type VppLbSimulatorOptions,
 } from './sim/server.js';
+// The lb plugin simulator.
+// The simulator's decoded messages, prefixed Sim (SimLbConf is lb_conf as decoded, not the lb model).
+export type {
+  Address as SimAddress,
+  AddressWithPrefix as SimAddressWithPrefix,
+  CliInband as SimCliInband,
+  CliInbandReply as SimCliInbandReply,
+  IpRoute as SimIpRoute,
+  IpRouteLookup as SimIpRouteLookup,
+  IpRouteLookupReply as SimIpRouteLookupReply,
+  LbAddDelAs as SimLbAddDelAs,
+  LbAddDelAsReply as SimLbAddDelAsReply,
+  LbAddDelAsV2 as SimLbAddDelAsV2,
+  LbAddDelAsV2Reply as SimLbAddDelAsV2Reply,
+  LbAddDelIntfNat as SimLbAddDelIntfNat,
+  LbAddDelIntfNatReply as SimLbAddDelIntfNatReply,
+  LbAddDelVip as SimLbAddDelVip,
+  LbAddDelVipReply as SimLbAddDelVipReply,
+  LbAddDelVipV2 as SimLbAddDelVipV2,
+  LbAddDelVipV2Reply as SimLbAddDelVipV2Reply,
+  LbAsDetails as SimLbAsDetails,
+  LbAsDump as SimLbAsDump,
+  LbAsSetWeight as SimLbAsSetWeight,
+  LbAsSetWeightReply as SimLbAsSetWeightReply,
+  LbAsV2Details as SimLbAsV2Details,
+  LbAsV2Dump as SimLbAsV2Dump,
+  LbConf as SimLbConf,
+  LbConfGet as SimLbConfGet,
+  LbConfGetReply as SimLbConfGetReply,
+  LbConfReply as SimLbConfReply,
+  LbFlushVip as SimLbFlushVip,
+  LbFlushVipReply as SimLbFlushVipReply,
+  LbVip as SimLbVip,
+  LbVipDetails as SimLbVipDetails,
+  LbVipDump as SimLbVipDump,
+  PrefixMatcher as SimPrefixMatcher,
+  RetvalReply as SimRetvalReply,
+  SimDetails,
+  SimDumpName,
+  SimDumpRequests,
+  SimMessageName,
+  SimReplies,
+  SimReplyName,
+  SimReplyRequests,
+} from './sim/wire-types.js';
 // maglevt: probes every VIP of maglev.yaml from outside the load balancer.
 export { maglevtFlags } from './tui/flags.js';
 export type { FqdnResolver } from './tui/fqdn.js';

@@ -241,6 +241,7 @@ export class MaglevHandlersImpl implements MaglevHandlers {
     return this.d.backend(name);
   }
 
+  /** {@inheritDoc MaglevHandlers.listFrontends} */
   listFrontends(): pb.ListFrontendsResponse {
     const names = [...this.d.config.frontends.keys()];
     return create(pb.ListFrontendsResponseSchema, {
@@ -249,10 +250,12 @@ export class MaglevHandlersImpl implements MaglevHandlers {
     });
   }
 
+  /** {@inheritDoc MaglevHandlers.getFrontend} */
   getFrontend(req: pb.GetFrontendRequest): pb.FrontendInfo {
     return this.#frontendInfo(req.name);
   }
 
+  /** {@inheritDoc MaglevHandlers.listBackends} */
   listBackends(): pb.ListBackendsResponse {
     const names = [...this.d.config.backends.keys()];
     return create(pb.ListBackendsResponseSchema, {
@@ -261,6 +264,7 @@ export class MaglevHandlersImpl implements MaglevHandlers {
     });
   }
 
+  /** {@inheritDoc MaglevHandlers.getBackend} */
   getBackend(req: pb.GetBackendRequest): pb.BackendInfo {
     return this.#backendInfo(this.#backend(req.name));
   }
@@ -276,22 +280,27 @@ export class MaglevHandlersImpl implements MaglevHandlers {
     return this.#backendInfo(await this.d.backendAction(action, req.name));
   }
 
+  /** {@inheritDoc MaglevHandlers.pauseBackend} */
   pauseBackend(req: pb.BackendRequest): Promise<pb.BackendInfo> {
     return this.#act('pause', req);
   }
 
+  /** {@inheritDoc MaglevHandlers.resumeBackend} */
   resumeBackend(req: pb.BackendRequest): Promise<pb.BackendInfo> {
     return this.#act('resume', req);
   }
 
+  /** {@inheritDoc MaglevHandlers.enableBackend} */
   enableBackend(req: pb.BackendRequest): Promise<pb.BackendInfo> {
     return this.#act('enable', req);
   }
 
+  /** {@inheritDoc MaglevHandlers.disableBackend} */
   disableBackend(req: pb.BackendRequest): Promise<pb.BackendInfo> {
     return this.#act('disable', req);
   }
 
+  /** {@inheritDoc MaglevHandlers.listHealthChecks} */
   listHealthChecks(): pb.ListHealthChecksResponse {
     const checks = [...this.d.config.healthchecks.values()];
     return create(pb.ListHealthChecksResponseSchema, {
@@ -300,12 +309,14 @@ export class MaglevHandlersImpl implements MaglevHandlers {
     });
   }
 
+  /** {@inheritDoc MaglevHandlers.getHealthCheck} */
   getHealthCheck(req: pb.GetHealthCheckRequest): pb.HealthCheckInfo {
     const hc = this.d.config.healthchecks.get(req.name);
     if (!hc) throw new NotFoundError(`healthcheck "${req.name}" not found`);
     return this.#healthCheckInfo(hc);
   }
 
+  /** {@inheritDoc MaglevHandlers.setFrontendPoolBackendWeight} */
   async setFrontendPoolBackendWeight(req: pb.SetWeightRequest): Promise<pb.FrontendInfo> {
     const config = this.d.config;
     const fe = config.frontends.get(req.frontend);
@@ -336,10 +347,12 @@ export class MaglevHandlersImpl implements MaglevHandlers {
     return this.#frontendInfo(req.frontend);
   }
 
+  /** {@inheritDoc MaglevHandlers.checkConfig} */
   async checkConfig(): Promise<pb.CheckConfigResponse> {
     return create(pb.CheckConfigResponseSchema, await this.d.checkConfig());
   }
 
+  /** {@inheritDoc MaglevHandlers.planConfig} */
   async planConfig(req: pb.PlanConfigRequest): Promise<pb.PlanConfigResponse> {
     if (req.path !== '' && req.content.length > 0)
       throw new InvalidArgumentError('set path or content, not both');
@@ -368,6 +381,7 @@ export class MaglevHandlersImpl implements MaglevHandlers {
     });
   }
 
+  /** {@inheritDoc MaglevHandlers.reloadConfig} */
   async reloadConfig(): Promise<pb.ReloadConfigResponse> {
     return create(pb.ReloadConfigResponseSchema, await this.d.reload());
   }
@@ -380,6 +394,7 @@ export class MaglevHandlersImpl implements MaglevHandlers {
     return { vpp, info };
   }
 
+  /** {@inheritDoc MaglevHandlers.getVPPInfo} */
   getVPPInfo(): pb.VPPInfo {
     const { info } = this.#vpp();
     return create(pb.VPPInfoSchema, {
@@ -392,6 +407,7 @@ export class MaglevHandlersImpl implements MaglevHandlers {
     });
   }
 
+  /** {@inheritDoc MaglevHandlers.getVPPLBState} */
   async getVPPLBState(): Promise<pb.VPPLBState> {
     const { vpp } = this.#vpp();
     const state = await vpp.lb.getState();
@@ -431,6 +447,7 @@ export class MaglevHandlersImpl implements MaglevHandlers {
     });
   }
 
+  /** {@inheritDoc MaglevHandlers.syncVPPLBState} */
   async syncVPPLBState(req: pb.SyncVPPLBStateRequest): Promise<pb.SyncVPPLBStateResponse> {
     this.#vpp();
     if (req.frontendName !== '' && !this.d.config.frontends.has(req.frontendName)) {
@@ -457,6 +474,7 @@ export class MaglevHandlersImpl implements MaglevHandlers {
     });
   }
 
+  /** {@inheritDoc MaglevHandlers.getVPPLBCounters} */
   getVPPLBCounters(): pb.VPPLBCounters {
     this.#vpp();
     const counters = this.d.counters;

@@ -33,12 +33,7 @@ import { buildInfo } from '../version.js';
 import { VppClient } from '../vpp/client.js';
 import type { LbState } from '../vpp/types.js';
 import { type ChangeSet, ControlPlane, type HealthTransition, overridesOf } from './control-plane.js';
-import {
-  type MaglevdServices,
-  MaglevHandlersImpl,
-  type PlanConfigInput,
-  type PlanConfigResult,
-} from './handlers.js';
+import { MaglevHandlersImpl, type PlanConfigInput, type PlanConfigResult } from './handlers.js';
 import { MaglevMetrics, MetricsServer } from './metrics.js';
 import {
   emptyOperatorState,
@@ -161,7 +156,9 @@ export type ReloadResult = CheckResult;
  *
  * @public
  */
-export class Maglevd implements MaglevdServices {
+export class Maglevd {
+  // Not `implements MaglevdServices`: that interface is internal; MaglevHandlersImpl's
+  // constructor checks the fit where the daemon hands itself over.
   /** Every event (logs, backend and frontend transitions), as WatchEvents streams them. */
   readonly bus = new EventBus();
   /** The JSON logger writing to `logStream`. */
@@ -564,6 +561,9 @@ export class Maglevd implements MaglevdServices {
   /**
    * PlanConfig: what a reload to this config would do to VPP. The file is parsed as a reload
    * would; backends keep the state a reload leaves them in (see `statesAfterReload`).
+   * Problems with the config come back in the result; nothing changes.
+   *
+   * @beta
    */
   async planConfig(input: PlanConfigInput): Promise<PlanConfigResult> {
     let next: Config;
@@ -608,6 +608,10 @@ export class Maglevd implements MaglevdServices {
   /**
    * A dry-run pause, resume, enable or disable: what it would do, with the errors the action
    * itself would raise. With `assumeUp`, a backend the action leaves unknown is previewed as up.
+   *
+   * @throws {@link BackendNotFoundError} for an unknown backend; {@link BackendDisabledError}
+   *   for an action a disabled backend refuses.
+   * @beta
    */
   async previewBackendAction(
     action: OperatorAction,
@@ -651,7 +655,11 @@ export class Maglevd implements MaglevdServices {
     return { backend: snap, preview };
   }
 
-  /** A dry-run SetFrontendPoolBackendWeight. */
+  /**
+   * A dry-run SetFrontendPoolBackendWeight: what the weight change (0-100) would do to VPP.
+   *
+   * @beta
+   */
   async previewSetWeight(
     frontend: string,
     pool: string,
@@ -684,6 +692,9 @@ export class Maglevd implements MaglevdServices {
   /**
    * A dry-run SyncVPPLBState: what a sync of everything, or of one frontend's VIP, would repair.
    * A sync needs VPP, and so does its preview.
+   *
+   * @throws {@link VppNotConnectedError} while VPP is not connected.
+   * @beta
    */
   async previewSync(frontend: string): Promise<ChangePreview> {
     if (!this.vpp?.info) throw new VppNotConnectedError();

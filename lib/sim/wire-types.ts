@@ -5,36 +5,61 @@
  * arrays are Uint8Array. These stand in for the codec's generated types until they exist.
  */
 
-/** vl_api_address_t: af 0 (IPv4, address in un[0..3]) or 1 (IPv6); `un` is always 16 bytes. */
+/**
+ * vl_api_address_t: af 0 (IPv4, address in un[0..3]) or 1 (IPv6); `un` is always 16 bytes.
+ *
+ * @public
+ */
 export interface Address {
   af: number;
   un: Uint8Array;
 }
 
-/** vl_api_address_with_prefix_t (= vl_api_prefix_t). */
+/**
+ * vl_api_address_with_prefix_t (= vl_api_prefix_t).
+ *
+ * @public
+ */
 export interface AddressWithPrefix {
   address: Address;
   len: number;
 }
 
-/** vl_api_prefix_matcher_t. */
+/**
+ * vl_api_prefix_matcher_t.
+ *
+ * @public
+ */
 export interface PrefixMatcher {
   le: number;
   ge: number;
 }
 
-/** vl_api_lb_vip_t. */
+/**
+ * vl_api_lb_vip_t.
+ *
+ * @public
+ */
 export interface LbVip {
   pfx: AddressWithPrefix;
   protocol: number;
   port: number;
 }
 
-/** The reply every lb mutating message gets. */
+/**
+ * The reply every lb mutating message gets.
+ *
+ * @public
+ */
 export interface RetvalReply {
   retval: number;
 }
 
+/**
+ * `lb_conf` as the simulator decodes it, fields as in the .api.json.
+ *
+ * @public
+ */
 export interface LbConf {
   /** 4 bytes. */
   ip4_src_address: Uint8Array;
@@ -43,9 +68,24 @@ export interface LbConf {
   sticky_buckets_per_core: number;
   flow_timeout: number;
 }
+/**
+ * `lb_conf_reply` as the simulator decodes it, fields as in the .api.json.
+ *
+ * @public
+ */
 export type LbConfReply = RetvalReply;
 
+/**
+ * `lb_conf_get` as the simulator decodes it, fields as in the .api.json.
+ *
+ * @public
+ */
 export type LbConfGet = Record<string, never>;
+/**
+ * `lb_conf_get_reply` as the simulator decodes it, fields as in the .api.json.
+ *
+ * @public
+ */
 export interface LbConfGetReply {
   retval: number;
   ip4_src_address: Uint8Array;
@@ -54,6 +94,11 @@ export interface LbConfGetReply {
   flow_timeout: number;
 }
 
+/**
+ * `lb_add_del_vip` as the simulator decodes it, fields as in the .api.json.
+ *
+ * @public
+ */
 export interface LbAddDelVip {
   pfx: AddressWithPrefix;
   protocol: number;
@@ -68,14 +113,34 @@ export interface LbAddDelVip {
   new_flows_table_length: number;
   is_del: boolean;
 }
+/**
+ * `lb_add_del_vip_reply` as the simulator decodes it, fields as in the .api.json.
+ *
+ * @public
+ */
 export type LbAddDelVipReply = RetvalReply;
 
+/**
+ * `lb_add_del_vip_v2` as the simulator decodes it, fields as in the .api.json.
+ *
+ * @public
+ */
 export interface LbAddDelVipV2 extends Omit<LbAddDelVip, 'is_del'> {
   src_ip_sticky: boolean;
   is_del: boolean;
 }
+/**
+ * `lb_add_del_vip_v2_reply` as the simulator decodes it, fields as in the .api.json.
+ *
+ * @public
+ */
 export type LbAddDelVipV2Reply = RetvalReply;
 
+/**
+ * `lb_add_del_as` as the simulator decodes it, fields as in the .api.json.
+ *
+ * @public
+ */
 export interface LbAddDelAs {
   pfx: AddressWithPrefix;
   protocol: number;
@@ -84,8 +149,18 @@ export interface LbAddDelAs {
   is_del: boolean;
   is_flush: boolean;
 }
+/**
+ * `lb_add_del_as_reply` as the simulator decodes it, fields as in the .api.json.
+ *
+ * @public
+ */
 export type LbAddDelAsReply = RetvalReply;
 
+/**
+ * `lb_add_del_as_v2` as the simulator decodes it, fields as in the .api.json.
+ *
+ * @public
+ */
 export interface LbAddDelAsV2 {
   pfx: AddressWithPrefix;
   protocol: number;
@@ -95,8 +170,18 @@ export interface LbAddDelAsV2 {
   is_del: boolean;
   is_flush: boolean;
 }
+/**
+ * `lb_add_del_as_v2_reply` as the simulator decodes it, fields as in the .api.json.
+ *
+ * @public
+ */
 export type LbAddDelAsV2Reply = RetvalReply;
 
+/**
+ * `lb_as_set_weight` as the simulator decodes it, fields as in the .api.json.
+ *
+ * @public
+ */
 export interface LbAsSetWeight {
   pfx: AddressWithPrefix;
   protocol: number;
@@ -105,21 +190,46 @@ export interface LbAsSetWeight {
   weight: number;
   is_flush: boolean;
 }
+/**
+ * `lb_as_set_weight_reply` as the simulator decodes it, fields as in the .api.json.
+ *
+ * @public
+ */
 export type LbAsSetWeightReply = RetvalReply;
 
+/**
+ * `lb_flush_vip` as the simulator decodes it, fields as in the .api.json.
+ *
+ * @public
+ */
 export interface LbFlushVip {
   pfx: AddressWithPrefix;
   protocol: number;
   port: number;
 }
+/**
+ * `lb_flush_vip_reply` as the simulator decodes it, fields as in the .api.json.
+ *
+ * @public
+ */
 export type LbFlushVipReply = RetvalReply;
 
+/**
+ * `lb_vip_dump` as the simulator decodes it, fields as in the .api.json.
+ *
+ * @public
+ */
 export interface LbVipDump {
   pfx: AddressWithPrefix;
   pfx_matcher: PrefixMatcher;
   protocol: number;
   port: number;
 }
+/**
+ * `lb_vip_details` as the simulator decodes it, fields as in the .api.json.
+ *
+ * @public
+ */
 export interface LbVipDetails {
   vip: LbVip;
   encap: number;
@@ -129,11 +239,21 @@ export interface LbVipDetails {
   flow_table_length: number;
 }
 
+/**
+ * `lb_as_dump` as the simulator decodes it, fields as in the .api.json.
+ *
+ * @public
+ */
 export interface LbAsDump {
   pfx: AddressWithPrefix;
   protocol: number;
   port: number;
 }
+/**
+ * `lb_as_details` as the simulator decodes it, fields as in the .api.json.
+ *
+ * @public
+ */
 export interface LbAsDetails {
   vip: LbVip;
   app_srv: Address;
@@ -141,7 +261,17 @@ export interface LbAsDetails {
   in_use_since: number;
 }
 
+/**
+ * `lb_as_v2_dump` as the simulator decodes it, fields as in the .api.json.
+ *
+ * @public
+ */
 export type LbAsV2Dump = LbAsDump;
+/**
+ * `lb_as_v2_details` as the simulator decodes it, fields as in the .api.json.
+ *
+ * @public
+ */
 export interface LbAsV2Details {
   vip: LbVip;
   app_srv: Address;
@@ -151,29 +281,57 @@ export interface LbAsV2Details {
   num_buckets: number;
 }
 
+/**
+ * `lb_add_del_intf_nat4` and `lb_add_del_intf_nat6` as the simulator decodes them, fields as in the .api.json.
+ *
+ * @public
+ */
 export interface LbAddDelIntfNat {
   is_add: boolean;
   sw_if_index: number;
 }
+/**
+ * `lb_add_del_intf_nat_reply` as the simulator decodes it, fields as in the .api.json.
+ *
+ * @public
+ */
 export type LbAddDelIntfNatReply = RetvalReply;
 
+/**
+ * `cli_inband` as the simulator decodes it, fields as in the .api.json.
+ *
+ * @public
+ */
 export interface CliInband {
   cmd: string;
 }
+/**
+ * `cli_inband_reply` as the simulator decodes it, fields as in the .api.json.
+ *
+ * @public
+ */
 export interface CliInbandReply {
   retval: number;
   reply: string;
 }
 
 /** Request messages the simulator answers with a single reply, by message name. */
-/** ip_route_lookup (ip.api): one FIB entry of a table, by exact prefix or longest match. */
+/**
+ * ip_route_lookup (ip.api): one FIB entry of a table, by exact prefix or longest match.
+ *
+ * @public
+ */
 export interface IpRouteLookup {
   table_id: number;
   /** Nonzero: the entry of exactly this prefix; 0: the longest prefix that covers it. */
   exact: number;
   prefix: AddressWithPrefix;
 }
-/** vl_api_ip_route_t; the simulator's entries have no paths (the lb plugin's have none either). */
+/**
+ * vl_api_ip_route_t; the simulator's entries have no paths (the lb plugin's have none either).
+ *
+ * @public
+ */
 export interface IpRoute {
   table_id: number;
   stats_index: number;
@@ -181,61 +339,132 @@ export interface IpRoute {
   n_paths: number;
   paths: never[];
 }
+/**
+ * `ip_route_lookup_reply` as the simulator decodes it, fields as in the .api.json.
+ *
+ * @public
+ */
 export interface IpRouteLookupReply {
   retval: number;
   route: IpRoute;
 }
 
+/**
+ * `sim_reply_requests` as the simulator decodes it, fields as in the .api.json.
+ *
+ * @public
+ */
 export interface SimReplyRequests {
+  /** Sets the global lb configuration. */
   lb_conf: LbConf;
+  /** Reads the global lb configuration. */
   lb_conf_get: LbConfGet;
+  /** Adds or deletes a VIP (the first version, without src_ip_sticky). */
   lb_add_del_vip: LbAddDelVip;
+  /** Adds or deletes a VIP. */
   lb_add_del_vip_v2: LbAddDelVipV2;
+  /** Adds or deletes (optionally flushing) an application server of a VIP. */
   lb_add_del_as: LbAddDelAs;
+  /** Adds or deletes an application server of a VIP, with a weight. */
   lb_add_del_as_v2: LbAddDelAsV2;
+  /** Sets an application server's weight, optionally flushing its flows. */
   lb_as_set_weight: LbAsSetWeight;
+  /** Flushes a VIP's sticky flow table. */
   lb_flush_vip: LbFlushVip;
+  /** Enables or disables NAT4 on an interface. */
   lb_add_del_intf_nat4: LbAddDelIntfNat;
+  /** Enables or disables NAT6 on an interface. */
   lb_add_del_intf_nat6: LbAddDelIntfNat;
+  /** Runs a debug-CLI command and returns its output. */
   cli_inband: CliInband;
+  /** Looks a prefix up in a FIB table. */
   ip_route_lookup: IpRouteLookup;
 }
 
-/** The reply of each request of SimReplyRequests. */
+/**
+ * The reply of each request of SimReplyRequests.
+ *
+ * @public
+ */
 export interface SimReplies {
+  /** The reply to lb_conf. */
   lb_conf: LbConfReply;
+  /** The reply to lb_conf_get. */
   lb_conf_get: LbConfGetReply;
+  /** The reply to lb_add_del_vip. */
   lb_add_del_vip: LbAddDelVipReply;
+  /** The reply to lb_add_del_vip_v2. */
   lb_add_del_vip_v2: LbAddDelVipV2Reply;
+  /** The reply to lb_add_del_as. */
   lb_add_del_as: LbAddDelAsReply;
+  /** The reply to lb_add_del_as_v2. */
   lb_add_del_as_v2: LbAddDelAsV2Reply;
+  /** The reply to lb_as_set_weight. */
   lb_as_set_weight: LbAsSetWeightReply;
+  /** The reply to lb_flush_vip. */
   lb_flush_vip: LbFlushVipReply;
+  /** The reply to lb_add_del_intf_nat4. */
   lb_add_del_intf_nat4: LbAddDelIntfNatReply;
+  /** The reply to lb_add_del_intf_nat6. */
   lb_add_del_intf_nat6: LbAddDelIntfNatReply;
+  /** The reply to cli_inband. */
   cli_inband: CliInbandReply;
+  /** The reply to ip_route_lookup. */
   ip_route_lookup: IpRouteLookupReply;
 }
 
-/** Dump requests the simulator answers with a stream of details, by message name. */
+/**
+ * Dump requests the simulator answers with a stream of details, by message name.
+ *
+ * @public
+ */
 export interface SimDumpRequests {
+  /** Lists VIPs. */
   lb_vip_dump: LbVipDump;
+  /** Lists the application servers of VIPs. */
   lb_as_dump: LbAsDump;
+  /** Lists the application servers of VIPs, with their weights. */
   lb_as_v2_dump: LbAsV2Dump;
 }
 
-/** The details message of each dump of SimDumpRequests. */
+/**
+ * The details message of each dump of SimDumpRequests.
+ *
+ * @public
+ */
 export interface SimDetails {
+  /** One record of lb_vip_dump. */
   lb_vip_dump: LbVipDetails;
+  /** One record of lb_as_dump. */
   lb_as_dump: LbAsDetails;
+  /** One record of lb_as_v2_dump. */
   lb_as_v2_dump: LbAsV2Details;
 }
 
+/**
+ * The name of a request answered by one reply.
+ *
+ * @public
+ */
 export type SimReplyName = keyof SimReplyRequests;
+/**
+ * The name of a dump request.
+ *
+ * @public
+ */
 export type SimDumpName = keyof SimDumpRequests;
+/**
+ * Any message name the simulator handles.
+ *
+ * @public
+ */
 export type SimMessageName = SimReplyName | SimDumpName;
 
-/** Wire name of the reply / details message of each request. */
+/**
+ * Wire name of the reply / details message of each request.
+ *
+ * @public
+ */
 export const REPLY_MESSAGE: { readonly [N in SimReplyName]: `${N}_reply` } = {
   lb_conf: 'lb_conf_reply',
   lb_conf_get: 'lb_conf_get_reply',
@@ -250,6 +479,11 @@ export const REPLY_MESSAGE: { readonly [N in SimReplyName]: `${N}_reply` } = {
   cli_inband: 'cli_inband_reply',
   ip_route_lookup: 'ip_route_lookup_reply',
 };
+/**
+ * Wire name of the details message of each dump.
+ *
+ * @public
+ */
 export const DETAILS_MESSAGE: { readonly [N in SimDumpName]: string } = {
   lb_vip_dump: 'lb_vip_details',
   lb_as_dump: 'lb_as_details',
