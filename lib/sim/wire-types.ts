@@ -11,7 +11,9 @@
  * @public
  */
 export interface Address {
+  /** Address family: 0 IPv4, 1 IPv6. */
   af: number;
+  /** The address bytes: IPv4 in the first 4, always 16 long. */
   un: Uint8Array;
 }
 
@@ -21,7 +23,9 @@ export interface Address {
  * @public
  */
 export interface AddressWithPrefix {
+  /** The address. */
   address: Address;
+  /** Prefix length in bits. */
   len: number;
 }
 
@@ -31,7 +35,9 @@ export interface AddressWithPrefix {
  * @public
  */
 export interface PrefixMatcher {
+  /** Match prefixes of at most this length. */
   le: number;
+  /** Match prefixes of at least this length. */
   ge: number;
 }
 
@@ -41,8 +47,11 @@ export interface PrefixMatcher {
  * @public
  */
 export interface LbVip {
+  /** The VIP's prefix. */
   pfx: AddressWithPrefix;
+  /** IP protocol number; 255 for any. */
   protocol: number;
+  /** The VIP port; 0 for all ports. */
   port: number;
 }
 
@@ -52,6 +61,7 @@ export interface LbVip {
  * @public
  */
 export interface RetvalReply {
+  /** 0, or a negative vnet_api_error_t. */
   retval: number;
 }
 
@@ -65,7 +75,9 @@ export interface LbConf {
   ip4_src_address: Uint8Array;
   /** 16 bytes. */
   ip6_src_address: Uint8Array;
+  /** Sticky flow-table buckets per worker, a power of two. */
   sticky_buckets_per_core: number;
+  /** Idle flow timeout, seconds. */
   flow_timeout: number;
 }
 /**
@@ -87,10 +99,15 @@ export type LbConfGet = Record<string, never>;
  * @public
  */
 export interface LbConfGetReply {
+  /** Always 0. */
   retval: number;
+  /** GRE source towards IPv4 ASes, 4 bytes. */
   ip4_src_address: Uint8Array;
+  /** GRE source towards IPv6 ASes, 16 bytes. */
   ip6_src_address: Uint8Array;
+  /** Sticky flow-table buckets per worker, a power of two. */
   sticky_buckets_per_core: number;
+  /** Idle flow timeout, seconds. */
   flow_timeout: number;
 }
 
@@ -100,17 +117,25 @@ export interface LbConfGetReply {
  * @public
  */
 export interface LbAddDelVip {
+  /** The VIP's prefix. */
   pfx: AddressWithPrefix;
+  /** IP protocol number; 255 for any. */
   protocol: number;
+  /** The VIP port; 0 for all ports. */
   port: number;
   /** lb_encap_type (u32). */
   encap: number;
+  /** DSCP for L3DSR VIPs. */
   dscp: number;
   /** lb_srv_type (u32). */
   type: number;
+  /** NAT target port (host order). */
   target_port: number;
+  /** NAT NodePort. */
   node_port: number;
+  /** Slots of the new-flow table: a power of two (0 crashes VPP). */
   new_flows_table_length: number;
+  /** Delete instead of add. */
   is_del: boolean;
 }
 /**
@@ -126,7 +151,9 @@ export type LbAddDelVipReply = RetvalReply;
  * @public
  */
 export interface LbAddDelVipV2 extends Omit<LbAddDelVip, 'is_del'> {
+  /** Hash on addresses only (ports ignored). */
   src_ip_sticky: boolean;
+  /** Delete instead of add. */
   is_del: boolean;
 }
 /**
@@ -142,11 +169,17 @@ export type LbAddDelVipV2Reply = RetvalReply;
  * @public
  */
 export interface LbAddDelAs {
+  /** The VIP's prefix. */
   pfx: AddressWithPrefix;
+  /** IP protocol number; 255 for any. */
   protocol: number;
+  /** The VIP port; 0 for all ports. */
   port: number;
+  /** The application server's address. */
   as_address: Address;
+  /** Delete instead of add. */
   is_del: boolean;
+  /** Flush the AS's sticky flow entries. */
   is_flush: boolean;
 }
 /**
@@ -162,12 +195,19 @@ export type LbAddDelAsReply = RetvalReply;
  * @public
  */
 export interface LbAddDelAsV2 {
+  /** The VIP's prefix. */
   pfx: AddressWithPrefix;
+  /** IP protocol number; 255 for any. */
   protocol: number;
+  /** The VIP port; 0 for all ports. */
   port: number;
+  /** The application server's address. */
   as_address: Address;
+  /** Weight 0-100. */
   weight: number;
+  /** Delete instead of add. */
   is_del: boolean;
+  /** Flush the AS's sticky flow entries. */
   is_flush: boolean;
 }
 /**
@@ -183,11 +223,17 @@ export type LbAddDelAsV2Reply = RetvalReply;
  * @public
  */
 export interface LbAsSetWeight {
+  /** The VIP's prefix. */
   pfx: AddressWithPrefix;
+  /** IP protocol number; 255 for any. */
   protocol: number;
+  /** The VIP port; 0 for all ports. */
   port: number;
+  /** The application server's address. */
   as_address: Address;
+  /** Weight 0-100. */
   weight: number;
+  /** Flush the AS's sticky flow entries. */
   is_flush: boolean;
 }
 /**
@@ -203,8 +249,11 @@ export type LbAsSetWeightReply = RetvalReply;
  * @public
  */
 export interface LbFlushVip {
+  /** The VIP's prefix. */
   pfx: AddressWithPrefix;
+  /** IP protocol number; 255 for any. */
   protocol: number;
+  /** The VIP port; 0 for all ports. */
   port: number;
 }
 /**
@@ -220,9 +269,13 @@ export type LbFlushVipReply = RetvalReply;
  * @public
  */
 export interface LbVipDump {
+  /** The VIP's prefix. */
   pfx: AddressWithPrefix;
+  /** Which prefix lengths match (VPP ignores it). */
   pfx_matcher: PrefixMatcher;
+  /** IP protocol number; 255 for any. */
   protocol: number;
+  /** The VIP port; 0 for all ports. */
   port: number;
 }
 /**
@@ -231,11 +284,17 @@ export interface LbVipDump {
  * @public
  */
 export interface LbVipDetails {
+  /** The VIP. */
   vip: LbVip;
+  /** lb_encap_type: 0 gre4, 1 gre6, 2 l3dsr, 3 nat4, 4 nat6. */
   encap: number;
+  /** DSCP for L3DSR VIPs. */
   dscp: number;
+  /** NAT service type: 0 ClusterIP, 1 NodePort. */
   srv_type: number;
+  /** NAT target port (host order). */
   target_port: number;
+  /** Slots of the new-flow table (u16 on the wire). */
   flow_table_length: number;
 }
 
@@ -245,8 +304,11 @@ export interface LbVipDetails {
  * @public
  */
 export interface LbAsDump {
+  /** The VIP's prefix. */
   pfx: AddressWithPrefix;
+  /** IP protocol number; 255 for any. */
   protocol: number;
+  /** The VIP port; 0 for all ports. */
   port: number;
 }
 /**
@@ -255,9 +317,13 @@ export interface LbAsDump {
  * @public
  */
 export interface LbAsDetails {
+  /** The VIP. */
   vip: LbVip;
+  /** The application server's address. */
   app_srv: Address;
+  /** lb_as_t flags: 1 used. */
   flags: number;
+  /** Uptime second of the last removal. */
   in_use_since: number;
 }
 
@@ -273,11 +339,17 @@ export type LbAsV2Dump = LbAsDump;
  * @public
  */
 export interface LbAsV2Details {
+  /** The VIP. */
   vip: LbVip;
+  /** The application server's address. */
   app_srv: Address;
+  /** lb_as_t flags: 1 used. */
   flags: number;
+  /** Uptime second of the last removal. */
   in_use_since: number;
+  /** Weight 0-100. */
   weight: number;
+  /** Slots of the new-flow table pointing at this AS. */
   num_buckets: number;
 }
 
@@ -287,7 +359,9 @@ export interface LbAsV2Details {
  * @public
  */
 export interface LbAddDelIntfNat {
+  /** Enable instead of disable. */
   is_add: boolean;
+  /** The interface index. */
   sw_if_index: number;
 }
 /**
@@ -303,6 +377,7 @@ export type LbAddDelIntfNatReply = RetvalReply;
  * @public
  */
 export interface CliInband {
+  /** The debug-CLI command line. */
   cmd: string;
 }
 /**
@@ -311,7 +386,9 @@ export interface CliInband {
  * @public
  */
 export interface CliInbandReply {
+  /** 0, or a negative vnet_api_error_t. */
   retval: number;
+  /** The command's output. */
   reply: string;
 }
 
@@ -322,9 +399,11 @@ export interface CliInbandReply {
  * @public
  */
 export interface IpRouteLookup {
+  /** FIB table id; the simulator has only table 0. */
   table_id: number;
   /** Nonzero: the entry of exactly this prefix; 0: the longest prefix that covers it. */
   exact: number;
+  /** The prefix looked up. */
   prefix: AddressWithPrefix;
 }
 /**
@@ -333,10 +412,15 @@ export interface IpRouteLookup {
  * @public
  */
 export interface IpRoute {
+  /** FIB table id; the simulator has only table 0. */
   table_id: number;
+  /** The entry's load-balance index in `/net/route/to`. */
   stats_index: number;
+  /** The entry's prefix. */
   prefix: AddressWithPrefix;
+  /** Number of paths (the simulator reports none). */
   n_paths: number;
+  /** The paths (always empty here). */
   paths: never[];
 }
 /**
@@ -345,7 +429,9 @@ export interface IpRoute {
  * @public
  */
 export interface IpRouteLookupReply {
+  /** 0, or a negative vnet_api_error_t. */
   retval: number;
+  /** The entry found. */
   route: IpRoute;
 }
 
