@@ -5,7 +5,13 @@
  */
 
 // gRPC API: server, typed client, errors and generated messages.
-export { type CallOptions, MaglevCallError, MaglevClient, type MaglevClientOptions } from './api/client.js';
+export {
+  type CallOptions,
+  MaglevCallError,
+  MaglevClient,
+  type MaglevClientOptions,
+  MaglevUnreachableError,
+} from './api/client.js';
 export {
   FailedPreconditionError,
   grpcStatusOf,
@@ -14,7 +20,61 @@ export {
   UnavailableError,
 } from './api/errors.js';
 export * as maglevProto from './api/gen/maglev_pb.js';
+// Every protobuf message type, also under maglevProto; names that clash with the library's own
+// types carry a Proto prefix (ProtoEvent, ProtoTransition, ...).
 export {
+  type ASChange,
+  type BackendAssumption as ProtoBackendAssumption,
+  type BackendEvent as ProtoBackendEvent,
+  type BackendInfo,
+  type BackendRequest,
+  type ChangePreview as ProtoChangePreview,
+  type CheckConfigRequest,
+  type CheckConfigResponse,
+  type Event as ProtoEvent,
+  type FrontendEvent as ProtoFrontendEvent,
+  type FrontendInfo,
+  type GetBackendRequest,
+  type GetFrontendRequest,
+  type GetHealthCheckRequest,
+  type GetVPPInfoRequest,
+  type GetVPPLBCountersRequest,
+  type GetVPPLBStateRequest,
+  type HealthCheckInfo,
+  type HttpParams as ProtoHttpParams,
+  type ListBackendsRequest,
+  type ListBackendsResponse,
+  type ListFrontendsRequest,
+  type ListFrontendsResponse,
+  type ListHealthChecksRequest,
+  type ListHealthChecksResponse,
+  type LogEvent as ProtoLogEvent,
+  type PlanConfigRequest,
+  PlanConfigRequestSchema,
+  type PlanConfigResponse,
+  type PoolBackendInfo,
+  type PoolInfo,
+  type ProbeResult as ProtoProbeResult,
+  type ReloadConfigRequest,
+  type ReloadConfigResponse,
+  type SetWeightRequest,
+  SetWeightRequestSchema,
+  type SyncVPPLBStateRequest,
+  type SyncVPPLBStateResponse,
+  type Transition as ProtoTransition,
+  type VIPChange,
+  type VIPCounters,
+  type VPPInfo,
+  type VPPLBAS,
+  type VPPLBConf,
+  type VPPLBCounters,
+  type VPPLBState,
+  type VPPLBVIP,
+  type WatchRequest,
+  WatchRequestSchema,
+} from './api/gen/maglev_pb.js';
+export {
+  type Awaitable,
   type CallObserver,
   type EventSource,
   eventToProto,
@@ -74,7 +134,12 @@ export {
 } from './daemon/control-plane.js';
 // The daemon.
 export { maglevdFlags } from './daemon/flags.js';
-export { type MaglevdServices, MaglevHandlersImpl } from './daemon/handlers.js';
+export {
+  type MaglevdServices,
+  MaglevHandlersImpl,
+  type PlanConfigInput,
+  type PlanConfigResult,
+} from './daemon/handlers.js';
 export {
   ComponentStartError,
   Maglevd,
@@ -262,7 +327,7 @@ export {
 } from './reconcile/transition.js';
 export { type WarmupPhase, WarmupTracker, warmupPhase } from './reconcile/warmup.js';
 export { ManualClock, type SimClock } from './sim/clock.js';
-export { SimSocketInUseError, SimulatedCrash } from './sim/errors.js';
+export { SimInputError, SimSocketInUseError, SimulatedCrash, UnknownMessageError } from './sim/errors.js';
 export {
   type FibPrefix,
   type FibProtocol,
@@ -270,15 +335,78 @@ export {
   type FibSource,
   type SimRouteState,
 } from './sim/fib.js';
-export { LbPluginSim, type LbPluginSimOptions, type SimOperation, type SimState } from './sim/lb-plugin.js';
-export { buildMaglevTable, maglevBucketCounts, maglevHash } from './sim/maglev.js';
-// The lb plugin simulator.
+export {
+  LbPluginSim,
+  type LbPluginSimOptions,
+  LbRetval,
+  type SimAsState,
+  type SimConfState,
+  type SimOperation,
+  type SimResult,
+  type SimState,
+  type SimVipState,
+  VIP_TYPE_NAMES,
+  type VipTypeName,
+} from './sim/lb-plugin.js';
+export {
+  buildMaglevTable,
+  MAGLEV_DROP,
+  type MaglevBackend,
+  MaglevInputError,
+  maglevBucketCounts,
+  maglevHash,
+} from './sim/maglev.js';
 export {
   SIM_DEFAULT_PACKET_BYTES,
   VppLbSimulator,
   type VppLbSimulatorEvents,
   type VppLbSimulatorOptions,
 } from './sim/server.js';
+// The lb plugin simulator.
+// The simulator's decoded messages, prefixed Sim (SimLbConf is lb_conf as decoded, not the lb model).
+export type {
+  Address as SimAddress,
+  AddressWithPrefix as SimAddressWithPrefix,
+  CliInband as SimCliInband,
+  CliInbandReply as SimCliInbandReply,
+  IpRoute as SimIpRoute,
+  IpRouteLookup as SimIpRouteLookup,
+  IpRouteLookupReply as SimIpRouteLookupReply,
+  LbAddDelAs as SimLbAddDelAs,
+  LbAddDelAsReply as SimLbAddDelAsReply,
+  LbAddDelAsV2 as SimLbAddDelAsV2,
+  LbAddDelAsV2Reply as SimLbAddDelAsV2Reply,
+  LbAddDelIntfNat as SimLbAddDelIntfNat,
+  LbAddDelIntfNatReply as SimLbAddDelIntfNatReply,
+  LbAddDelVip as SimLbAddDelVip,
+  LbAddDelVipReply as SimLbAddDelVipReply,
+  LbAddDelVipV2 as SimLbAddDelVipV2,
+  LbAddDelVipV2Reply as SimLbAddDelVipV2Reply,
+  LbAsDetails as SimLbAsDetails,
+  LbAsDump as SimLbAsDump,
+  LbAsSetWeight as SimLbAsSetWeight,
+  LbAsSetWeightReply as SimLbAsSetWeightReply,
+  LbAsV2Details as SimLbAsV2Details,
+  LbAsV2Dump as SimLbAsV2Dump,
+  LbConf as SimLbConf,
+  LbConfGet as SimLbConfGet,
+  LbConfGetReply as SimLbConfGetReply,
+  LbConfReply as SimLbConfReply,
+  LbFlushVip as SimLbFlushVip,
+  LbFlushVipReply as SimLbFlushVipReply,
+  LbVip as SimLbVip,
+  LbVipDetails as SimLbVipDetails,
+  LbVipDump as SimLbVipDump,
+  PrefixMatcher as SimPrefixMatcher,
+  RetvalReply as SimRetvalReply,
+  SimDetails,
+  SimDumpName,
+  SimDumpRequests,
+  SimMessageName,
+  SimReplies,
+  SimReplyName,
+  SimReplyRequests,
+} from './sim/wire-types.js';
 // maglevt: probes every VIP of maglev.yaml from outside the load balancer.
 export { maglevtFlags } from './tui/flags.js';
 export type { FqdnResolver } from './tui/fqdn.js';

@@ -13,12 +13,20 @@ import { grpcServiceDefinition } from './grpc-service.js';
 
 const MaglevGenericClient = makeGenericClientConstructor(grpcServiceDefinition(pb.Maglev), 'maglev.Maglev');
 
-/** A failed call: the gRPC code and maglevd's message, without grpc-js's "N CODE:" prefix. */
+/**
+ * A failed call: the gRPC code and maglevd's message, without grpc-js's "N CODE:" prefix.
+ *
+ * @public
+ */
 export class MaglevCallError extends Error {
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name: string = 'MaglevCallError';
   constructor(
+    /** The gRPC method, e.g. "PauseBackend". */
     readonly method: string,
+    /** The gRPC status code. */
     readonly code: status,
+    /** maglevd's error message (grpc-js's status details). */
     readonly details: string,
   ) {
     super(details || `${method}: ${status[code] ?? code}`);
@@ -29,14 +37,19 @@ export class MaglevCallError extends Error {
  * A call that never reached maglevd: nothing listens at the address, the name does not resolve,
  * the peer is not a gRPC server, or no connection came up before the deadline. `reason` is short
  * and lower case (`connection refused`); `details` keeps grpc-js's own text for debugging.
+ *
+ * @public
  */
 export class MaglevUnreachableError extends MaglevCallError {
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'MaglevUnreachableError';
   constructor(
     method: string,
     code: status,
     details: string,
+    /** The address the client dials, as given to {@link MaglevClient}. */
     readonly address: string,
+    /** Why no connection came up, e.g. "connection refused", "no connection within 10s". */
     readonly reason: string,
   ) {
     super(method, code, details);
@@ -73,13 +86,25 @@ function unreachableReason(code: status, details: string, timeoutMs: number): st
   return last || details || 'no connection';
 }
 
+/**
+ * Options of {@link MaglevClient}.
+ *
+ * @public
+ */
 export interface MaglevClientOptions {
   /** Deadline of unary calls in milliseconds; default 10 s. */
   readonly timeoutMs?: number;
 }
 
+/**
+ * Per-call options of {@link MaglevClient}'s unary methods.
+ *
+ * @public
+ */
 export interface CallOptions {
+  /** Deadline of this call in milliseconds; default the client's `timeoutMs`. */
   readonly timeoutMs?: number;
+  /** Cancels the call; it then rejects with MaglevCallError code CANCELLED. */
   readonly signal?: AbortSignal;
 }
 
@@ -90,12 +115,28 @@ type UnaryFn = (
   cb: (err: ServiceError | null, res: unknown) => void,
 ) => { cancel(): void };
 
-/** The typed client of maglevd's gRPC API, used by maglevc and maglevd-frontend. */
+/**
+ * The typed client of maglevd's gRPC API, used by maglevc and maglevd-frontend. Plaintext
+ * (insecure credentials), as maglevd serves.
+ *
+ * Every unary method resolves with maglevd's reply message and rejects with
+ * {@link MaglevCallError} carrying maglevd's gRPC code (NOT_FOUND for an unknown name,
+ * INVALID_ARGUMENT, FAILED_PRECONDITION, UNAVAILABLE when VPP is not connected), or with
+ * {@link MaglevUnreachableError} when the call never reached maglevd.
+ *
+ * @public
+ */
 export class MaglevClient {
+  /** The address dialled: "host:port", "[v6]:port" or "unix:/path". */
   readonly address: string;
   readonly #client: Client;
   readonly #timeoutMs: number;
 
+  /**
+   * Creates the channel; it connects lazily, on the first call.
+   *
+   * @param address - gRPC target: "host:port", "[v6]:port" or "unix:/path".
+   */
   constructor(address: string, opts: MaglevClientOptions = {}) {
     this.address = address;
     this.#client = new MaglevGenericClient(address, credentials.createInsecure());
@@ -146,6 +187,7 @@ export class MaglevClient {
     });
   }
 
+  /** Every frontend with its state, VIP and pools (ListFrontends). */
   listFrontends(o?: CallOptions) {
     return this.#unary<typeof pb.ListFrontendsRequestSchema, typeof pb.ListFrontendsResponseSchema>(
       'ListFrontends',
@@ -154,6 +196,7 @@ export class MaglevClient {
       o,
     );
   }
+  /** One frontend by name (GetFrontend); NOT_FOUND when there is none. */
   getFrontend(name: string, o?: CallOptions) {
     return this.#unary<typeof pb.GetFrontendRequestSchema, typeof pb.FrontendInfoSchema>(
       'GetFrontend',
@@ -162,6 +205,7 @@ export class MaglevClient {
       o,
     );
   }
+  /** Every backend with its health state and counters (ListBackends). */
   listBackends(o?: CallOptions) {
     return this.#unary<typeof pb.ListBackendsRequestSchema, typeof pb.ListBackendsResponseSchema>(
       'ListBackends',
@@ -170,6 +214,7 @@ export class MaglevClient {
       o,
     );
   }
+  /** One backend by name (GetBackend); NOT_FOUND when there is none. */
   getBackend(name: string, o?: CallOptions) {
     return this.#unary<typeof pb.GetBackendRequestSchema, typeof pb.BackendInfoSchema>(
       'GetBackend',
@@ -178,6 +223,7 @@ export class MaglevClient {
       o,
     );
   }
+  /** Pauses a backend's health checks; its weight goes to 0 without flush. Resolves with the backend after the change. */
   pauseBackend(name: string, o?: CallOptions) {
     return this.#unary<typeof pb.BackendRequestSchema, typeof pb.BackendInfoSchema>(
       'PauseBackend',
@@ -186,6 +232,7 @@ export class MaglevClient {
       o,
     );
   }
+  /** Resumes a paused backend: it restarts from unknown. Resolves with the backend after the change. */
   resumeBackend(name: string, o?: CallOptions) {
     return this.#unary<typeof pb.BackendRequestSchema, typeof pb.BackendInfoSchema>(
       'ResumeBackend',
@@ -194,6 +241,7 @@ export class MaglevClient {
       o,
     );
   }
+  /** Enables a disabled backend: it restarts from unknown. Resolves with the backend after the change. */
   enableBackend(name: string, o?: CallOptions) {
     return this.#unary<typeof pb.BackendRequestSchema, typeof pb.BackendInfoSchema>(
       'EnableBackend',
@@ -202,6 +250,7 @@ export class MaglevClient {
       o,
     );
   }
+  /** Disables a backend: weight 0 with flush, checks stopped. Resolves with the backend after the change. */
   disableBackend(name: string, o?: CallOptions) {
     return this.#unary<typeof pb.BackendRequestSchema, typeof pb.BackendInfoSchema>(
       'DisableBackend',
@@ -233,6 +282,7 @@ export class MaglevClient {
       o,
     );
   }
+  /** Every health check of the config (ListHealthChecks). */
   listHealthChecks(o?: CallOptions) {
     return this.#unary<typeof pb.ListHealthChecksRequestSchema, typeof pb.ListHealthChecksResponseSchema>(
       'ListHealthChecks',
@@ -241,6 +291,7 @@ export class MaglevClient {
       o,
     );
   }
+  /** One health check by name (GetHealthCheck); NOT_FOUND when there is none. */
   getHealthCheck(name: string, o?: CallOptions) {
     return this.#unary<typeof pb.GetHealthCheckRequestSchema, typeof pb.HealthCheckInfoSchema>(
       'GetHealthCheck',
@@ -249,6 +300,11 @@ export class MaglevClient {
       o,
     );
   }
+  /**
+   * Overrides a pool member's weight (0-100) at runtime, or previews it with `dryRun`; resolves
+   * with the frontend after the change. INVALID_ARGUMENT for a weight out of range, NOT_FOUND
+   * for an unknown frontend, pool or backend.
+   */
   setFrontendPoolBackendWeight(req: MessageInitShape<typeof pb.SetWeightRequestSchema>, o?: CallOptions) {
     return this.#unary<typeof pb.SetWeightRequestSchema, typeof pb.FrontendInfoSchema>(
       'SetFrontendPoolBackendWeight',
@@ -257,6 +313,7 @@ export class MaglevClient {
       o,
     );
   }
+  /** Parses and validates maglevd's config file without applying it (CheckConfig). */
   checkConfig(o?: CallOptions) {
     return this.#unary<typeof pb.CheckConfigRequestSchema, typeof pb.CheckConfigResponseSchema>(
       'CheckConfig',
@@ -265,6 +322,7 @@ export class MaglevClient {
       o,
     );
   }
+  /** Reloads maglevd's config file and applies it, as SIGHUP does (ReloadConfig). */
   reloadConfig(o?: CallOptions) {
     return this.#unary<typeof pb.ReloadConfigRequestSchema, typeof pb.ReloadConfigResponseSchema>(
       'ReloadConfig',
@@ -285,6 +343,7 @@ export class MaglevClient {
       o,
     );
   }
+  /** VPP's version, connection state and uptime as maglevd sees them (GetVPPInfo). */
   getVPPInfo(o?: CallOptions) {
     return this.#unary<typeof pb.GetVPPInfoRequestSchema, typeof pb.VPPInfoSchema>(
       'GetVPPInfo',
@@ -293,6 +352,7 @@ export class MaglevClient {
       o,
     );
   }
+  /** The lb state read back from VPP: conf, VIPs and ASes (GetVPPLBState); UNAVAILABLE without VPP. */
   getVPPLBState(o?: CallOptions) {
     return this.#unary<typeof pb.GetVPPLBStateRequestSchema, typeof pb.VPPLBStateSchema>(
       'GetVPPLBState',
@@ -319,6 +379,7 @@ export class MaglevClient {
       o,
     );
   }
+  /** Per-VIP packet counters from VPP's stats segment (GetVPPLBCounters). */
   getVPPLBCounters(o?: CallOptions) {
     return this.#unary<typeof pb.GetVPPLBCountersRequestSchema, typeof pb.VPPLBCountersSchema>(
       'GetVPPLBCounters',
@@ -330,7 +391,10 @@ export class MaglevClient {
 
   /**
    * WatchEvents as an async iterator. It ends when the server ends the stream or the signal
-   * aborts; a failed stream throws MaglevCallError.
+   * aborts; a failed stream throws MaglevCallError (or MaglevUnreachableError).
+   *
+   * @param req - Which events to receive (log level, frontends, backends); see WatchRequest.
+   * @param signal - Ends the iteration without an error when aborted.
    */
   async *watchEvents(
     req: MessageInitShape<typeof pb.WatchRequestSchema>,
@@ -359,13 +423,17 @@ export class MaglevClient {
     }
   }
 
-  /** Resolves once the channel is connected, or rejects after timeoutMs. */
+  /**
+   * Resolves once the channel is connected, or rejects with grpc-js's error after `timeoutMs`
+   * milliseconds.
+   */
   waitForReady(timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#client.waitForReady(Date.now() + timeoutMs, (err) => (err ? reject(err) : resolve()));
     });
   }
 
+  /** Closes the channel; calls in flight fail and later calls reject. */
   close(): void {
     this.#client.close();
   }

@@ -2,7 +2,13 @@
  * The maglev.Maglev gRPC service: the typed client, the server, the protobuf messages.
  * Entry point `vpp-maglev/api`.
  */
-export { type CallOptions, MaglevCallError, MaglevClient, type MaglevClientOptions } from './client.js';
+export {
+  type CallOptions,
+  MaglevCallError,
+  MaglevClient,
+  type MaglevClientOptions,
+  MaglevUnreachableError,
+} from './client.js';
 export {
   FailedPreconditionError,
   grpcStatusOf,
@@ -11,7 +17,61 @@ export {
   UnavailableError,
 } from './errors.js';
 export * as maglevProto from './gen/maglev_pb.js';
+// Every protobuf message type, also under maglevProto; names that clash with the library's own
+// types carry a Proto prefix (ProtoEvent, ProtoTransition, ...).
 export {
+  type ASChange,
+  type BackendAssumption as ProtoBackendAssumption,
+  type BackendEvent as ProtoBackendEvent,
+  type BackendInfo,
+  type BackendRequest,
+  type ChangePreview as ProtoChangePreview,
+  type CheckConfigRequest,
+  type CheckConfigResponse,
+  type Event as ProtoEvent,
+  type FrontendEvent as ProtoFrontendEvent,
+  type FrontendInfo,
+  type GetBackendRequest,
+  type GetFrontendRequest,
+  type GetHealthCheckRequest,
+  type GetVPPInfoRequest,
+  type GetVPPLBCountersRequest,
+  type GetVPPLBStateRequest,
+  type HealthCheckInfo,
+  type HttpParams as ProtoHttpParams,
+  type ListBackendsRequest,
+  type ListBackendsResponse,
+  type ListFrontendsRequest,
+  type ListFrontendsResponse,
+  type ListHealthChecksRequest,
+  type ListHealthChecksResponse,
+  type LogEvent as ProtoLogEvent,
+  type PlanConfigRequest,
+  PlanConfigRequestSchema,
+  type PlanConfigResponse,
+  type PoolBackendInfo,
+  type PoolInfo,
+  type ProbeResult as ProtoProbeResult,
+  type ReloadConfigRequest,
+  type ReloadConfigResponse,
+  type SetWeightRequest,
+  SetWeightRequestSchema,
+  type SyncVPPLBStateRequest,
+  type SyncVPPLBStateResponse,
+  type Transition as ProtoTransition,
+  type VIPChange,
+  type VIPCounters,
+  type VPPInfo,
+  type VPPLBAS,
+  type VPPLBConf,
+  type VPPLBCounters,
+  type VPPLBState,
+  type VPPLBVIP,
+  type WatchRequest,
+  WatchRequestSchema,
+} from './gen/maglev_pb.js';
+export {
+  type Awaitable,
   type CallObserver,
   type EventSource,
   eventToProto,

@@ -17,38 +17,78 @@ import { grpcStatusOf, InvalidArgumentError } from './errors.js';
 import * as pb from './gen/maglev_pb.js';
 import { fileDescriptorProtos, grpcServiceDefinition } from './grpc-service.js';
 
-type Awaitable<T> = T | Promise<T>;
+/**
+ * A value, or a promise of it: what a {@link MaglevHandlers} method may return.
+ *
+ * @public
+ */
+export type Awaitable<T> = T | Promise<T>;
 
-/** What maglevd implements behind the gRPC service (all but WatchEvents, which the server runs). */
+/**
+ * What maglevd implements behind the gRPC service (all but WatchEvents, which the server runs).
+ * One method per RPC, named as the RPC in camelCase, taking the request message and returning
+ * the reply. A thrown error becomes the call's status through {@link grpcStatusOf} (so throw
+ * {@link NotFoundError} and its kin), its message the status details.
+ *
+ * @public
+ */
 export interface MaglevHandlers {
+  /** Every frontend, in config order. */
   listFrontends(req: pb.ListFrontendsRequest): Awaitable<pb.ListFrontendsResponse>;
+  /** One frontend; throw NotFoundError for an unknown name. */
   getFrontend(req: pb.GetFrontendRequest): Awaitable<pb.FrontendInfo>;
+  /** Every backend, in config order. */
   listBackends(req: pb.ListBackendsRequest): Awaitable<pb.ListBackendsResponse>;
+  /** One backend; throw NotFoundError for an unknown name. */
   getBackend(req: pb.GetBackendRequest): Awaitable<pb.BackendInfo>;
+  /** Pauses a backend's checks (or, with `dry_run`, previews it); the backend after. */
   pauseBackend(req: pb.BackendRequest): Awaitable<pb.BackendInfo>;
+  /** Resumes a paused backend (or previews it); the backend after. */
   resumeBackend(req: pb.BackendRequest): Awaitable<pb.BackendInfo>;
+  /** Enables a disabled backend (or previews it); the backend after. */
   enableBackend(req: pb.BackendRequest): Awaitable<pb.BackendInfo>;
+  /** Disables a backend (or previews it); the backend after. */
   disableBackend(req: pb.BackendRequest): Awaitable<pb.BackendInfo>;
+  /** Every health check of the config. */
   listHealthChecks(req: pb.ListHealthChecksRequest): Awaitable<pb.ListHealthChecksResponse>;
+  /** One health check; throw NotFoundError for an unknown name. */
   getHealthCheck(req: pb.GetHealthCheckRequest): Awaitable<pb.HealthCheckInfo>;
+  /** Overrides a pool member's weight, 0-100 (or previews it); the frontend after. */
   setFrontendPoolBackendWeight(req: pb.SetWeightRequest): Awaitable<pb.FrontendInfo>;
+  /** Parses and validates the config file without applying it. */
   checkConfig(req: pb.CheckConfigRequest): Awaitable<pb.CheckConfigResponse>;
+  /** Reloads and applies the config file. */
   reloadConfig(req: pb.ReloadConfigRequest): Awaitable<pb.ReloadConfigResponse>;
+  /** VPP's version and connection state. */
   getVPPInfo(req: pb.GetVPPInfoRequest): Awaitable<pb.VPPInfo>;
+  /** The lb state read back from VPP; throw UnavailableError without VPP. */
   getVPPLBState(req: pb.GetVPPLBStateRequest): Awaitable<pb.VPPLBState>;
+  /** Converges VPP to the plan, all of it or one frontend's VIP (or previews it). */
   syncVPPLBState(req: pb.SyncVPPLBStateRequest): Awaitable<pb.SyncVPPLBStateResponse>;
+  /** Per-VIP counters from VPP's stats segment. */
   getVPPLBCounters(req: pb.GetVPPLBCountersRequest): Awaitable<pb.VPPLBCounters>;
+  /** Previews a config against what runs now; changes nothing. */
   planConfig(req: pb.PlanConfigRequest): Awaitable<pb.PlanConfigResponse>;
 }
 
-/** Where WatchEvents streams come from. */
+/**
+ * Where WatchEvents streams come from.
+ *
+ * @public
+ */
 export interface EventSource {
+  /** The bus whose events every stream forwards, filtered by its WatchRequest. */
   readonly bus: EventBus;
   /** Current state of every frontend, in config order: replayed to each new subscriber. */
   frontendStates(): Iterable<readonly [string, FrontendState]>;
 }
 
-/** Observes every finished call, for the grpc_server_* metrics. */
+/**
+ * Observes every finished call, for the grpc_server_* metrics: the method (PascalCase), its
+ * kind, the status code, the duration in seconds and the messages received and sent.
+ *
+ * @public
+ */
 export type CallObserver = (info: {
   readonly method: string;
   readonly type: 'unary' | 'server_stream';
@@ -58,19 +98,34 @@ export type CallObserver = (info: {
   readonly sent: number;
 }) => void;
 
+/**
+ * Options of {@link MaglevGrpcServer}.
+ *
+ * @public
+ */
 export interface MaglevGrpcServerOptions {
   /** Listen address: "host:port", ":port" (all interfaces) or "unix:/path". */
   readonly address: string;
+  /** The unary RPCs' implementation. */
   readonly handlers: MaglevHandlers;
+  /** The source of WatchEvents streams. */
   readonly events: EventSource;
+  /** Serve gRPC server reflection (grpcurl and friends); default true. */
   readonly reflection?: boolean;
+  /** Where handler errors mapped to INTERNAL are logged; default silent. */
   readonly logger?: Logger;
+  /** Called once per finished call, for metrics. */
   readonly onCall?: CallObserver;
   /** Events queued for a slow WatchEvents client before its stream is ended. Default 4096. */
   readonly maxQueuedEvents?: number;
 }
 
-/** Normalises Go-style listen addresses (":9090" means every interface). */
+/**
+ * Normalises Go-style listen addresses for grpc-js: ":9090" means every interface ("[::]:9090");
+ * other addresses, and "unix:/path", are returned as given.
+ *
+ * @public
+ */
 export function grpcListenAddress(addr: string): string {
   if (addr.startsWith('unix:')) return addr;
   if (addr.startsWith(':')) return `[::]${addr}`;
@@ -107,7 +162,11 @@ function stringAttrs(attrs: Readonly<Record<string, unknown>>): Record<string, s
   return out;
 }
 
-/** The protobuf form of an event. */
+/**
+ * The protobuf form of an event, as WatchEvents sends it.
+ *
+ * @public
+ */
 export function eventToProto(e: MaglevEvent): pb.Event {
   switch (e.kind) {
     case 'log':
@@ -169,7 +228,9 @@ function accepts(f: WatchFilter, e: MaglevEvent): boolean {
 
 /**
  * maglevd's gRPC server: the maglev.Maglev service, server reflection, and WatchEvents streams
- * fed from the event bus.
+ * fed from the event bus. Plaintext, as the Go maglevd serves.
+ *
+ * @public
  */
 export class MaglevGrpcServer {
   readonly #opts: MaglevGrpcServerOptions;
@@ -178,6 +239,11 @@ export class MaglevGrpcServer {
   readonly #logger: Logger;
   #port = 0;
 
+  /**
+   * Registers the service; nothing is bound until {@link MaglevGrpcServer.start}.
+   *
+   * @throws Error when `opts.handlers` lacks a method of the service.
+   */
   constructor(opts: MaglevGrpcServerOptions) {
     this.#opts = opts;
     this.#logger = opts.logger ?? silentLogger;
@@ -190,7 +256,7 @@ export class MaglevGrpcServer {
     }
   }
 
-  /** The bound port (useful with port 0). */
+  /** The bound port (useful with port 0); 0 before start. */
   get port(): number {
     return this.#port;
   }
@@ -216,7 +282,7 @@ export class MaglevGrpcServer {
     });
   }
 
-  /** Ends every WatchEvents stream, lets calls in flight finish, then stops. */
+  /** Ends every WatchEvents stream, lets calls in flight finish (at most 5 s, then forces), then stops. */
   close(): Promise<void> {
     for (const s of this.#streams) s.end();
     this.#streams.clear();

@@ -20,24 +20,41 @@ import { vipSortKey } from '../plan/vip.js';
 import type { AsChange } from '../reconcile/transition.js';
 import type { OperatorState } from './operator-state.js';
 
-/** A backend's health changed (a probe result, an operator action or a reload). */
+/**
+ * A backend's health changed (a probe result, an operator action or a reload).
+ *
+ * @public
+ */
 export interface BackendChange {
+  /** The backend's name. */
   readonly backend: string;
+  /** The backend's address. */
   readonly address: string;
+  /** The state before. */
   readonly from: BackendState;
+  /** The state after. */
   readonly to: BackendState;
   /** Unix milliseconds. */
   readonly at: number;
+  /** Why, as the health checker codes it (e.g. a probe result or an operator action). */
   readonly code: TransitionCode;
+  /** Human-readable detail of the cause, e.g. the probe's error; may be empty. */
   readonly detail: string;
   /** Frontends that reference the backend (for `removed`: that referenced it), in config order. */
   readonly frontends: readonly string[];
 }
 
-/** A frontend's aggregate state changed. */
+/**
+ * A frontend's aggregate state changed.
+ *
+ * @public
+ */
 export interface FrontendChange {
+  /** The frontend's name. */
   readonly frontend: string;
+  /** The state before. */
   readonly from: FrontendState;
+  /** The state after. */
   readonly to: FrontendState;
   /** Unix milliseconds. */
   readonly at: number;
@@ -45,8 +62,13 @@ export interface FrontendChange {
 
 const AS_CHANGE_RANK: Record<AsChange, number> = { weight: 0, transition: 1, flush: 2 };
 
-/** The result of one command: what changed, for every consumer. */
+/**
+ * The result of one command: what changed, for every consumer.
+ *
+ * @public
+ */
 export interface ChangeSet {
+  /** The kind of command: a config applied, a health transition, an operator state change. */
   readonly cause: 'config' | 'health' | 'operator';
   /** Backend transitions, in the order they happened. */
   readonly backends: readonly BackendChange[];
@@ -58,14 +80,25 @@ export interface ChangeSet {
   readonly reload: ConfigDiff | null;
 }
 
-/** A health transition as the health checker reports it. */
+/**
+ * A health transition as the health checker reports it.
+ *
+ * @public
+ */
 export interface HealthTransition {
+  /** The backend's name. */
   readonly backend: string;
+  /** The backend's address. */
   readonly address: string;
+  /** The state before. */
   readonly from: BackendState;
+  /** The state after. */
   readonly to: BackendState;
+  /** Unix milliseconds. */
   readonly at: number;
+  /** Why, as the health checker codes it. */
   readonly code: TransitionCode;
+  /** Human-readable detail of the cause; may be empty. */
   readonly detail: string;
 }
 
@@ -84,7 +117,11 @@ function frontendsByBackend(config: Config): Map<string, string[]> {
   return out;
 }
 
-/** The weight overrides of an operator state, keyed by `weightOverrideKey`. */
+/**
+ * The weight overrides of an operator state, keyed by `weightOverrideKey`.
+ *
+ * @public
+ */
 export function overridesOf(state: OperatorState): Map<string, number> {
   const m = new Map<string, number>();
   for (const [fe, pools] of Object.entries(state.weights)) {
@@ -117,7 +154,13 @@ class ChangeBuilder {
   }
 }
 
-/** See the module comment. */
+/**
+ * The control-plane core: the one owner of maglevd's running config, every backend's health
+ * state and the operator's overrides, and of the plan derived from them. Each command updates
+ * the state synchronously and returns a {@link ChangeSet}. No I/O, no clock of its own.
+ *
+ * @public
+ */
 export class ControlPlane {
   #config: Config;
   #operator: OperatorState;
@@ -129,8 +172,9 @@ export class ControlPlane {
   readonly #frontendStates = new Map<string, FrontendState>();
 
   /**
-   * @param states every backend's health state now (as the health checker reports it).
-   * @param operator the operator state, already pruned to `config`.
+   * @param config - The running config.
+   * @param states - Every backend's health state now (as the health checker reports it).
+   * @param operator - The operator state, already pruned to `config`.
    */
   constructor(config: Config, states: ReadonlyMap<string, BackendState>, operator: OperatorState) {
     this.#config = config;
@@ -141,14 +185,17 @@ export class ControlPlane {
     for (const [name, m] of this.#models) this.#frontendStates.set(name, m.state);
   }
 
+  /** The running config. */
   get config(): Config {
     return this.#config;
   }
 
+  /** The operator state (pauses, disables, weight overrides) as last set. */
   get operator(): OperatorState {
     return this.#operator;
   }
 
+  /** The operator's weight overrides, keyed by `weightOverrideKey`. */
   get overrides(): WeightOverrides {
     return this.#overrides;
   }
@@ -228,7 +275,10 @@ export class ControlPlane {
     return out.build('config', diff);
   }
 
-  /** A backend changed health state. */
+  /**
+   * A backend changed health state. A transition of a backend the config does not have, or to
+   * `removed`, is reported in the change set but changes no plan.
+   */
   healthTransition(t: HealthTransition): ChangeSet {
     const out = new ChangeBuilder();
     const frontends = this.#frontendsOf.get(t.backend) ?? [];

@@ -1,6 +1,10 @@
 import type { FlagSpec } from '../flags/flags.js';
 
-/** maglevd's flags, as the Go maglevd 1.0 user guide lists them (plus --state-file). */
+/**
+ * maglevd's flags, as the Go maglevd 1.0 user guide lists them (plus --state-file).
+ *
+ * @internal
+ */
 export const maglevdFlags = {
   config: {
     kind: 'string',

@@ -16,9 +16,15 @@ import type { VppClient } from '../vpp/client.js';
 import { vipKeyString } from '../vpp/types.js';
 import { frontendsByVipKey, type VipCounterScraper } from './vip-counters.js';
 
-/** The config a PlanConfig previews: a file, its text, or (neither) maglevd's own file. */
+/**
+ * The config a PlanConfig previews: a file, its text, or (neither) maglevd's own file.
+ *
+ * @beta
+ */
 export interface PlanConfigInput {
+  /** A config file maglevd reads (on maglevd's host). */
   readonly path?: string;
+  /** The YAML text of a config. */
   readonly content?: string;
   /** The name problems in `content` are reported under. */
   readonly contentName?: string;
@@ -26,24 +32,38 @@ export interface PlanConfigInput {
   readonly assumeUp?: boolean;
 }
 
-/** The PlanConfig answer: CheckConfig's verdict and, when the config is usable, the preview. */
+/**
+ * The PlanConfig answer: CheckConfig's verdict and, when the config is usable, the preview.
+ *
+ * @beta
+ */
 export interface PlanConfigResult extends CheckResult {
+  /** What applying the config would change in VPP; null when the config is not usable. */
   readonly preview: ChangePreview | null;
 }
 
 /**
  * What the gRPC handlers need of the daemon. Reads come from the control-plane core's views;
  * actions are commands that the daemon serialises and hands to the core.
+ *
+ * @internal
  */
 export interface MaglevdServices {
+  /** The running config. */
   readonly config: Config;
+  /** One frontend's plan; undefined for an unknown name. */
   frontendPlan(name: string): FrontendPlan | undefined;
+  /** Every frontend's aggregate state, in config order. */
   frontendStates(): ReadonlyMap<string, FrontendState>;
   /** Throws BackendNotFoundError for a name the config does not have. */
   backend(name: string): BackendSnapshot;
+  /** Pause, resume, enable or disable; resolves with the backend after it. */
   backendAction(action: OperatorAction, name: string): Promise<BackendSnapshot>;
+  /** Sets a pool member's weight override, 0-100. */
   setWeight(frontend: string, pool: string, backend: string, weight: number, flush: boolean): Promise<void>;
+  /** Parses and validates the config file without applying it. */
   checkConfig(): Promise<CheckResult>;
+  /** Reloads and applies the config file. */
   reload(): Promise<CheckResult>;
   /** PlanConfig; see Maglevd.planConfig. */
   planConfig(input: PlanConfigInput): Promise<PlanConfigResult>;
@@ -63,8 +83,11 @@ export interface MaglevdServices {
     weight: number,
     flush: boolean,
   ): Promise<ChangePreview>;
+  /** The VPP session; null when maglevd runs without VPP. */
   readonly vpp: VppClient | null;
+  /** The reconciler keeping VPP in line with the plan. */
   readonly reconciler: Reconciler;
+  /** The stats-segment scraper; null without a stats socket. */
   readonly counters: VipCounterScraper | null;
 }
 
@@ -77,7 +100,11 @@ function duration(ms: number): Duration {
   return create(DurationSchema, { seconds: BigInt(seconds), nanos: Math.round((ms - seconds * 1000) * 1e6) });
 }
 
-/** The protobuf form of a change preview. */
+/**
+ * The protobuf form of a change preview.
+ *
+ * @internal
+ */
 export function previewToProto(p: ChangePreview): pb.ChangePreview {
   const count = (c: string) => p.vips.filter((v) => v.change === c).length;
   return create(pb.ChangePreviewSchema, {
@@ -106,7 +133,12 @@ function formatRanges(ranges: readonly { from: number; to: number }[]): string {
   return ranges.map((r) => (r.from === r.to ? String(r.from) : `${r.from}-${r.to}`)).join(',');
 }
 
-/** maglevd's implementation of the gRPC service, on top of the daemon's components. */
+/**
+ * maglevd's implementation of the gRPC service, on top of the daemon's components. Each method
+ * implements the {@link MaglevHandlers} method of the same name.
+ *
+ * @internal
+ */
 export class MaglevHandlersImpl implements MaglevHandlers {
   constructor(private readonly d: MaglevdServices) {}
 
@@ -209,6 +241,7 @@ export class MaglevHandlersImpl implements MaglevHandlers {
     return this.d.backend(name);
   }
 
+  /** {@inheritDoc MaglevHandlers.listFrontends} */
   listFrontends(): pb.ListFrontendsResponse {
     const names = [...this.d.config.frontends.keys()];
     return create(pb.ListFrontendsResponseSchema, {
@@ -217,10 +250,12 @@ export class MaglevHandlersImpl implements MaglevHandlers {
     });
   }
 
+  /** {@inheritDoc MaglevHandlers.getFrontend} */
   getFrontend(req: pb.GetFrontendRequest): pb.FrontendInfo {
     return this.#frontendInfo(req.name);
   }
 
+  /** {@inheritDoc MaglevHandlers.listBackends} */
   listBackends(): pb.ListBackendsResponse {
     const names = [...this.d.config.backends.keys()];
     return create(pb.ListBackendsResponseSchema, {
@@ -229,6 +264,7 @@ export class MaglevHandlersImpl implements MaglevHandlers {
     });
   }
 
+  /** {@inheritDoc MaglevHandlers.getBackend} */
   getBackend(req: pb.GetBackendRequest): pb.BackendInfo {
     return this.#backendInfo(this.#backend(req.name));
   }
@@ -244,22 +280,27 @@ export class MaglevHandlersImpl implements MaglevHandlers {
     return this.#backendInfo(await this.d.backendAction(action, req.name));
   }
 
+  /** {@inheritDoc MaglevHandlers.pauseBackend} */
   pauseBackend(req: pb.BackendRequest): Promise<pb.BackendInfo> {
     return this.#act('pause', req);
   }
 
+  /** {@inheritDoc MaglevHandlers.resumeBackend} */
   resumeBackend(req: pb.BackendRequest): Promise<pb.BackendInfo> {
     return this.#act('resume', req);
   }
 
+  /** {@inheritDoc MaglevHandlers.enableBackend} */
   enableBackend(req: pb.BackendRequest): Promise<pb.BackendInfo> {
     return this.#act('enable', req);
   }
 
+  /** {@inheritDoc MaglevHandlers.disableBackend} */
   disableBackend(req: pb.BackendRequest): Promise<pb.BackendInfo> {
     return this.#act('disable', req);
   }
 
+  /** {@inheritDoc MaglevHandlers.listHealthChecks} */
   listHealthChecks(): pb.ListHealthChecksResponse {
     const checks = [...this.d.config.healthchecks.values()];
     return create(pb.ListHealthChecksResponseSchema, {
@@ -268,12 +309,14 @@ export class MaglevHandlersImpl implements MaglevHandlers {
     });
   }
 
+  /** {@inheritDoc MaglevHandlers.getHealthCheck} */
   getHealthCheck(req: pb.GetHealthCheckRequest): pb.HealthCheckInfo {
     const hc = this.d.config.healthchecks.get(req.name);
     if (!hc) throw new NotFoundError(`healthcheck "${req.name}" not found`);
     return this.#healthCheckInfo(hc);
   }
 
+  /** {@inheritDoc MaglevHandlers.setFrontendPoolBackendWeight} */
   async setFrontendPoolBackendWeight(req: pb.SetWeightRequest): Promise<pb.FrontendInfo> {
     const config = this.d.config;
     const fe = config.frontends.get(req.frontend);
@@ -304,10 +347,12 @@ export class MaglevHandlersImpl implements MaglevHandlers {
     return this.#frontendInfo(req.frontend);
   }
 
+  /** {@inheritDoc MaglevHandlers.checkConfig} */
   async checkConfig(): Promise<pb.CheckConfigResponse> {
     return create(pb.CheckConfigResponseSchema, await this.d.checkConfig());
   }
 
+  /** {@inheritDoc MaglevHandlers.planConfig} */
   async planConfig(req: pb.PlanConfigRequest): Promise<pb.PlanConfigResponse> {
     if (req.path !== '' && req.content.length > 0)
       throw new InvalidArgumentError('set path or content, not both');
@@ -336,6 +381,7 @@ export class MaglevHandlersImpl implements MaglevHandlers {
     });
   }
 
+  /** {@inheritDoc MaglevHandlers.reloadConfig} */
   async reloadConfig(): Promise<pb.ReloadConfigResponse> {
     return create(pb.ReloadConfigResponseSchema, await this.d.reload());
   }
@@ -348,6 +394,7 @@ export class MaglevHandlersImpl implements MaglevHandlers {
     return { vpp, info };
   }
 
+  /** {@inheritDoc MaglevHandlers.getVPPInfo} */
   getVPPInfo(): pb.VPPInfo {
     const { info } = this.#vpp();
     return create(pb.VPPInfoSchema, {
@@ -360,6 +407,7 @@ export class MaglevHandlersImpl implements MaglevHandlers {
     });
   }
 
+  /** {@inheritDoc MaglevHandlers.getVPPLBState} */
   async getVPPLBState(): Promise<pb.VPPLBState> {
     const { vpp } = this.#vpp();
     const state = await vpp.lb.getState();
@@ -399,6 +447,7 @@ export class MaglevHandlersImpl implements MaglevHandlers {
     });
   }
 
+  /** {@inheritDoc MaglevHandlers.syncVPPLBState} */
   async syncVPPLBState(req: pb.SyncVPPLBStateRequest): Promise<pb.SyncVPPLBStateResponse> {
     this.#vpp();
     if (req.frontendName !== '' && !this.d.config.frontends.has(req.frontendName)) {
@@ -425,6 +474,7 @@ export class MaglevHandlersImpl implements MaglevHandlers {
     });
   }
 
+  /** {@inheritDoc MaglevHandlers.getVPPLBCounters} */
   getVPPLBCounters(): pb.VPPLBCounters {
     this.#vpp();
     const counters = this.d.counters;

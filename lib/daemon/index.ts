@@ -11,7 +11,12 @@ export {
   overridesOf,
 } from './control-plane.js';
 export { maglevdFlags } from './flags.js';
-export { type MaglevdServices, MaglevHandlersImpl } from './handlers.js';
+export {
+  type MaglevdServices,
+  MaglevHandlersImpl,
+  type PlanConfigInput,
+  type PlanConfigResult,
+} from './handlers.js';
 export {
   ComponentStartError,
   Maglevd,

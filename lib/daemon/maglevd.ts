@@ -33,12 +33,7 @@ import { buildInfo } from '../version.js';
 import { VppClient } from '../vpp/client.js';
 import type { LbState } from '../vpp/types.js';
 import { type ChangeSet, ControlPlane, type HealthTransition, overridesOf } from './control-plane.js';
-import {
-  type MaglevdServices,
-  MaglevHandlersImpl,
-  type PlanConfigInput,
-  type PlanConfigResult,
-} from './handlers.js';
+import { MaglevHandlersImpl, type PlanConfigInput, type PlanConfigResult } from './handlers.js';
 import { MaglevMetrics, MetricsServer } from './metrics.js';
 import {
   emptyOperatorState,
@@ -53,7 +48,13 @@ import {
 } from './operator-state.js';
 import { frontendsByVipKey, VipCounterScraper } from './vip-counters.js';
 
+/**
+ * Options of {@link Maglevd.create}; bin/maglevd fills them from its flags.
+ *
+ * @public
+ */
 export interface MaglevdOptions {
+  /** The YAML config file (maglev.yaml). */
   readonly configPath: string;
   /** gRPC listen address; "" disables the API. */
   readonly grpcAddr: string;
@@ -63,31 +64,46 @@ export interface MaglevdOptions {
   readonly vppApiAddr: string;
   /** VPP stats socket; "" disables the counters. */
   readonly vppStatsAddr: string;
+  /** The least severe level logged. */
   readonly logLevel: LogLevel;
   /** Operator state file; "" disables persistence. */
   readonly stateFile: string;
+  /** Serve gRPC server reflection. */
   readonly reflection: boolean;
   /** Where log lines go; default stdout. */
   readonly logStream?: NodeJS.WritableStream;
+  /** Health checker overrides (for tests: probe launcher, jitter, clock). */
   readonly health?: HealthCheckerOptions;
-  /** VPP reconnect delay; default 5 s as the original. */
+  /** VPP reconnect delay in milliseconds; default 5 s as the original. */
   readonly vppReconnectMs?: number;
-  /** VPP liveness ping period; default 10 s. */
+  /** VPP liveness ping period in milliseconds; default 10 s. */
   readonly vppPingMs?: number;
-  /** Stats scrape period; default 5 s. */
+  /** Stats scrape period in milliseconds; default 5 s. */
   readonly statsIntervalMs?: number;
 }
 
+/**
+ * The ports {@link Maglevd.start} bound (useful with port 0).
+ *
+ * @public
+ */
 export interface MaglevdAddresses {
   /** Bound gRPC port (0 when disabled). */
   readonly grpcPort: number;
+  /** Bound /metrics port (0 when disabled). */
   readonly metricsPort: number;
 }
 
-/** A component of maglevd could not start; the message names it (`gRPC listen 127.0.0.1:9090: ...`). */
+/**
+ * A component of maglevd could not start; the message names it (`gRPC listen 127.0.0.1:9090: ...`).
+ *
+ * @public
+ */
 export class ComponentStartError extends Error {
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'ComponentStartError';
   constructor(
+    /** The component and its address, e.g. "gRPC listen 127.0.0.1:9090". */
     readonly component: string,
     cause: unknown,
   ) {
@@ -95,8 +111,15 @@ export class ComponentStartError extends Error {
   }
 }
 
-/** An operator action could not be saved to the state file, so it was not applied. */
+/**
+ * An operator action could not be saved to the state file, so it was not applied. Its name is
+ * "FailedPreconditionError" so the gRPC API answers FAILED_PRECONDITION; the cause is the
+ * file system's error.
+ *
+ * @public
+ */
 export class OperatorStateNotSavedError extends Error {
+  /** "FailedPreconditionError": the gRPC code it maps to (see grpcStatusOf). */
   override readonly name = 'FailedPreconditionError';
   constructor(cause: unknown) {
     super(`not applied: ${(cause as Error).message} (the action could not be made to survive a restart)`, {
@@ -113,7 +136,11 @@ function describeError(e: unknown): string {
   return err instanceof Error ? err.message : String(e);
 }
 
-/** What the result of a reload looks like (the gRPC ReloadConfig reply). */
+/**
+ * What the result of a reload looks like (the gRPC ReloadConfig reply).
+ *
+ * @public
+ */
 export type ReloadResult = CheckResult;
 
 /**
@@ -124,16 +151,31 @@ export type ReloadResult = CheckResult;
  * transition, an operator action — and each command's change set is handed to every consumer
  * in one place (`#dispatch`): logs and events once each, metrics, and the reconciler. Reloads
  * and operator actions run one at a time, so none sees another half-done.
+ *
+ * Library code: it reads no argv or environment and never exits; bin/maglevd does that.
+ *
+ * @public
  */
-export class Maglevd implements MaglevdServices {
+export class Maglevd {
+  // Not `implements MaglevdServices`: that interface is internal; MaglevHandlersImpl's
+  // constructor checks the fit where the daemon hands itself over.
+  /** Every event (logs, backend and frontend transitions), as WatchEvents streams them. */
   readonly bus = new EventBus();
+  /** The JSON logger writing to `logStream`. */
   readonly logger: Logger;
+  /** The config loader every reload and check uses. */
   readonly loader = new ConfigLoader();
+  /** The Prometheus metrics. */
   readonly metrics: MaglevMetrics;
+  /** The health checker probing every backend. */
   readonly checker: HealthChecker;
+  /** The control-plane core: owner of the config, states and overrides. */
   readonly core: ControlPlane;
+  /** The reconciler keeping VPP in line with the plan. */
   readonly reconciler: Reconciler;
+  /** The VPP session; null when `vppApiAddr` is "". */
   readonly vpp: VppClient | null;
+  /** The stats-segment scraper; null when `vppStatsAddr` is "". */
   readonly counters: VipCounterScraper | null;
 
   readonly #opts: MaglevdOptions;
@@ -188,8 +230,11 @@ export class Maglevd implements MaglevdServices {
   }
 
   /**
-   * Loads the config and the state file; throws ConfigError. A state file that cannot be read or
-   * parsed is moved aside (see `recoverOperatorState`) and maglevd starts without overrides.
+   * Loads the config and the state file; nothing starts until {@link Maglevd.start}. A state
+   * file that cannot be read or parsed is moved aside (see `recoverOperatorState`) and maglevd
+   * starts without overrides.
+   *
+   * @throws {@link ConfigError} when the config file cannot be read, parsed or validated.
    */
   static async create(opts: MaglevdOptions): Promise<Maglevd> {
     const config = await new ConfigLoader().load(opts.configPath);
@@ -203,26 +248,36 @@ export class Maglevd implements MaglevdServices {
     return new Maglevd(opts, config, operator, note);
   }
 
+  /** The running config. */
   get config(): Config {
     return this.core.config;
   }
 
+  /** The config file reloads read. */
   get configPath(): string {
     return this.#opts.configPath;
   }
 
+  /** The operator state (pauses, disables, weight overrides) now. */
   get operatorState(): OperatorState {
     return this.core.operator;
   }
 
+  /** Every frontend's aggregate state, in config order. */
   frontendStates(): ReadonlyMap<string, FrontendState> {
     return this.core.frontendStates();
   }
 
+  /** One frontend's plan; undefined for a name the config does not have. */
   frontendPlan(name: string): FrontendPlan | undefined {
     return this.core.frontendPlan(name);
   }
 
+  /**
+   * One backend's health snapshot.
+   *
+   * @throws {@link BackendNotFoundError} for a name the config does not have.
+   */
   backend(name: string): BackendSnapshot {
     if (!this.core.config.backends.has(name)) throw new BackendNotFoundError(name);
     return this.checker.backend(name);
@@ -231,7 +286,8 @@ export class Maglevd implements MaglevdServices {
   /**
    * Starts every component; the listeners first, so that a port that cannot be bound fails the
    * start before anything probes a backend or touches VPP. A component that fails to start
-   * throws {@link ComponentStartError}; whatever had started is closed again.
+   * throws {@link ComponentStartError}; whatever had started is closed again. Starting twice,
+   * or after close, throws Error.
    */
   async start(): Promise<MaglevdAddresses> {
     if (this.#state !== 'new') throw new Error(`maglevd cannot start: it is ${this.#state}`);
@@ -341,7 +397,8 @@ export class Maglevd implements MaglevdServices {
   /**
    * SIGHUP and ReloadConfig: reads and parses the file once, validates it, builds the whole next
    * state and commits it in one turn of the event loop. A bad file changes nothing. A reload
-   * asked for while maglevd starts is applied once it has started.
+   * asked for while maglevd starts is applied once it has started. Resolves with the verdict
+   * (a bad file resolves with its problems; it does not reject).
    */
   reload(): Promise<ReloadResult> {
     if (this.#state === 'new' || this.#state === 'starting') return this.#startup.then(() => this.reload());
@@ -451,7 +508,12 @@ export class Maglevd implements MaglevdServices {
 
   /**
    * pause / resume / enable / disable. The new operator state is saved first: when the state
-   * file cannot be written the action fails and nothing changes.
+   * file cannot be written the action fails and nothing changes. Resolves with the backend
+   * after the action.
+   *
+   * @throws {@link BackendNotFoundError} for an unknown backend;
+   *   {@link BackendDisabledError} for an action a disabled backend refuses;
+   *   {@link OperatorStateNotSavedError} when the state file cannot be written.
    */
   backendAction(action: OperatorAction, name: string): Promise<BackendSnapshot> {
     return this.#command(async () => {
@@ -472,7 +534,14 @@ export class Maglevd implements MaglevdServices {
     });
   }
 
-  /** SetFrontendPoolBackendWeight: saved first, like the other actions. */
+  /**
+   * SetFrontendPoolBackendWeight: saved first, like the other actions. `flush` flushes the
+   * member's sticky entries along with the new weight.
+   *
+   * The names and the weight (0-100) are not validated here: the gRPC handler does that.
+   *
+   * @throws {@link OperatorStateNotSavedError} when the state file cannot be written.
+   */
   setWeight(frontend: string, pool: string, backend: string, weight: number, flush: boolean): Promise<void> {
     return this.#command(async () => {
       const next = withWeightOverride(this.core.operator, this.core.config, frontend, pool, backend, weight);
@@ -482,6 +551,7 @@ export class Maglevd implements MaglevdServices {
     });
   }
 
+  /** CheckConfig: parses and validates the config file without applying it. */
   checkConfig(): Promise<CheckResult> {
     return this.loader.check(this.#opts.configPath);
   }
@@ -491,6 +561,9 @@ export class Maglevd implements MaglevdServices {
   /**
    * PlanConfig: what a reload to this config would do to VPP. The file is parsed as a reload
    * would; backends keep the state a reload leaves them in (see `statesAfterReload`).
+   * Problems with the config come back in the result; nothing changes.
+   *
+   * @beta
    */
   async planConfig(input: PlanConfigInput): Promise<PlanConfigResult> {
     let next: Config;
@@ -535,6 +608,10 @@ export class Maglevd implements MaglevdServices {
   /**
    * A dry-run pause, resume, enable or disable: what it would do, with the errors the action
    * itself would raise. With `assumeUp`, a backend the action leaves unknown is previewed as up.
+   *
+   * @throws {@link BackendNotFoundError} for an unknown backend; {@link BackendDisabledError}
+   *   for an action a disabled backend refuses.
+   * @beta
    */
   async previewBackendAction(
     action: OperatorAction,
@@ -578,7 +655,11 @@ export class Maglevd implements MaglevdServices {
     return { backend: snap, preview };
   }
 
-  /** A dry-run SetFrontendPoolBackendWeight. */
+  /**
+   * A dry-run SetFrontendPoolBackendWeight: what the weight change (0-100) would do to VPP.
+   *
+   * @beta
+   */
   async previewSetWeight(
     frontend: string,
     pool: string,
@@ -611,6 +692,9 @@ export class Maglevd implements MaglevdServices {
   /**
    * A dry-run SyncVPPLBState: what a sync of everything, or of one frontend's VIP, would repair.
    * A sync needs VPP, and so does its preview.
+   *
+   * @throws {@link VppNotConnectedError} while VPP is not connected.
+   * @beta
    */
   async previewSync(frontend: string): Promise<ChangePreview> {
     if (!this.vpp?.info) throw new VppNotConnectedError();

@@ -3,9 +3,16 @@ import type { AddressInfo } from 'node:net';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { BACKEND_STATES, type BackendState } from '../health/types.js';
 
-/** Values maglevd computes at scrape time (gauges are never stale). */
+/**
+ * Values maglevd computes at scrape time (gauges are never stale). Each method is called once
+ * per scrape.
+ *
+ * @public
+ */
 export interface MetricsSources {
+  /** Every backend: its state, health counter and enabled flag. */
   backends(): Iterable<{ name: string; state: BackendState; health: number; enabled: boolean }>;
+  /** Every pool member with its configured (or overridden) and effective weight, 0-100. */
   poolMembers(): Iterable<{
     frontend: string;
     pool: string;
@@ -13,6 +20,7 @@ export interface MetricsSources {
     weight: number;
     effectiveWeight: number;
   }>;
+  /** Every frontend's aggregate state. */
   frontends(): Iterable<{ name: string; state: 'unknown' | 'up' | 'down' }>;
   /** null while VPP is disconnected or disabled: the vpp gauges are then left out. */
   vpp(): {
@@ -21,8 +29,10 @@ export interface MetricsSources {
     pid: number;
     /** Unix milliseconds, or null when unknown. */
     bootTime: number | null;
+    /** Unix milliseconds. */
     connectedSince: number;
   } | null;
+  /** Per-VIP packet counters from the stats segment (packets; route bytes in bytes). */
   vipCounters(): Iterable<{
     prefix: string;
     protocol: string;
@@ -36,13 +46,22 @@ export interface MetricsSources {
   }>;
 }
 
+/**
+ * What one lb sync changed, the `kind` label of maglev_vpp_lbsync_total.
+ *
+ * @public
+ */
 export type LbSyncKind = 'vip_added' | 'vip_removed' | 'as_added' | 'as_removed' | 'as_weight_updated';
 
 /**
  * maglevd's Prometheus metrics, with the names of the Go maglevd 1.0 (docs/user-guide.md lists
  * them), plus Node's process and runtime defaults (less the gauges prom-client names `*_total`).
+ * Counters are incremented by the methods below; gauges are read from `sources` at scrape time.
+ *
+ * @public
  */
 export class MaglevMetrics {
+  /** The registry holding every metric; serve it with {@link MetricsServer}. */
   readonly registry = new Registry();
   readonly #probes: Counter<'backend' | 'type' | 'result' | 'code'>;
   readonly #probeDuration: Histogram<'backend' | 'type'>;
@@ -54,6 +73,7 @@ export class MaglevMetrics {
   readonly #grpcSeconds: Histogram<'grpc_type' | 'grpc_service' | 'grpc_method'>;
   readonly #grpcSent: Counter<'grpc_type' | 'grpc_service' | 'grpc_method'>;
 
+  /** Registers every metric in a new registry; the gauges read `sources`. */
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
@@ -282,15 +302,18 @@ export class MaglevMetrics {
     });
   }
 
+  /** Counts one finished health probe and observes its duration in seconds. */
   probe(backend: string, type: string, ok: boolean, code: string, seconds: number): void {
     this.#probes.inc({ backend, type, result: ok ? 'success' : 'failure', code });
     this.#probeDuration.observe({ backend, type }, seconds);
   }
 
+  /** Counts one backend state transition. */
   transition(backend: string, from: string, to: string): void {
     this.#transitions.inc({ backend, from, to });
   }
 
+  /** Counts one VPP API message sent or received. */
   vppApi(msg: string, direction: 'send' | 'recv', ok: boolean): void {
     this.#vppApi.inc({ msg, direction, result: ok ? 'success' : 'failure' });
   }
@@ -300,6 +323,7 @@ export class MaglevMetrics {
     for (const [kind, n] of Object.entries(counts)) if (n) this.#lbsync.inc({ scope, kind }, n);
   }
 
+  /** Records one finished gRPC call: started, handled (with its code), duration in seconds, messages sent. */
   grpcCall(info: {
     method: string;
     type: 'unary' | 'server_stream';
@@ -324,7 +348,13 @@ function omitWhenAbsent(gauge: Gauge, present: () => boolean): void {
   };
 }
 
-/** Go-style listen address ":9091" / "host:port" / "[v6]:port" → host and port for node:http. */
+/**
+ * Go-style listen address ":9091" / "host:port" / "[v6]:port" → host and port for node:http;
+ * host undefined means every interface.
+ *
+ * @throws Error naming the address when it has no port or the port is above 65535.
+ * @public
+ */
 export function parseListenAddress(addr: string): { host: string | undefined; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(addr);
   if (!m) throw new Error(`invalid listen address "${addr}": expected host:port or :port`);
@@ -334,10 +364,17 @@ export function parseListenAddress(addr: string): { host: string | undefined; po
   return { host: host === '' ? undefined : host, port };
 }
 
-/** Serves GET /metrics from a registry. */
+/**
+ * Serves GET /metrics from a registry over plain HTTP; every other path is 404.
+ *
+ * @public
+ */
 export class MetricsServer {
   readonly #server: Server;
-  constructor(readonly registry: Registry) {
+  constructor(
+    /** The prom-client registry served. */
+    readonly registry: Registry,
+  ) {
     this.#server = createServer((req, res) => {
       if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics\n');
@@ -350,6 +387,13 @@ export class MetricsServer {
     });
   }
 
+  /**
+   * Listens; resolves with the bound port (useful with port 0).
+   *
+   * @param addr - ":port", "host:port" or "[v6]:port".
+   * @throws Error for a malformed address; rejects with the system's error (EADDRINUSE ...)
+   *   when it cannot be bound.
+   */
   listen(addr: string): Promise<number> {
     const { host, port } = parseListenAddress(addr);
     return new Promise((resolve, reject) => {
@@ -361,6 +405,7 @@ export class MetricsServer {
     });
   }
 
+  /** Stops listening and closes every open connection. */
   close(): Promise<void> {
     return new Promise((resolve) => {
       this.#server.close(() => resolve());

@@ -14,8 +14,11 @@ import type { Config } from '../config/types.js';
  * changes, the YAML `enabled` is authoritative, as in the Go original); a weight override
  * survives while its frontend, pool and member exist and the member's configured weight is
  * unchanged (an edited weight in the YAML is a newer decision than the override).
+ *
+ * @public
  */
 export interface OperatorState {
+  /** Backends an operator paused, sorted. */
   readonly paused: readonly string[];
   /** Runtime enabled flag of backends an operator enabled or disabled. */
   readonly enabled: Readonly<Record<string, boolean>>;
@@ -25,6 +28,11 @@ export interface OperatorState {
   readonly replaced: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, number>>>>>>;
 }
 
+/**
+ * The state with no runtime changes (frozen).
+ *
+ * @public
+ */
 export const emptyOperatorState: OperatorState = Object.freeze({
   paused: [],
   enabled: {},
@@ -44,9 +52,17 @@ const fileSchema = z.strictObject({
   replaced: weightMap.default({}),
 });
 
+/**
+ * The state file could not be read, parsed or written; the message names the file and the
+ * problem; `cause` is the underlying error when there is one.
+ *
+ * @public
+ */
 export class StateFileError extends Error {
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'StateFileError';
   constructor(
+    /** The state file's path. */
     readonly path: string,
     message: string,
     options?: { cause?: unknown },
@@ -55,7 +71,13 @@ export class StateFileError extends Error {
   }
 }
 
-/** Reads the state file; a missing file is an empty state. */
+/**
+ * Reads the state file; a missing file is an empty state.
+ *
+ * @throws {@link StateFileError} when the file cannot be read, is not JSON or is not a
+ *   version-1 state file.
+ * @public
+ */
 export async function loadOperatorState(path: string): Promise<OperatorState> {
   let text: string;
   try {
@@ -79,8 +101,13 @@ export async function loadOperatorState(path: string): Promise<OperatorState> {
   return state;
 }
 
-/** The state read at start, and what was wrong with the file when it could not be used. */
+/**
+ * The state read at start, and what was wrong with the file when it could not be used.
+ *
+ * @public
+ */
 export interface RecoveredOperatorState {
+  /** The state to start with: the file's, or empty when it could not be used. */
   readonly state: OperatorState;
   /** Why the file was not used and where it was moved; null when it was fine or absent. */
   readonly problem: string | null;
@@ -90,6 +117,9 @@ export interface RecoveredOperatorState {
  * Reads the state file at start. A file that cannot be read or is not a valid state file is
  * moved aside to `<path>.corrupt-<timestamp>` (kept for a post-mortem; nothing is deleted) and
  * maglevd starts without overrides: a bad state file must never keep the daemon down.
+ *
+ * @param now - Names the moved-aside file.
+ * @public
  */
 export async function recoverOperatorState(
   path: string,
@@ -112,7 +142,13 @@ export async function recoverOperatorState(
   }
 }
 
-/** Writes the state file atomically: a temporary file, fsync, then rename over the old one. */
+/**
+ * Writes the state file atomically: a temporary file, fsync, then rename over the old one.
+ * Creates the directory when missing.
+ *
+ * @throws {@link StateFileError} when the file cannot be written.
+ * @public
+ */
 export async function saveOperatorState(path: string, state: OperatorState): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
   const body = `${JSON.stringify({ version: 1, ...state }, null, 2)}\n`;
@@ -158,6 +194,8 @@ function configuredWeight(
  * The part of the state that still applies to a (new) config; see the rules above.
  * `reset` names the backends whose runtime enable/disable the reload resets (their health
  * check or their YAML `enabled` changed).
+ *
+ * @public
  */
 export function pruneOperatorState(
   state: OperatorState,
@@ -192,6 +230,8 @@ export function pruneOperatorState(
  * removed backends go; a runtime enable/disable goes when the backend's health check changed
  * (`restarted`) or its YAML `enabled` changed; a pause stays only for a backend that is enabled
  * after the reload.
+ *
+ * @public
  */
 export function operatorStateAfterReload(
   state: OperatorState,
@@ -209,7 +249,12 @@ export function operatorStateAfterReload(
   return { ...pruned, paused: pruned.paused.filter(enabled) };
 }
 
-/** State with one weight override set (or cleared when it equals the configured weight). */
+/**
+ * State with one weight override set (or cleared when it equals the configured weight, or the
+ * member is not in the config).
+ *
+ * @public
+ */
 export function withWeightOverride(
   state: OperatorState,
   config: Config,
@@ -231,13 +276,21 @@ export function withWeightOverride(
   return { ...state, weights, replaced };
 }
 
-/** State with a backend's paused flag set. */
+/**
+ * State with a backend's paused flag set.
+ *
+ * @public
+ */
 export function withPaused(state: OperatorState, backend: string, paused: boolean): OperatorState {
   const rest = state.paused.filter((b) => b !== backend);
   return { ...state, paused: paused ? [...rest, backend].sort() : rest };
 }
 
-/** State with a backend's runtime enabled flag recorded (dropped when it equals the YAML's). */
+/**
+ * State with a backend's runtime enabled flag recorded (dropped when it equals the YAML's).
+ *
+ * @public
+ */
 export function withEnabled(
   state: OperatorState,
   config: Config,

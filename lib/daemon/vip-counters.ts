@@ -7,23 +7,43 @@ import type { ShowLbVip } from '../vpp/show-lb-vips.js';
 import { readLbVipCounters } from '../vpp/stats/lb-counters.js';
 import { vipKeyString } from '../vpp/types.js';
 
+/**
+ * One VIP's counters as last read. Counts are packets since VPP started (route bytes in bytes).
+ *
+ * @public
+ */
 export interface VipCounterRow {
+  /** The VIP's prefix, e.g. "192.0.2.1/32". */
   readonly prefix: string;
+  /** IP protocol number: 6 tcp, 17 udp, 255 any. */
   readonly protocol: number;
+  /** The VIP's port; 0 for all ports. */
   readonly port: number;
   /** The frontend of this VIP, "" for a VIP maglevd does not manage. */
   readonly frontend: string;
+  /** Packets of known flows (VPP's "packet from existing sessions"). */
   readonly next: bigint;
+  /** First packets of new flows. */
   readonly first: bigint;
+  /** Packets sent without a flow entry, the sticky table being full. */
   readonly untracked: bigint;
+  /** Packets that found no application server to go to (VPP's "no server configured"). */
   readonly noServer: bigint;
+  /** Packets routed to the VIP's prefix (`/net/route/to`); 0 when VPP cannot say. */
   readonly routePackets: bigint;
+  /** Bytes routed to the VIP's prefix. */
   readonly routeBytes: bigint;
 }
 
+/**
+ * Every VIP's counters from one read of the stats segment.
+ *
+ * @public
+ */
 export interface VipCounterSnapshot {
   /** Unix ms of the read. */
   readonly at: number;
+  /** One row per active VIP in VPP, managed by maglevd or not. */
   readonly vips: readonly VipCounterRow[];
 }
 
@@ -34,6 +54,8 @@ export interface VipCounterSnapshot {
  * which `ip_route_lookup` gives; those indexes are cached, and looked up again when the set of
  * VIPs changes or VPP reconnects. A failed read keeps the last snapshot and is logged at debug
  * as `vpp-lb-stats-error`.
+ *
+ * @public
  */
 export class VipCounterScraper {
   readonly #vpp: VppClient;
@@ -52,8 +74,15 @@ export class VipCounterScraper {
   #noRouteLookup = false;
   /** Bumped by pause(): a read that started before belongs to the VPP that went away. */
   #generation = 0;
+  /** The last read's error message; null after a successful read. */
   lastError: string | null = null;
 
+  /**
+   * Nothing is read until {@link VipCounterScraper.start} and {@link VipCounterScraper.resume}.
+   *
+   * @param opts - `vpp`: the session whose stats segment is read; `logger`: gets the debug
+   *   lines; `intervalMs`: the read period in milliseconds.
+   */
   constructor(opts: {
     vpp: VppClient;
     logger: Logger;
@@ -67,6 +96,7 @@ export class VipCounterScraper {
     this.#frontendOf = opts.frontendOf ?? (() => new Map());
   }
 
+  /** Begins the periodic reads (they wait for {@link VipCounterScraper.resume}: VPP connected). */
   start(): void {
     this.#schedule(0);
   }
@@ -82,16 +112,18 @@ export class VipCounterScraper {
     this.#noRouteLookup = false;
   }
 
+  /** VPP is connected: read now and every `intervalMs`. */
   resume(): void {
     this.#paused = false;
     this.#schedule(0);
   }
 
+  /** The last successful read; null before the first and while paused. */
   snapshot(): VipCounterSnapshot | null {
     return this.#snapshot;
   }
 
-  /** Rows for the Prometheus VIP counters. */
+  /** Rows for the Prometheus VIP counters: the snapshot with names for protocols, numbers for counts. */
   metricsRows() {
     const snap = this.#snapshot;
     if (!snap) return [];
@@ -108,7 +140,7 @@ export class VipCounterScraper {
     }));
   }
 
-  /** Reads once now. */
+  /** Reads once now. Never rejects: a failure sets `lastError` and keeps the last snapshot. */
   async scrape(): Promise<void> {
     const stats = this.#vpp.stats;
     if (!stats || !this.#vpp.info) return;
@@ -212,6 +244,7 @@ export class VipCounterScraper {
     this.#timer.unref?.();
   }
 
+  /** Stops reading; resolves once a read in flight is over. */
   async close(): Promise<void> {
     this.#closed = true;
     if (this.#timer) clearTimeout(this.#timer);
@@ -220,7 +253,11 @@ export class VipCounterScraper {
   }
 }
 
-/** VIP key string → frontend name for a config (the keys VPP lists its VIPs under). */
+/**
+ * VIP key string → frontend name for a config (the keys VPP lists its VIPs under).
+ *
+ * @public
+ */
 export function frontendsByVipKey(config: Config): Map<string, string> {
   const m = new Map<string, string>();
   for (const fe of config.frontends.values()) m.set(vipKeyString(frontendVipKey(fe)), fe.name);

@@ -44,7 +44,11 @@ interface PoolCounts {
   upWeighted: number;
 }
 
-/** The part of a frontend's VIP that does not depend on health: its key, encap and stickiness. */
+/**
+ * The part of a frontend's VIP that does not depend on health: its key, encap and stickiness.
+ *
+ * @public
+ */
 export type VipHeader = Omit<DesiredVip, 'ases'>;
 
 /** A backend's state as the planner sees it when nobody reported one (see planFrontend). */
@@ -54,9 +58,16 @@ function initialState(config: Config, states: BackendStates, name: string): Back
   return config.backends.get(name)?.enabled === false ? 'disabled' : 'unknown';
 }
 
-/** One frontend's plan, updated in place by `setState` and `setWeight`. */
+/**
+ * One frontend's plan, updated in place by `setState` and `setWeight` at a cost independent of
+ * the frontend's size; {@link FrontendModel.plan} equals {@link planFrontend} on the same inputs.
+ *
+ * @public
+ */
 export class FrontendModel {
+  /** The frontend's name. */
   readonly name: string;
+  /** The VIP's key, encap and stickiness. */
   readonly vip: VipHeader;
   readonly #fe: FrontendConfig;
   readonly #members: Member[] = [];
@@ -73,6 +84,13 @@ export class FrontendModel {
   #removed = 0;
   #activePool: number | null = null;
 
+  /**
+   * @param config - The whole config: backends' addresses and enabled flags come from it.
+   * @param fe - The frontend to model, one of `config.frontends`.
+   * @param states - Initial health states; missing backends start unknown (or disabled).
+   * @param overrides - Initial operator weight overrides.
+   * @throws {@link AddressParseError} when a backend's address is not an IP address.
+   */
   constructor(config: Config, fe: FrontendConfig, states: BackendStates, overrides: WeightOverrides) {
     this.name = fe.name;
     this.#fe = fe;

@@ -4,10 +4,18 @@
  * IPv6, numerically ascending within a family (10.0.0.2 before 10.0.0.10).
  */
 
-/** An address that is neither dotted-quad IPv4 nor RFC 4291 IPv6 text. */
+/**
+ * An address that is neither dotted-quad IPv4 nor RFC 4291 IPv6 text.
+ *
+ * @public
+ */
 export class AddressParseError extends Error {
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'AddressParseError';
-  constructor(readonly address: string) {
+  constructor(
+    /** The text that did not parse. */
+    readonly address: string,
+  ) {
     super(`not an IP address: ${JSON.stringify(address)}`);
   }
 }
@@ -75,6 +83,9 @@ function parseIpv6Groups(text: string): number[] | null {
 /**
  * A string whose lexical order is the numeric address order, IPv4 first:
  * "4:" + 8 hex digits for IPv4, "6:" + 32 hex digits for IPv6.
+ *
+ * @throws {@link AddressParseError} when the text is not an IP address.
+ * @public
  */
 export function ipSortKey(address: string): string {
   if (!address.includes(':')) {
@@ -87,19 +98,34 @@ export function ipSortKey(address: string): string {
   return `6:${v6.map((g) => g.toString(16).padStart(4, '0')).join('')}`;
 }
 
-/** 4 or 6, by the text form. */
+/**
+ * The address family, 4 or 6, by the text form.
+ *
+ * @throws {@link AddressParseError} when the text is not an IP address.
+ * @public
+ */
 export function ipFamily(address: string): 4 | 6 {
   return ipSortKey(address).startsWith('4:') ? 4 : 6;
 }
 
-/** Comparator for Array.prototype.sort: IPv4 before IPv6, numeric within a family. */
+/**
+ * Comparator for Array.prototype.sort: IPv4 before IPv6, numeric within a family.
+ *
+ * @throws {@link AddressParseError} when either text is not an IP address.
+ * @public
+ */
 export function compareIp(a: string, b: string): number {
   const ka = ipSortKey(a);
   const kb = ipSortKey(b);
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
-/** The addresses sorted by compareIp (a new array; keys are computed once per address). */
+/**
+ * The addresses sorted by {@link compareIp} (a new array; keys are computed once per address).
+ *
+ * @throws {@link AddressParseError} when any text is not an IP address.
+ * @public
+ */
 export function sortIps(addresses: Iterable<string>): string[] {
   return [...addresses]
     .map((a) => [ipSortKey(a), a] as const)

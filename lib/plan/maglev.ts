@@ -12,7 +12,11 @@
  * times slower, and a 65536-slot table needs up to 65536 hashes.
  */
 
-/** One application server as the table builder sees it. */
+/**
+ * One application server as the table builder sees it.
+ *
+ * @beta
+ */
 export interface MaglevBackend {
   /** 16-byte ip46 form: IPv4 is 12 zero bytes followed by the 4 address bytes. */
   readonly address: Uint8Array;
@@ -20,14 +24,24 @@ export interface MaglevBackend {
   readonly weight: number;
 }
 
-/** A table slot that drops new flows (VPP's AS 0). */
+/**
+ * A table slot that drops new flows (VPP's AS 0).
+ *
+ * @beta
+ */
 export const MAGLEV_DROP = -1;
 
-/** Thrown for inputs the table cannot be built from (never for anything VPP would accept). */
+/**
+ * Thrown for inputs the table cannot be built from (never for anything VPP would accept).
+ *
+ * @beta
+ */
 export class MaglevInputError extends Error {
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'MaglevInputError';
   constructor(
     message: string,
+    /** The offending input, e.g. "tableLength" or "backends[2].weight". */
     readonly field: string,
   ) {
     super(message);
@@ -101,7 +115,12 @@ function hashHalves(kh: number, kl: number): void {
   rl = (rl ^ rh) >>> 0;
 }
 
-/** H(k) for a 64-bit k (LB-PLUGIN.md §4.2); BigInt in and out, for tests and tools. */
+/**
+ * H(k) for a 64-bit k (LB-PLUGIN.md §4.2); BigInt in and out, for tests and tools. Bits of k
+ * above 64 are ignored.
+ *
+ * @beta
+ */
 export function maglevHash(k: bigint): bigint {
   const m = (1n << 64n) - 1n;
   const kk = k & m;
@@ -117,14 +136,27 @@ function keyHalves(address: Uint8Array, replica: number): [number, number] {
   return [kh, kl];
 }
 
-/** k for an (address, replica) entry as a BigInt (LB-PLUGIN.md §4.2 step 4). */
+/**
+ * k for an (address, replica) entry as a BigInt (LB-PLUGIN.md §4.2 step 4).
+ *
+ * @param address - 16-byte ip46 form.
+ * @throws {@link MaglevInputError} when the address is not 16 bytes.
+ * @beta
+ */
 export function maglevKey(address: Uint8Array, replica: number): bigint {
   checkAddress(address, 'address');
   const [kh, kl] = keyHalves(address, replica);
   return (BigInt(kh) << 32n) | BigInt(kl);
 }
 
-/** The permutation (first slot and stride) of an (address, replica) entry in a table of length M. */
+/**
+ * The permutation of an (address, replica) entry in a table of `tableLength` slots: `next` is
+ * the first slot it tries and `skip` the stride.
+ *
+ * @throws {@link MaglevInputError} when the address is not 16 bytes or the length is not a
+ *   power of two.
+ * @beta
+ */
 export function maglevPermutation(
   address: Uint8Array,
   replica: number,
@@ -192,6 +224,11 @@ function selectSorted(backends: readonly MaglevBackend[]): number[] {
 /**
  * Builds the new-flow table: slot i holds the index (into `backends`) of the backend new flows
  * hashing to i go to, or MAGLEV_DROP when no backend has weight > 0.
+ *
+ * @param tableLength - Slots in the table: a power of two, up to 2^31.
+ * @throws {@link MaglevInputError} when the length is not a power of two, an address is not
+ *   16 bytes, a weight is not an integer 0-255, or two backends with weight share an address.
+ * @beta
  */
 export function buildMaglevTable(backends: readonly MaglevBackend[], tableLength: number): Int32Array {
   checkLength(tableLength);
@@ -240,6 +277,9 @@ export function buildMaglevTable(backends: readonly MaglevBackend[], tableLength
 /**
  * Buckets per backend (same order as `backends`) by the closed form of LB-PLUGIN.md §4.3,
  * without building the table. Equal to counting the slots of buildMaglevTable.
+ *
+ * @throws {@link MaglevInputError} as {@link buildMaglevTable} does.
+ * @beta
  */
 export function maglevBucketCounts(backends: readonly MaglevBackend[], tableLength: number): number[] {
   checkLength(tableLength);

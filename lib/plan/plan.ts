@@ -18,18 +18,32 @@ import type {
 } from './types.js';
 import { frontendVipKey, vipSortKey } from './vip.js';
 
-/** `new_flows_table_length` of every VIP maglevd creates (0 would crash VPP). */
+/**
+ * `new_flows_table_length`, in buckets, of every VIP maglevd creates (0 would crash VPP).
+ *
+ * @public
+ */
 export const VIP_FLOW_TABLE_LENGTH = 1024;
 
-/** The key of one runtime weight override in a WeightOverrides map. */
+/**
+ * The key of one runtime weight override in a {@link WeightOverrides} map.
+ *
+ * @public
+ */
 export function weightOverrideKey(frontend: string, pool: string, backend: string): string {
   // JSON keeps the key unambiguous whatever characters the names contain.
   return JSON.stringify([frontend, pool, backend]);
 }
 
-/** A row of the effective-weight table: the weight VPP gets and whether to flush at 0. */
+/**
+ * A row of the effective-weight table: the weight VPP gets and whether to flush at 0.
+ *
+ * @public
+ */
 export interface EffectiveWeight {
+  /** The weight VPP gets, 0-100. */
   readonly weight: number;
+  /** Flush VPP's sticky entries of the AS; only ever true with weight 0. */
   readonly flush: boolean;
 }
 
@@ -41,6 +55,9 @@ export interface EffectiveWeight {
  * - disabled: 0, always flush;
  * - unknown, paused: 0, never flush.
  * `removed` never reaches this table: a removed backend is not planned, so its AS is deleted.
+ *
+ * @param weight - The configured or overridden pool weight, 0-100.
+ * @public
  */
 export function effectiveWeight(
   state: Exclude<BackendState, 'removed'>,
@@ -79,6 +96,8 @@ function stateOf(config: Config, states: BackendStates, name: string): BackendSt
  *   nothing real is known about its backends' health;
  * - `down` otherwise: some backend is up or down, yet none carries traffic (all down, or the
  *   up ones drained to weight 0).
+ *
+ * @public
  */
 export function frontendState(
   backends: readonly Pick<PlannedPoolBackend, 'state' | 'effectiveWeight'>[],
@@ -99,6 +118,10 @@ export function frontendState(
  * deletes its AS. When several members share one address (one backend in two pools, or two
  * backends with the same address) they are one AS: the largest effective weight wins, and
  * flush is asked for when that weight is 0 and any of the members asks for it.
+ *
+ * @throws {@link AddressParseError} when a backend's address is not an IP address (a
+ *   validated config never has one).
+ * @public
  */
 export function planFrontend(
   config: Config,
@@ -181,6 +204,9 @@ export function planFrontend(
 /**
  * The desired `lb_conf`. Unset source addresses are sent as zero addresses (0.0.0.0, ::):
  * lb_conf always overwrites both, and VPP's own unset value (all ones) is not a usable source.
+ * The flow timeout is converted from the config's milliseconds to VPP's whole seconds.
+ *
+ * @public
  */
 export function desiredLbConf(lb: VppLbConfig): LbConf {
   return {
@@ -191,7 +217,15 @@ export function desiredLbConf(lb: VppLbConfig): LbConf {
   };
 }
 
-/** Plans every frontend of the config and the global lb conf. */
+/**
+ * Plans every frontend of the config and the global lb conf. Pure: the same inputs give the
+ * same plan, whatever the maps' insertion order.
+ *
+ * @param states - Backends' health states; a missing backend counts as unknown (or disabled).
+ * @param overrides - Operator weight overrides; none by default.
+ * @throws {@link AddressParseError} as {@link planFrontend} does.
+ * @public
+ */
 export function plan(config: Config, states: BackendStates, overrides: WeightOverrides = new Map()): Plan {
   const frontends = new Map<string, FrontendPlan>();
   for (const fe of config.frontends.values())

@@ -3,7 +3,11 @@ import type { FrontendConfig, FrontendProtocol } from '../config/types.js';
 import type { VipKey, VipProtocol } from '../model/lb.js';
 import { ipSortKey } from './ip.js';
 
-/** IP protocol numbers VPP uses for a VIP: 6 tcp, 17 udp, 255 any. */
+/**
+ * The IP protocol number VPP uses for a frontend's protocol: 6 tcp, 17 udp, 255 any.
+ *
+ * @public
+ */
 export function vipProtocol(protocol: FrontendProtocol): VipProtocol {
   switch (protocol) {
     case 'tcp':
@@ -15,7 +19,11 @@ export function vipProtocol(protocol: FrontendProtocol): VipProtocol {
   }
 }
 
-/** The name of a VIP's protocol number ("tcp", "udp", "any"); other numbers as digits. */
+/**
+ * The name of a VIP's protocol number ("tcp", "udp", "any"); other numbers as digits.
+ *
+ * @public
+ */
 export function vipProtocolName(protocol: VipProtocol): string {
   return protocol === 6 ? 'tcp' : protocol === 17 ? 'udp' : protocol === 255 ? 'any' : String(protocol);
 }
@@ -24,6 +32,8 @@ export function vipProtocolName(protocol: VipProtocol): string {
  * The VIP key of a frontend: its address as a host prefix (/32 or /128), protocol and port.
  * Port 0 always means protocol 255, because VPP rewrites it so on every call; keeping the
  * same rule here lets the diff match what VPP reports.
+ *
+ * @public
  */
 export function frontendVipKey(fe: FrontendConfig): VipKey {
   const port = fe.protocol === 'any' ? 0 : fe.port;
@@ -34,7 +44,12 @@ export function frontendVipKey(fe: FrontendConfig): VipKey {
   };
 }
 
-/** A string whose lexical order is the canonical VIP order: prefix numerically, then protocol, port. */
+/**
+ * A string whose lexical order is the canonical VIP order: prefix numerically, then protocol, port.
+ *
+ * @throws {@link AddressParseError} when the prefix's address is not an IP address.
+ * @public
+ */
 export function vipSortKey(k: VipKey): string {
   const slash = k.prefix.lastIndexOf('/');
   const address = slash < 0 ? k.prefix : k.prefix.slice(0, slash);
@@ -43,7 +58,12 @@ export function vipSortKey(k: VipKey): string {
   return `${ipSortKey(address)}/${pad(len, 2)} ${pad(k.protocol, 2)} ${pad(k.port, 4)}`;
 }
 
-/** Comparator over VIP keys in the canonical order (see vipSortKey). */
+/**
+ * Comparator over VIP keys in the canonical order (see {@link vipSortKey}).
+ *
+ * @throws {@link AddressParseError} when a prefix's address is not an IP address.
+ * @public
+ */
 export function compareVipKeys(a: VipKey, b: VipKey): number {
   const ka = vipSortKey(a);
   const kb = vipSortKey(b);

@@ -4,13 +4,22 @@
  * real monotonic clock.
  */
 
-/** Seconds, possibly fractional, on any monotonic origin. */
+/**
+ * A clock reading in seconds, possibly fractional, on any monotonic origin.
+ *
+ * @public
+ */
 export type SimClock = () => number;
 
-/** A clock that only moves when told to. */
+/**
+ * A clock that only moves when told to, for deterministic tests.
+ *
+ * @public
+ */
 export class ManualClock {
   #now: number;
 
+  /** @param start - The first reading, in seconds. */
   constructor(start = 0) {
     this.#now = start;
   }
@@ -18,6 +27,11 @@ export class ManualClock {
   /** The current reading; pass `clock.now` (bound) as a SimClock. */
   readonly now = (): number => this.#now;
 
+  /**
+   * Moves the clock to a reading, in seconds.
+   *
+   * @throws RangeError when the reading is not finite or earlier than the current one.
+   */
   set(seconds: number): void {
     if (!Number.isFinite(seconds) || seconds < this.#now) {
       throw new RangeError(`ManualClock.set: ${seconds} is not a finite time ≥ ${this.#now}`);
@@ -25,6 +39,11 @@ export class ManualClock {
     this.#now = seconds;
   }
 
+  /**
+   * Moves the clock forward by a duration, in seconds.
+   *
+   * @throws RangeError when the duration is not finite or negative.
+   */
   advance(seconds: number): void {
     if (!Number.isFinite(seconds) || seconds < 0) {
       throw new RangeError(`ManualClock.advance: ${seconds} is not a finite duration ≥ 0`);

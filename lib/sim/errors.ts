@@ -4,8 +4,13 @@
  * drops the client's connection instead of replying.
  */
 
-/** VPP would crash (or behave undefinedly) on this message; nothing was changed. */
+/**
+ * VPP would crash (or behave undefinedly) on this message; nothing was changed.
+ *
+ * @public
+ */
 export class SimulatedCrash extends Error {
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'SimulatedCrash';
   constructor(
     /** The request's message name, e.g. "lb_add_del_vip_v2". */
@@ -17,19 +22,34 @@ export class SimulatedCrash extends Error {
   }
 }
 
-/** A message name the simulator does not handle (VPP drops unknown ids silently). */
+/**
+ * A message name the simulator does not handle (VPP drops unknown ids silently).
+ *
+ * @public
+ */
 export class UnknownMessageError extends Error {
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'UnknownMessageError';
-  constructor(readonly messageName: string) {
+  constructor(
+    /** The name asked for. */
+    readonly messageName: string,
+  ) {
     super(`unknown message ${JSON.stringify(messageName)}`);
   }
 }
 
-/** A malformed request object (wrong field shape); the codec should never produce one. */
+/**
+ * A malformed request object (wrong field shape); the codec should never produce one.
+ *
+ * @public
+ */
 export class SimInputError extends Error {
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'SimInputError';
   constructor(
+    /** The request's message name. */
     readonly messageName: string,
+    /** The malformed field, e.g. "pfx.address". */
     readonly field: string,
     detail: string,
   ) {
@@ -40,8 +60,11 @@ export class SimInputError extends Error {
 /**
  * A socket path the simulator cannot take: another process listens on it, or something that is
  * not a socket is in the way. A stale socket (nobody listening) is not an error: it is removed.
+ *
+ * @public
  */
 export class SimSocketInUseError extends Error {
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'SimSocketInUseError';
   constructor(
     /** The socket path, e.g. "/run/vpp/api.sock". */

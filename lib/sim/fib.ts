@@ -7,23 +7,45 @@
 import { formatIp4, formatIp6 } from './address.js';
 import { Pool } from './pool.js';
 
+/**
+ * A FIB's address family.
+ *
+ * @public
+ */
 export type FibProtocol = 'ip4' | 'ip6';
 
-/** Who installed an entry: VPP itself at boot, or the lb plugin for a VIP prefix. */
+/**
+ * Who installed an entry: VPP itself at boot, or the lb plugin for a VIP prefix.
+ *
+ * @public
+ */
 export type FibSource = 'default' | 'lb';
 
-/** A FIB prefix: 4 address bytes for IPv4, 16 for IPv6, host bits clear. */
+/**
+ * A FIB prefix: 4 address bytes for IPv4, 16 for IPv6, host bits clear.
+ *
+ * @public
+ */
 export interface FibPrefix {
+  /** The family. */
   readonly proto: FibProtocol;
+  /** Network-order address bytes. */
   readonly address: Uint8Array;
+  /** Prefix length in bits. */
   readonly len: number;
 }
 
+/**
+ * One FIB entry, as {@link SimState.routes} lists it.
+ *
+ * @public
+ */
 export interface SimRouteState {
   /** As `show ip fib` prints it: "198.51.100.1/32", "2001:db8::/64". */
   readonly prefix: string;
   /** The load-balance index: the entry's index in `/net/route/to`. */
   readonly statsIndex: number;
+  /** Who installed the entry. */
   readonly sources: readonly FibSource[];
 }
 
@@ -46,7 +68,11 @@ const BOOT_ENTRIES: readonly FibPrefix[] = [
   { proto: 'ip6', address: Uint8Array.of(0xfe, 0x80, ...new Array<number>(14).fill(0)), len: 10 },
 ];
 
-/** The address with the bits beyond `len` cleared (what VPP's exact-match hashes on). */
+/**
+ * The address with the bits beyond `len` cleared (what VPP's exact-match hashes on).
+ *
+ * @public
+ */
 export function maskAddress(address: Uint8Array, len: number): Uint8Array {
   const out = Uint8Array.from(address);
   for (let bit = len; bit < out.length * 8; bit++) {
@@ -56,6 +82,11 @@ export function maskAddress(address: Uint8Array, len: number): Uint8Array {
   return out;
 }
 
+/**
+ * A prefix as `show ip fib` prints it, e.g. "198.51.100.0/24".
+ *
+ * @public
+ */
 export function formatFibPrefix(p: FibPrefix): string {
   return `${p.proto === 'ip4' ? formatIp4(p.address) : formatIp6(p.address)}/${p.len}`;
 }
@@ -64,6 +95,12 @@ function keyOf(proto: FibProtocol, address: Uint8Array, len: number): string {
   return `${proto}/${len}/${Buffer.from(maskAddress(address, len)).toString('hex')}`;
 }
 
+/**
+ * Table 0 of VPP's IPv4 and IPv6 FIBs, as far as the lb plugin touches them: boot entries and
+ * the entries of VIP prefixes, each with its load-balance (stats) index.
+ *
+ * @public
+ */
 export class FibSim {
   #entries = new Map<string, FibEntry>();
   /** load_balance_pool: freed indexes are reused, last freed first. */
@@ -71,6 +108,7 @@ export class FibSim {
   /** Stats indexes handed out since the last takeCreated(), in order. */
   #created: number[] = [];
 
+  /** A new VPP's FIB: only the boot entries. */
   constructor() {
     this.reset();
   }
@@ -83,7 +121,10 @@ export class FibSim {
     for (const p of BOOT_ENTRIES) this.#add(p, 'default');
   }
 
-  /** fib_table_entry_special_dpo_add in table 0: creates the entry or adds the source to it. */
+  /**
+   * fib_table_entry_special_dpo_add in table 0: creates the entry or adds the source to it.
+   * Returns the entry's stats index.
+   */
   addSource(prefix: FibPrefix, source: FibSource): number {
     return this.#add(prefix, source);
   }
@@ -100,6 +141,9 @@ export class FibSim {
   /**
    * fib_table_lookup_exact_match, or with `exact` false fib_table_lookup (the longest prefix
    * of at most `len` bits that covers the address). Host bits of the address are ignored.
+   * Undefined when no entry matches.
+   *
+   * @throws RangeError when `len` exceeds the family's address length.
    */
   lookup(
     proto: FibProtocol,
@@ -120,6 +164,7 @@ export class FibSim {
     return MAX_LEN[proto];
   }
 
+  /** Every entry, by stats index. */
   routes(): SimRouteState[] {
     return [...this.#entries.values()].sort((a, b) => a.statsIndex - b.statsIndex).map(stateOf);
   }

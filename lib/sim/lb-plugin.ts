@@ -62,7 +62,11 @@ import {
   type SimReplyRequests,
 } from './wire-types.js';
 
-/** vnet_api_error_t values the lb handlers return. */
+/**
+ * vnet_api_error_t values the lb handlers return, by VPP's name.
+ *
+ * @public
+ */
 export const LbRetval = {
   OK: 0,
   INVALID_SW_IF_INDEX: -2,
@@ -75,7 +79,11 @@ export const LbRetval = {
   INVALID_ADDRESS_FAMILY: -97,
 } as const;
 
-/** The plugin's internal VIP types (lb_vip_type_t), by value. */
+/**
+ * The plugin's internal VIP types (lb_vip_type_t), by value.
+ *
+ * @public
+ */
 export const VIP_TYPE_NAMES = [
   'ip6-gre6',
   'ip6-gre4',
@@ -85,6 +93,11 @@ export const VIP_TYPE_NAMES = [
   'ip4-nat4',
   'ip6-nat6',
 ] as const;
+/**
+ * The name of a VIP type, as `show lb vips` prints it.
+ *
+ * @public
+ */
 export type VipTypeName = (typeof VIP_TYPE_NAMES)[number];
 
 const T_IP6_GRE6 = 0;
@@ -221,13 +234,19 @@ function defaultConf(): Conf {
   };
 }
 
-/** One handled request, in order. */
+/**
+ * One handled request (or restart), in order.
+ *
+ * @public
+ */
 export interface SimOperation {
   /** 1, 2, ... over the simulator's life (restarts included). */
   readonly seq: number;
   /** Uptime seconds (as the clock read it) when the request was handled. */
   readonly at: number;
+  /** The request's message name, e.g. "lb_add_del_as_v2", or "restart". */
   readonly name: string;
+  /** The decoded request as handled. */
   readonly msg: unknown;
   /** The reply's retval; 0 for dumps; null when the request crashed VPP. */
   readonly retval: number | null;
@@ -239,20 +258,33 @@ export interface SimOperation {
   readonly crash?: string;
 }
 
+/**
+ * One application server of a simulated VIP.
+ *
+ * @public
+ */
 export interface SimAsState {
   /** Slot in the VIP's AS pool (dump order). */
   readonly slot: number;
   /** Index in the global AS pool (shown as "dpo" by the CLI). */
   readonly asIndex: number;
+  /** The AS's address, IPv4 or IPv6 text. */
   readonly address: string;
+  /** Weight 0-100. */
   readonly weight: number;
   /** 1 active, 0 removed and waiting for garbage collection. */
   readonly flags: number;
+  /** Slots of the VIP's new-flow table pointing at this AS. */
   readonly numBuckets: number;
   /** Uptime second of the last removal (stale for an AS never removed in a reused slot). */
   readonly inUseSince: number;
 }
 
+/**
+ * One VIP of the simulated plugin, as `show lb vips verbose` would describe it.
+ *
+ * @public
+ */
 export interface SimVipState {
   /** VIP pool index (stats counter index); 0 is the hidden placeholder. */
   readonly index: number;
@@ -260,35 +292,59 @@ export interface SimVipState {
   readonly prefix: string;
   /** Internal prefix length (IPv4: 96 + len). */
   readonly plen: number;
+  /** IP protocol number; 255 for any. */
   readonly protocol: number;
+  /** The port; 0 for all ports. */
   readonly port: number;
+  /** The internal VIP type. */
   readonly type: VipTypeName;
   /** API encap value of the type (what lb_vip_dump reports). */
   readonly encap: number;
+  /** lb_vip_t flags: 0x1 used, 0x2 src-ip-sticky. */
   readonly flags: number;
   /** False once deleted (kept until garbage collection frees it). */
   readonly used: boolean;
+  /** Hash on addresses only. */
   readonly srcIpSticky: boolean;
+  /** Slots of the new-flow table. */
   readonly flowTableLength: number;
+  /** Uptime second of the VIP's last garbage-collection pass. */
   readonly lastGc: number;
   /** The shared dscp / srv_type byte. */
   readonly dscp: number;
+  /** The same byte read as a NAT srv_type (1 NodePort). */
   readonly srvType: number;
   /** Host-order target port as last written to this pool slot. */
   readonly targetPort: number;
+  /** The VIP's AS slots in dump order, removed ones included until collected. */
   readonly ases: readonly SimAsState[];
 }
 
+/**
+ * The simulated plugin's global configuration (lb_conf).
+ *
+ * @public
+ */
 export interface SimConfState {
+  /** GRE source address towards IPv4 ASes. */
   readonly ip4SrcAddress: string;
+  /** GRE source address towards IPv6 ASes. */
   readonly ip6SrcAddress: string;
+  /** Sticky flow-table buckets per worker. */
   readonly stickyBucketsPerCore: number;
+  /** Idle flow timeout, seconds. */
   readonly flowTimeout: number;
 }
 
+/**
+ * A snapshot of the whole simulated plugin.
+ *
+ * @public
+ */
 export interface SimState {
   /** Uptime seconds as the clock reads it. */
   readonly uptime: number;
+  /** The global lb configuration. */
   readonly conf: SimConfState;
   /** Every VIP in pool order, deleted-but-uncollected ones included, placeholder excluded. */
   readonly vips: readonly SimVipState[];
@@ -296,16 +352,28 @@ export interface SimState {
   readonly vipPoolElements: number;
   /** Elements in the AS pool, drop placeholder excluded. */
   readonly asPoolElements: number;
+  /** sw_if_index values with NAT4 enabled, ascending. */
   readonly nat4Interfaces: readonly number[];
+  /** sw_if_index values with NAT6 enabled, ascending. */
   readonly nat6Interfaces: readonly number[];
   /** FIB table 0 of both families, by stats index: boot entries and VIP prefixes. */
   readonly routes: readonly SimRouteState[];
 }
 
+/**
+ * What {@link LbPluginSim.handle} answers: one reply, or the details of a dump.
+ *
+ * @public
+ */
 export type SimResult =
   | { readonly kind: 'reply'; readonly replyName: string; readonly reply: RetvalReply & object }
   | { readonly kind: 'details'; readonly detailsName: string; readonly details: readonly object[] };
 
+/**
+ * Options of {@link LbPluginSim}.
+ *
+ * @public
+ */
 export interface LbPluginSimOptions {
   /** Uptime source in seconds; uptime restarts from the reading at construction / restart(). */
   clock: SimClock;
@@ -322,7 +390,13 @@ export interface LbPluginSimOptions {
 const REPLY_NAMES = new Set<string>(Object.keys(REPLY_MESSAGE));
 const DUMP_NAMES = new Set<string>(Object.keys(DETAILS_MESSAGE));
 
-/** VPP's lb plugin, simulated. One instance is one VPP process. */
+/**
+ * VPP's lb plugin, simulated: the API handlers with VPP's validation (and its crashes, as
+ * {@link SimulatedCrash}), the Maglev tables, garbage collection and the FIB entries of VIPs.
+ * One instance is one VPP process. No I/O: {@link VppLbSimulator} serves it on a socket.
+ *
+ * @public
+ */
 export class LbPluginSim {
   /** Table 0 of the FIB: boot entries and one entry per VIP prefix, as lb_vip_add_adjacency makes. */
   readonly fib = new FibSim();
@@ -349,6 +423,7 @@ export class LbPluginSim {
   #seq = 0;
   #faults = new Map<string, { retval: number; remaining: number }[]>();
 
+  /** Starts the simulated VPP: empty state, uptime 0 at the clock's current reading. */
   constructor(options: LbPluginSimOptions) {
     this.#clock = options.clock;
     this.#wallClock = options.wallClock ?? (() => Date.now());
@@ -459,7 +534,12 @@ export class LbPluginSim {
     this.#record({ name: 'restart', msg: {}, retval: 0 });
   }
 
-  /** The next `count` calls of `name` answer `retval` without touching the state. */
+  /**
+   * The next `count` calls of `name` answer `retval` without touching the state.
+   *
+   * @throws RangeError for a name that is not a request answered by a reply, a retval that
+   *   is not an i32, or a count below 1.
+   */
   failNext(name: SimReplyName, retval: number, count = 1): void {
     if (!REPLY_NAMES.has(name)) {
       throw new RangeError(
@@ -503,8 +583,10 @@ export class LbPluginSim {
 
   /**
    * Handles one decoded request by message name: the entry point for the socket server.
-   * Throws UnknownMessageError for names it does not know and SimulatedCrash for requests
-   * that would bring VPP down.
+   *
+   * @throws {@link UnknownMessageError} for names it does not know; {@link SimulatedCrash} for
+   *   requests that would bring VPP down (nothing changed); {@link SimInputError} for a
+   *   malformed request object.
    */
   handle(name: string, msg: object): SimResult {
     if (REPLY_NAMES.has(name)) {
@@ -531,7 +613,12 @@ export class LbPluginSim {
     return REPLY_NAMES.has(name) || DUMP_NAMES.has(name);
   }
 
-  /** A request answered by one reply. */
+  /**
+   * A request answered by one reply, typed by message name.
+   *
+   * @throws {@link SimulatedCrash} for a request that would bring VPP down (nothing changed);
+   *   {@link SimInputError} for a malformed request object.
+   */
   request<N extends SimReplyName>(name: N, msg: SimReplyRequests[N]): SimReplies[N] {
     this.tick();
     const injected = this.#takeFault(name);
@@ -551,7 +638,11 @@ export class LbPluginSim {
     return reply as SimReplies[N];
   }
 
-  /** A dump: the details it streams (its end is the control_ping reply, not ours to send). */
+  /**
+   * A dump: the details it streams (its end is the control_ping reply, not ours to send).
+   *
+   * @throws {@link SimInputError} for a malformed request object.
+   */
   dump<N extends SimDumpName>(name: N, msg: SimDumpRequests[N]): SimDetails[N][] {
     this.tick();
     let details: object[];
@@ -950,7 +1041,9 @@ export class LbPluginSim {
 
   /**
    * The VIP's new-flow table: the global AS index (SimAsState.asIndex) each slot sends new flows
-   * to, 0 for drop. Throws RangeError for an index that is not a VIP.
+   * to, 0 for drop.
+   *
+   * @throws RangeError for an index that is not a VIP of the pool (placeholder 0, a freed slot).
    */
   newFlowTable(vipIndex: number): Uint32Array {
     const vip = vipIndex > 0 && this.#vips.free[vipIndex] === false ? this.#vips.items[vipIndex] : undefined;

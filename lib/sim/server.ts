@@ -15,6 +15,11 @@ import { LbStatsCounters } from './stats/lb.js';
 import { StatsSegmentServer } from './stats/server.js';
 import { StatsSegmentWriter } from './stats/writer.js';
 
+/**
+ * Options of {@link VppLbSimulator}.
+ *
+ * @public
+ */
 export interface VppLbSimulatorOptions {
   /** The API socket to serve (like VPP's /run/vpp/api.sock). */
   readonly socketPath: string;
@@ -22,7 +27,9 @@ export interface VppLbSimulatorOptions {
   readonly statsSocketPath?: string;
   /** What show_version answers. */
   readonly version?: string;
+  /** What show_version answers as the build date. */
   readonly buildDate?: string;
+  /** What show_version answers as the build directory. */
   readonly buildDirectory?: string;
   /** The pid control_ping reports; a restart picks a new one. Default: a random one. */
   readonly pid?: number;
@@ -39,9 +46,18 @@ export interface VppLbSimulatorOptions {
   readonly statsThreads?: number;
 }
 
-/** What one simulated packet adds to `/net/route/to`'s bytes when no size is given. */
+/**
+ * What one simulated packet adds to `/net/route/to`'s bytes when no size is given, in bytes.
+ *
+ * @public
+ */
 export const SIM_DEFAULT_PACKET_BYTES = 64;
 
+/**
+ * The events {@link VppLbSimulator} emits, with their listener arguments.
+ *
+ * @public
+ */
 export interface VppLbSimulatorEvents {
   /** An lb operation was handled (after it changed the state). */
   operation: [SimOperation];
@@ -67,8 +83,11 @@ interface Fault {
  * lifecycle (lib/sim/lb-plugin.ts). VPP's own client library can connect to it as to a VPP.
  * For tests it keeps a log of operations and can drop connections, stop answering, delay
  * replies, fail calls and restart.
+ *
+ * @public
  */
 export class VppLbSimulator extends EventEmitter<VppLbSimulatorEvents> {
+  /** The simulated plugin behind the socket: inspect or drive its state directly. */
   readonly plugin: LbPluginSim;
   readonly #opts: VppLbSimulatorOptions;
   readonly #codec: VppCodec = defaultVppCodec();
@@ -86,6 +105,7 @@ export class VppLbSimulator extends EventEmitter<VppLbSimulatorEvents> {
   readonly #faults = new Map<string, Fault>();
   readonly #clock: () => number;
 
+  /** Builds the message table and the plugin; nothing listens until {@link VppLbSimulator.start}. */
   constructor(opts: VppLbSimulatorOptions) {
     super();
     this.#opts = opts;
@@ -105,14 +125,17 @@ export class VppLbSimulator extends EventEmitter<VppLbSimulatorEvents> {
     }
   }
 
+  /** The API socket's path. */
   get socketPath(): string {
     return this.#opts.socketPath;
   }
 
+  /** The pid control_ping reports; changes at every restart. */
   get pid(): number {
     return this.#pid;
   }
 
+  /** Clients connected now. */
   get clients(): number {
     return this.#sockets.size;
   }
@@ -121,6 +144,9 @@ export class VppLbSimulator extends EventEmitter<VppLbSimulatorEvents> {
    * Binds the API socket and, when configured, the stats socket. A stale socket file (its
    * process is gone) is replaced; a socket another process listens on fails with
    * SimSocketInUseError naming the path. Either both sockets are served or neither is.
+   *
+   * @throws {@link SimSocketInUseError} when a socket path is taken; the system's error when
+   *   the path cannot be bound (e.g. a missing directory).
    */
   async start(): Promise<void> {
     const statsPath = this.#opts.statsSocketPath;
@@ -178,10 +204,12 @@ export class VppLbSimulator extends EventEmitter<VppLbSimulatorEvents> {
 
   // ---- state and test knobs ----------------------------------------------------------------
 
+  /** A snapshot of the plugin's state; see {@link LbPluginSim.getState}. */
   getState(): SimState {
     return this.plugin.getState();
   }
 
+  /** The lb operations handled, oldest first (bounded by `logLimit`). */
   operations(): readonly SimOperation[] {
     return this.plugin.operations();
   }
@@ -196,12 +224,15 @@ export class VppLbSimulator extends EventEmitter<VppLbSimulatorEvents> {
     this.#silent = silent;
   }
 
-  /** Delays every reply by this many milliseconds. */
+  /** Delays every reply by this many milliseconds (0 answers at once). */
   setReplyDelay(ms: number): void {
     this.#delayMs = ms;
   }
 
-  /** The next `count` calls of `message` fail with `retval` and change nothing. */
+  /**
+   * The next `count` calls of `message` (a message name such as "lb_add_del_as_v2") fail with
+   * `retval` (a VPP error code, e.g. -6) and change nothing.
+   */
   failNext(message: string, retval: number, count = 1): void {
     this.#faults.set(message, { retval, count });
   }
@@ -222,6 +253,7 @@ export class VppLbSimulator extends EventEmitter<VppLbSimulatorEvents> {
    * index counts them (packets and bytes; VIPs sharing a prefix share the entry), then the lb
    * counter `kind` at the VIP's pool index does. A VIP without an entry (deleted) only moves
    * its lb counter. `bytes` defaults to SIM_DEFAULT_PACKET_BYTES per packet; `thread` to 0.
+   * Does nothing when no stats socket is served.
    */
   countVipPackets(
     vipIndex: number,
@@ -244,7 +276,10 @@ export class VppLbSimulator extends EventEmitter<VppLbSimulatorEvents> {
     stats.counters.countVip(vipIndex, kind, BigInt(packets), thread);
   }
 
-  /** Counts packets and bytes on one FIB entry's `/net/route/to` (by its stats index). */
+  /**
+   * Counts packets and bytes on one FIB entry's `/net/route/to` (by its stats index). Does
+   * nothing when no stats socket is served.
+   */
   countRoutePackets(statsIndex: number, packets: number, bytes: number, thread = 0): void {
     this.#stats?.counters.countRoute(statsIndex, BigInt(packets), BigInt(bytes), thread);
   }
