@@ -19,6 +19,10 @@ export {
   NotFoundError,
   UnavailableError,
 } from './api/errors.js';
+/**
+ * The generated protobuf messages and schemas of the `maglev.Maglev` gRPC service.
+ * @public
+ */
 export * as maglevProto from './api/gen/maglev_pb.js';
 // Every protobuf message type, also under maglevProto; names that clash with the library's own
 // types carry a Proto prefix (ProtoEvent, ProtoTransition, ...).
@@ -302,6 +306,14 @@ export {
   lbConfString,
   lbSyncKind,
 } from './reconcile/ops.js';
+export type {
+  BackendAssumption,
+  ChangePreview,
+  PreviewChange,
+  PreviewSource,
+  ServerPreview,
+  VipPreview,
+} from './reconcile/preview.js';
 // The reconciler.
 export {
   type DesiredStateChange,

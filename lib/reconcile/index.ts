@@ -23,6 +23,14 @@ export {
   lbConfString,
   lbSyncKind,
 } from './ops.js';
+export type {
+  BackendAssumption,
+  ChangePreview,
+  PreviewChange,
+  PreviewSource,
+  ServerPreview,
+  VipPreview,
+} from './preview.js';
 export {
   type DesiredStateChange,
   type DesiredStateSource,

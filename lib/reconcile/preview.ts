@@ -25,27 +25,43 @@ import { diffLbState, diffVip, type SyncScope } from './diff.js';
 import { applyOps, type LbOp, lbConfString } from './ops.js';
 import { type AsChange, type FastPathFrontend, planFastPath } from './transition.js';
 
-/** How a VIP or an application server comes out of the change. */
+/**
+ * How a VIP or an application server comes out of the change.
+ * @beta
+ */
 export type PreviewChange = 'added' | 'removed' | 'changed' | 'unchanged';
 
-/** One application server of a VIP, before and after. */
+/**
+ * One application server of a VIP, before and after.
+ * @beta
+ */
 export interface ServerPreview {
+  /** The application server's address. */
   readonly address: string;
   /** The backend at this address in the VIP's frontend; "" if none. */
   readonly backend: string;
   /** By membership and weight; `unchanged` servers may still gain or lose buckets. */
   readonly change: PreviewChange;
+  /** Its weight in VPP before the change, 0-100 (0 when it was not there). */
   readonly weightBefore: number;
+  /** Its weight in VPP after the change, 0-100 (0 when it goes). */
   readonly weightAfter: number;
+  /** Maglev table slots it owns before the change. */
   readonly bucketsBefore: number;
+  /** Maglev table slots it owns after the change: exactly what VPP will show. */
   readonly bucketsAfter: number;
   /** The change flushes its established flows (is_flush on delete or set-weight). */
   readonly flush: boolean;
 }
 
+/**
+ * One VIP, before and after the change.
+ * @beta
+ */
 export interface VipPreview extends VipKey {
   /** The VIP's frontend after the change (before it, for a removed VIP); "" if none. */
   readonly frontend: string;
+  /** Whether the VIP is added, removed, changed (its servers or weights) or unchanged. */
   readonly change: PreviewChange;
   /** Deleted and added again (encap or src-ip-sticky differs): every flow loses its server. */
   readonly recreated: boolean;
@@ -57,21 +73,38 @@ export interface VipPreview extends VipKey {
   readonly servers: readonly ServerPreview[];
 }
 
-/** A backend whose state the preview had to assume (it starts from unknown). */
+/**
+ * A backend whose state the preview had to assume (it starts from unknown).
+ * @beta
+ */
 export interface BackendAssumption {
+  /** The backend's name. */
   readonly backend: string;
+  /** The state the preview assumed: `unknown` (weight 0), or `up` when asked to assume up. */
   readonly state: BackendState;
+  /** Why its state is not known: new, restarted by a health-check change, enabled or resumed. */
   readonly reason: 'added' | 'healthcheck changed' | 'enabled' | 'resumed';
 }
 
-/** Where "before" came from: read from VPP, or maglevd's current plan when VPP is not there. */
+/**
+ * Where "before" came from: read from VPP, or maglevd's current plan when VPP is not there.
+ * @beta
+ */
 export type PreviewSource = 'vpp' | 'plan';
 
+/**
+ * What a change (a reload, an operator action, a sync) would do to VPP, VIP by VIP, computed
+ * without changing anything. After applying, VPP's bucket counts equal `bucketsAfter`.
+ * @beta
+ */
 export interface ChangePreview {
+  /** Where "before" came from. */
   readonly before: PreviewSource;
   /** Every VIP present before or after, in VIP order. */
   readonly vips: readonly VipPreview[];
+  /** The backends whose state the preview assumed. */
   readonly assumptions: readonly BackendAssumption[];
+  /** The change would set a different lb_conf. */
   readonly lbConfChanged: boolean;
 }
 

@@ -2,6 +2,7 @@
  * Talking to VPP: VppClient (session, reconnect, info), VppLbClient (typed lb operations), the stats segment.
  * Entry point `vpp-maglev/vpp`.
  */
+
 export {
   jsonSafe,
   REQUIRED_MESSAGES,
