@@ -1,9 +1,9 @@
 import { adminCredentialsFromEnv, frontendFlags } from '../lib/dashboard/flags.js';
-import { parseListenAddress } from '../lib/dashboard/listen.js';
 import { DashboardServer } from '../lib/dashboard/server.js';
 import { createLogger } from '../lib/events/logger.js';
 import type { LogLevel } from '../lib/events/types.js';
 import { UsageError } from '../lib/flags/flags.js';
+import { parseListenAddress } from '../lib/util/listen-address.js';
 import { buildInfo } from '../lib/version.js';
 import { parseOrExit, run } from './common.js';
 

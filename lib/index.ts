@@ -157,7 +157,6 @@ export {
   MaglevMetrics,
   MetricsServer,
   type MetricsSources,
-  parseListenAddress,
 } from './daemon/metrics.js';
 export {
   emptyOperatorState,
@@ -425,6 +424,11 @@ export type { FqdnResolver } from './tui/fqdn.js';
 export { MAGLEVT_EXIT, type MaglevtIo, type MaglevtSignals, runMaglevt } from './tui/main.js';
 export { type LoadedConfig, type ProbeKind, type VipTarget, vipTargets } from './tui/targets.js';
 export { DurationParseError, formatDuration, parseDuration } from './util/duration.js';
+export {
+  type ListenAddress,
+  ListenAddressError,
+  parseListenAddress,
+} from './util/listen-address.js';
 export { type BuildInfo, buildInfo, formatVersion } from './version.js';
 // VPP: session, lb operations, stats segment.
 export {

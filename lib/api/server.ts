@@ -13,6 +13,7 @@ import { ReflectionService } from '@grpc/reflection';
 import type { EventBus } from '../events/bus.js';
 import { type Logger, silentLogger } from '../events/logger.js';
 import { type FrontendState, type LogLevel, logLevelRank, type MaglevEvent } from '../events/types.js';
+import { parseListenAddress } from '../util/listen-address.js';
 import { grpcStatusOf, InvalidArgumentError } from './errors.js';
 import * as pb from './gen/maglev_pb.js';
 import { fileDescriptorProtos, grpcServiceDefinition } from './grpc-service.js';
@@ -135,15 +136,13 @@ export function grpcListenAddress(addr: string): string {
 /** Binds and releases a TCP "host:port" (port > 0) to learn why it cannot be bound, if it cannot. */
 async function probeBind(addr: string): Promise<void> {
   if (addr.startsWith('unix:')) return;
-  const m = /^(?:\[([^\]]*)\]|([^:]*)):(\d+)$/.exec(addr);
-  if (!m) return; // grpc-js says what is wrong with it
-  const host = m[1] ?? m[2] ?? '';
-  const port = Number(m[3]);
-  if (port === 0 || port > 65535) return;
+  // A malformed address throws ListenAddressError, which names it.
+  const { host, port } = parseListenAddress(addr);
+  if (port === 0) return;
   await new Promise<void>((resolve, reject) => {
     const probe = createNetServer();
     probe.once('error', reject);
-    probe.listen({ host: host === '' ? undefined : host, port, exclusive: true }, () => {
+    probe.listen({ host, port, exclusive: true }, () => {
       probe.close(() => resolve());
     });
   });

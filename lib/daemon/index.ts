@@ -2,6 +2,8 @@
  * maglevd as a library: the control-plane core, the daemon, metrics, the operator state file.
  * Entry point `vpp-maglev/daemon`.
  */
+
+export { type ListenAddress, ListenAddressError, parseListenAddress } from '../util/listen-address.js';
 export {
   type BackendChange,
   type ChangeSet,
@@ -30,7 +32,6 @@ export {
   MaglevMetrics,
   MetricsServer,
   type MetricsSources,
-  parseListenAddress,
 } from './metrics.js';
 export {
   emptyOperatorState,

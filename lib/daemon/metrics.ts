@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { BACKEND_STATES, type BackendState } from '../health/types.js';
+import { parseListenAddress } from '../util/listen-address.js';
 
 /**
  * Values maglevd computes at scrape time (gauges are never stale). Each method is called once
@@ -346,22 +347,6 @@ function omitWhenAbsent(gauge: Gauge, present: () => boolean): void {
     const m = await get();
     return present() ? m : { ...m, values: [] };
   };
-}
-
-/**
- * Go-style listen address ":9091" / "host:port" / "[v6]:port" → host and port for node:http;
- * host undefined means every interface.
- *
- * @throws Error naming the address when it has no port or the port is above 65535.
- * @public
- */
-export function parseListenAddress(addr: string): { host: string | undefined; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(addr);
-  if (!m) throw new Error(`invalid listen address "${addr}": expected host:port or :port`);
-  const host = m[1] ?? m[2];
-  const port = Number(m[3]);
-  if (port > 65535) throw new Error(`invalid listen address "${addr}": port out of range`);
-  return { host: host === '' ? undefined : host, port };
 }
 
 /**

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { MaglevCallError } from '../api/client.js';
 import { type Logger, silentLogger } from '../events/logger.js';
+import { parseListenAddress } from '../util/listen-address.js';
 import { buildInfo } from '../version.js';
 import { type Asset, loadAssets, locateAssets } from './assets.js';
 import { type AdminCredentials, BasicAuthChecker, parseBasicAuth } from './auth.js';
@@ -11,7 +12,6 @@ import { EventBroker, type EventBrokerOptions } from './broker.js';
 import { type ConnectionTimings, MaglevdConnection } from './connection.js';
 import { checkSameOrigin } from './csrf.js';
 import { displayNames } from './derive.js';
-import { parseListenAddress } from './listen.js';
 import {
   BACKEND_ACTIONS,
   type BackendAction,

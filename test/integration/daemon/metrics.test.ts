@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MaglevMetrics, MetricsServer, parseListenAddress } from '../../../lib/daemon/metrics.js';
+import { MaglevMetrics, MetricsServer } from '../../../lib/daemon/metrics.js';
+import { parseListenAddress } from '../../../lib/util/listen-address.js';
 
 let vppConnected = true;
 const metrics = new MaglevMetrics({

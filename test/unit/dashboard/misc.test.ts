@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { backoffDelay, sleep } from '../../../lib/dashboard/backoff.js';
 import { frontendFlags } from '../../../lib/dashboard/flags.js';
-import { ListenAddressError, parseListenAddress } from '../../../lib/dashboard/listen.js';
 import { CoalescingRunner } from '../../../lib/dashboard/runner.js';
 import { formatSseComment, formatSseEvent, formatSseRetry } from '../../../lib/dashboard/sse.js';
 import { type FlagSpec, formatHelp } from '../../../lib/flags/flags.js';
+import { ListenAddressError, parseListenAddress } from '../../../lib/util/listen-address.js';
 
 describe('parseListenAddress', () => {
   it.each([

@@ -1,7 +1,11 @@
 /**
+ * The one parser of listen addresses (`--grpc-addr`, `--metrics-addr`, maglevd-frontend's
+ * `--listen`): Go's notation, as the original's flags take it.
+ */
+/**
  * A listen address the HTTP server can bind.
  *
- * @internal
+ * @public
  */
 export interface ListenAddress {
   /** undefined: every interface (IPv6 and IPv4). */
@@ -12,7 +16,7 @@ export interface ListenAddress {
 /**
  * A listen address that cannot be used, with the text given.
  *
- * @internal
+ * @public
  */
 export class ListenAddressError extends Error {
   override readonly name = 'ListenAddressError';
@@ -28,7 +32,7 @@ export class ListenAddressError extends Error {
  * Parses a Go-style listen address: `:8080` (every interface), `127.0.0.1:8080`,
  * `[::1]:8080`, `localhost:8080`. Port 0 picks a free port. Pure.
  *
- * @internal
+ * @public
  */
 export function parseListenAddress(text: string): ListenAddress {
   const s = text.trim();
