@@ -3,7 +3,7 @@ import { DashboardServer } from '../lib/dashboard/server.js';
 import { createLogger } from '../lib/events/logger.js';
 import type { LogLevel } from '../lib/events/types.js';
 import { UsageError } from '../lib/flags/flags.js';
-import { parseListenAddress } from '../lib/util/listen-address.js';
+import { ListenAddressError, parseListenAddress } from '../lib/util/listen-address.js';
 import { buildInfo } from '../lib/version.js';
 import { parseOrExit, run } from './common.js';
 
@@ -28,8 +28,7 @@ run(PROGRAM, async () => {
     admin = adminCredentialsFromEnv(process.env);
     parseListenAddress(values.listen);
   } catch (e) {
-    if (e instanceof UsageError || (e instanceof Error && e.name === 'ListenAddressError'))
-      usageExit(e.message);
+    if (e instanceof UsageError || e instanceof ListenAddressError) usageExit(e.message);
     throw e;
   }
   if (values.server.length === 0) usageExit('no maglevd given: use -server ADDR or MAGLEV_FRONTEND_SERVER');

@@ -1,4 +1,4 @@
-import { ConfigError, formatWarning } from '../lib/config/errors.js';
+import { ConfigError, ConfigParseError, formatWarning } from '../lib/config/errors.js';
 import { ConfigLoader } from '../lib/config/loader.js';
 import { maglevdFlags } from '../lib/daemon/flags.js';
 import { Maglevd } from '../lib/daemon/maglevd.js';
@@ -63,7 +63,7 @@ run('maglevd', async () => {
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`maglevd: ${e.message}\n`);
-      process.exit(e.name === 'ConfigParseError' ? 1 : 2);
+      process.exit(e instanceof ConfigParseError ? 1 : 2);
     }
     throw e;
   }

@@ -10,6 +10,8 @@ import { status } from '@grpc/grpc-js';
  * @public
  */
 export class NotFoundError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'NOT_FOUND' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name: string = 'NotFoundError';
 }
@@ -19,6 +21,8 @@ export class NotFoundError extends Error {
  * @public
  */
 export class InvalidArgumentError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'INVALID_ARGUMENT' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name: string = 'InvalidArgumentError';
 }
@@ -29,6 +33,8 @@ export class InvalidArgumentError extends Error {
  * @public
  */
 export class FailedPreconditionError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'FAILED_PRECONDITION' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name: string = 'FailedPreconditionError';
 }
@@ -38,27 +44,27 @@ export class FailedPreconditionError extends Error {
  * @public
  */
 export class UnavailableError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'UNAVAILABLE' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name: string = 'UnavailableError';
 }
 
-/** Names of error classes elsewhere in the library, by the gRPC code they mean. */
-const BY_NAME: Readonly<Record<string, status>> = {
-  NotFoundError: status.NOT_FOUND,
-  FrontendNotFoundError: status.NOT_FOUND,
-  BackendNotFoundError: status.NOT_FOUND,
-  HealthCheckNotFoundError: status.NOT_FOUND,
-  PoolNotFoundError: status.NOT_FOUND,
-  InvalidArgumentError: status.INVALID_ARGUMENT,
-  FailedPreconditionError: status.FAILED_PRECONDITION,
-  BackendDisabledError: status.FAILED_PRECONDITION,
-  UnavailableError: status.UNAVAILABLE,
-  VppUnavailableError: status.UNAVAILABLE,
-  VppNotConnectedError: status.UNAVAILABLE,
+/** The library's error codes (each error class's `code`) by the gRPC status they mean. */
+const BY_CODE: Readonly<Record<string, status>> = {
+  NOT_FOUND: status.NOT_FOUND,
+  FRONTEND_NOT_FOUND: status.NOT_FOUND,
+  BACKEND_NOT_FOUND: status.NOT_FOUND,
+  INVALID_ARGUMENT: status.INVALID_ARGUMENT,
+  FAILED_PRECONDITION: status.FAILED_PRECONDITION,
+  BACKEND_DISABLED: status.FAILED_PRECONDITION,
+  OPERATOR_STATE_NOT_SAVED: status.FAILED_PRECONDITION,
+  UNAVAILABLE: status.UNAVAILABLE,
+  VPP_NOT_CONNECTED: status.UNAVAILABLE,
 };
 
 /**
- * The gRPC status code an error maps to, by its class name or that of any error in its
+ * The gRPC status code an error maps to, by its `code` or that of any error in its
  * `cause` chain; INTERNAL for anything unrecognised (including non-Error values).
  *
  * @public
@@ -66,7 +72,8 @@ const BY_NAME: Readonly<Record<string, status>> = {
 export function grpcStatusOf(err: unknown): status {
   if (err instanceof Error) {
     for (let e: unknown = err; e instanceof Error; e = e.cause) {
-      const code = BY_NAME[e.name];
+      const own = (e as { code?: unknown }).code;
+      const code = typeof own === 'string' ? BY_CODE[own] : undefined;
       if (code !== undefined) return code;
     }
   }

@@ -82,6 +82,8 @@ export interface CommandContext {
  * @internal
  */
 export class ConfigRejectedError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'CONFIG_REJECTED' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'ConfigRejectedError';
   constructor(

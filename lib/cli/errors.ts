@@ -14,6 +14,8 @@ const READ_ERRORS: Readonly<Record<string, string>> = {
  * @internal
  */
 export class ConfigFileReadError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'CONFIG_FILE_READ' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'ConfigFileReadError';
   constructor(

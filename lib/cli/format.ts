@@ -51,6 +51,8 @@ export type ColorMode = 'always' | 'never' | 'auto';
  * @internal
  */
 export class ColorModeError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'COLOR_MODE' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'ColorModeError';
 }

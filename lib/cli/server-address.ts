@@ -6,6 +6,8 @@ import { isIPv4, isIPv6 } from 'node:net';
  * @internal
  */
 export class ServerAddressError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'SERVER_ADDRESS' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'ServerAddressError';
   constructor(

@@ -104,6 +104,8 @@ export interface Token {
  * @internal
  */
 export class CommandSyntaxError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code: string = 'COMMAND_SYNTAX';
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name: string = 'CommandSyntaxError';
   constructor(
@@ -123,6 +125,8 @@ export class CommandSyntaxError extends Error {
  * @internal
  */
 export class UnknownWordError extends CommandSyntaxError {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  override readonly code = 'UNKNOWN_WORD' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'UnknownWordError';
   constructor(
@@ -149,6 +153,8 @@ export class UnknownWordError extends CommandSyntaxError {
  * @internal
  */
 export class AmbiguousWordError extends CommandSyntaxError {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  override readonly code = 'AMBIGUOUS_WORD' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'AmbiguousWordError';
   constructor(
@@ -169,6 +175,8 @@ export class AmbiguousWordError extends CommandSyntaxError {
  * @internal
  */
 export class IncompleteCommandError extends CommandSyntaxError {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  override readonly code = 'INCOMPLETE_COMMAND' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'IncompleteCommandError';
   constructor(
@@ -193,6 +201,8 @@ export class IncompleteCommandError extends CommandSyntaxError {
  * @internal
  */
 export class InvalidValueError extends CommandSyntaxError {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  override readonly code = 'INVALID_VALUE' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'InvalidValueError';
   constructor(

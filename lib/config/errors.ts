@@ -60,6 +60,8 @@ export function quoted(text: string, max = 60): string {
  * @public
  */
 export class ConfigError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code: string = 'CONFIG';
   /** The class name, `ConfigError` or that of the subclass. */
   override readonly name: string = 'ConfigError';
   /** The file, as given to the loader. */
@@ -100,6 +102,8 @@ export class ConfigError extends Error {
  * @public
  */
 export class ConfigParseError extends ConfigError {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  override readonly code = 'CONFIG_PARSE' as const;
   /** Always `ConfigParseError`. */
   override readonly name = 'ConfigParseError';
 }
@@ -111,6 +115,8 @@ export class ConfigParseError extends ConfigError {
  * @public
  */
 export class ConfigSemanticError extends ConfigError {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  override readonly code = 'CONFIG_SEMANTIC' as const;
   /** Always `ConfigSemanticError`. */
   override readonly name = 'ConfigSemanticError';
 }

@@ -100,6 +100,8 @@ export interface MaglevdAddresses {
  * @public
  */
 export class ComponentStartError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'COMPONENT_START' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'ComponentStartError';
   constructor(
@@ -119,8 +121,10 @@ export class ComponentStartError extends Error {
  * @public
  */
 export class OperatorStateNotSavedError extends Error {
-  /** "FailedPreconditionError": the gRPC code it maps to (see grpcStatusOf). */
-  override readonly name = 'FailedPreconditionError';
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'OPERATOR_STATE_NOT_SAVED' as const;
+  /** The class name, for logs and for matching without `instanceof`; its code maps to gRPC FAILED_PRECONDITION. */
+  override readonly name = 'OperatorStateNotSavedError';
   constructor(cause: unknown) {
     super(`not applied: ${(cause as Error).message} (the action could not be made to survive a restart)`, {
       cause,

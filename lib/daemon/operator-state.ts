@@ -59,6 +59,8 @@ const fileSchema = z.strictObject({
  * @public
  */
 export class StateFileError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'STATE_FILE' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'StateFileError';
   constructor(

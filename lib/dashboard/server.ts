@@ -49,6 +49,8 @@ export interface DashboardServerOptions {
 
 /** An HTTP error answer with its status. */
 class HttpError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'HTTP' as const;
   constructor(
     readonly status: number,
     message: string,

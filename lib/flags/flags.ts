@@ -102,6 +102,8 @@ export interface ParsedFlags<S extends FlagSpecs> {
  * @beta
  */
 export class UsageError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'USAGE' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'UsageError';
   constructor(

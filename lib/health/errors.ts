@@ -1,5 +1,7 @@
 /** No backend of that name is configured (maps to gRPC NotFound). */
 export class BackendNotFoundError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'BACKEND_NOT_FOUND' as const;
   override readonly name = 'BackendNotFoundError';
   constructor(readonly backend: string) {
     super(`backend ${JSON.stringify(backend)} not found`);
@@ -8,6 +10,8 @@ export class BackendNotFoundError extends Error {
 
 /** Pause or resume of a disabled backend (maps to gRPC FailedPrecondition). */
 export class BackendDisabledError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'BACKEND_DISABLED' as const;
   override readonly name = 'BackendDisabledError';
   constructor(
     readonly backend: string,
@@ -19,6 +23,8 @@ export class BackendDisabledError extends Error {
 
 /** A backend names a health check the config does not have. */
 export class UnknownHealthCheckError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'UNKNOWN_HEALTH_CHECK' as const;
   override readonly name = 'UnknownHealthCheckError';
   constructor(
     readonly backend: string,
@@ -30,6 +36,8 @@ export class UnknownHealthCheckError extends Error {
 
 /** The checker was used after close(). */
 export class HealthCheckerClosedError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'HEALTH_CHECKER_CLOSED' as const;
   override readonly name = 'HealthCheckerClosedError';
   constructor(readonly operation: string) {
     super(`health checker is closed (${operation})`);
@@ -38,6 +46,8 @@ export class HealthCheckerClosedError extends Error {
 
 /** The probe worker script could not be found next to the library. */
 export class ProbeWorkerNotFoundError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'PROBE_WORKER_NOT_FOUND' as const;
   override readonly name = 'ProbeWorkerNotFoundError';
   constructor(readonly searched: readonly string[]) {
     super(`probe worker script not found; looked for: ${searched.join(', ')}`);

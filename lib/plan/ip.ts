@@ -10,6 +10,8 @@
  * @public
  */
 export class AddressParseError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'ADDRESS_PARSE' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'AddressParseError';
   constructor(

@@ -37,6 +37,8 @@ export const MAGLEV_DROP = -1;
  * @beta
  */
 export class MaglevInputError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'MAGLEV_INPUT' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'MaglevInputError';
   constructor(

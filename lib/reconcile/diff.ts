@@ -59,6 +59,8 @@ export interface DiffOptions {
  * @public
  */
 export class DesiredStateError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'DESIRED_STATE' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'DesiredStateError';
   constructor(

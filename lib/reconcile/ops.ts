@@ -103,6 +103,8 @@ export function lbConfString(c: LbConf): string {
  * @beta
  */
 export class LbOpError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'LB_OP' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'LbOpError';
   constructor(

@@ -65,6 +65,8 @@ export interface DesiredStateChange {
  * @public
  */
 export class VppNotConnectedError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'VPP_NOT_CONNECTED' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'VppNotConnectedError';
   constructor() {
@@ -78,6 +80,8 @@ export class VppNotConnectedError extends Error {
  * @public
  */
 export class FrontendNotFoundError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'FRONTEND_NOT_FOUND' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'FrontendNotFoundError';
   constructor(

@@ -10,6 +10,8 @@
  * @public
  */
 export class SimulatedCrash extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'SIMULATED_CRASH' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'SimulatedCrash';
   constructor(
@@ -28,6 +30,8 @@ export class SimulatedCrash extends Error {
  * @public
  */
 export class UnknownMessageError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'UNKNOWN_MESSAGE' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'UnknownMessageError';
   constructor(
@@ -44,6 +48,8 @@ export class UnknownMessageError extends Error {
  * @public
  */
 export class SimInputError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'SIM_INPUT' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'SimInputError';
   constructor(
@@ -64,6 +70,8 @@ export class SimInputError extends Error {
  * @public
  */
 export class SimSocketInUseError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'SIM_SOCKET_IN_USE' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'SimSocketInUseError';
   constructor(

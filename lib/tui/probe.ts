@@ -21,6 +21,8 @@ export interface ProbeOptions {
 
 /** Thrown when a probe is cancelled through its AbortSignal; such a probe is not counted. */
 export class ProbeAbortedError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'PROBE_ABORTED' as const;
   override readonly name = 'ProbeAbortedError';
   constructor(readonly target: string) {
     super(`probe of ${target} aborted`);

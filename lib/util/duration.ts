@@ -23,6 +23,8 @@ const PART = /^(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/;
  * @public
  */
 export class DurationParseError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'DURATION_PARSE' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'DurationParseError';
   constructor(

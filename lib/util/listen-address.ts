@@ -19,6 +19,8 @@ export interface ListenAddress {
  * @public
  */
 export class ListenAddressError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'LISTEN_ADDRESS' as const;
   override readonly name = 'ListenAddressError';
   constructor(
     readonly address: string,

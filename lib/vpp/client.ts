@@ -51,6 +51,8 @@ export const REQUIRED_MESSAGES: readonly string[] = [
  * @public
  */
 export class VppMissingMessagesError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'VPP_MISSING_MESSAGES' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'VppMissingMessagesError';
   constructor(
@@ -375,6 +377,8 @@ export class VppClient extends EventEmitter<VppClientEvents> {
  * @public
  */
 export class VppNotConnected extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'VPP_NOT_CONNECTED' as const;
   /** "VppNotConnectedError", for logs and for matching without `instanceof`. */
   override readonly name = 'VppNotConnectedError';
   constructor() {

@@ -30,6 +30,8 @@ import {
  * @public
  */
 export class VppInvalidArgumentError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'VPP_INVALID_ARGUMENT' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'VppInvalidArgumentError';
   constructor(

@@ -97,6 +97,8 @@ export interface ParseShowLbVipsOptions {
  * @public
  */
 export class ShowLbVipsParseError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'SHOW_LB_VIPS_PARSE' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'ShowLbVipsParseError';
   constructor(

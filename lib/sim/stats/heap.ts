@@ -6,6 +6,8 @@ export interface HeapBlock {
 
 /** The segment has no free block large enough for an allocation. */
 export class StatsSegmentFullError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'STATS_SEGMENT_FULL' as const;
   override readonly name = 'StatsSegmentFullError';
   constructor(
     readonly requested: number,

@@ -24,6 +24,8 @@ const NAME_VECTOR_USER_HEADER = 8;
 
 /** Misuse of the writer: an unknown or duplicate name, a thread out of range, a bad value. */
 export class StatsSegmentWriterError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'STATS_SEGMENT_WRITER' as const;
   override readonly name = 'StatsSegmentWriterError';
 }
 

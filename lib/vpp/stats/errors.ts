@@ -4,6 +4,8 @@
  * @public
  */
 export class StatsSegmentError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code: string = 'STATS_SEGMENT';
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name: string = 'StatsSegmentError';
 }
@@ -14,6 +16,8 @@ export class StatsSegmentError extends Error {
  * @public
  */
 export class StatsAddonMissingError extends StatsSegmentError {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  override readonly code = 'STATS_ADDON_MISSING' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'StatsAddonMissingError';
   constructor(
@@ -38,8 +42,8 @@ export class StatsSocketError extends StatsSegmentError {
   constructor(
     /** The stats socket that was tried. */
     readonly socketPath: string,
-    /** The system error name, e.g. "ENOENT". */
-    readonly code: string,
+    /** The system error name, e.g. "ENOENT" (here the code is the system's, as Node's own errors do). */
+    override readonly code: string,
     /** The call that failed, e.g. "connect" or "recvmsg". */
     readonly syscall: string,
     detail: string,
@@ -55,6 +59,8 @@ export class StatsSocketError extends StatsSegmentError {
  * @public
  */
 export class StatsSegmentVersionError extends StatsSegmentError {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  override readonly code = 'STATS_SEGMENT_VERSION' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'StatsSegmentVersionError';
   constructor(
@@ -74,6 +80,8 @@ export class StatsSegmentVersionError extends StatsSegmentError {
  * @public
  */
 export class StatsSegmentLayoutError extends StatsSegmentError {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  override readonly code = 'STATS_SEGMENT_LAYOUT' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'StatsSegmentLayoutError';
   constructor(
@@ -98,6 +106,8 @@ export class StatsSegmentLayoutError extends StatsSegmentError {
  * @public
  */
 export class StatsSegmentBusyError extends StatsSegmentError {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  override readonly code = 'STATS_SEGMENT_BUSY' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'StatsSegmentBusyError';
   constructor(
@@ -118,6 +128,8 @@ export class StatsSegmentBusyError extends StatsSegmentError {
  * @public
  */
 export class StatsSegmentClosedError extends StatsSegmentError {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  override readonly code = 'STATS_SEGMENT_CLOSED' as const;
   /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'StatsSegmentClosedError';
   constructor() {
