@@ -3,6 +3,7 @@
  * application servers were added, so two maglevds must add them in the same order: IPv4 before
  * IPv6, numerically ascending within a family (10.0.0.2 before 10.0.0.10).
  */
+import { ip4FromString, ip6FromString, VppAddressError } from '../../vpp-api/ip.js';
 
 /**
  * An address that is neither dotted-quad IPv4 nor RFC 4291 IPv6 text.
@@ -22,64 +23,23 @@ export class AddressParseError extends Error {
   }
 }
 
-/** The address as a 32-bit number; null unless it is dotted-quad text (no leading +, no spaces). */
-function parseIpv4(text: string): number | null {
-  // Hand-rolled: this runs for every application server on every plan and diff.
-  let n = 0;
-  let octet = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      octet = octet * 10 + (c - 48);
-      if (++digits > 3 || octet > 255) return null;
-    } else if (c === 46 && digits > 0 && dots < 3) {
-      n = n * 256 + octet;
-      octet = 0;
-      digits = 0;
-      dots++;
-    } else {
-      return null;
-    }
-  }
-  return digits > 0 && dots === 3 ? n * 256 + octet : null;
+/** Lower-case hex of the address bytes, two digits each. */
+function hex(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  return out;
 }
 
-function parseIpv6Groups(text: string): number[] | null {
-  let body = text;
-  const tail: number[] = [];
-  // An embedded IPv4 tail (::ffff:192.0.2.1) stands for the last two groups.
-  const lastColon = body.lastIndexOf(':');
-  if (body.includes('.', lastColon)) {
-    const v4 = parseIpv4(body.slice(lastColon + 1));
-    if (v4 === null) return null;
-    tail.push(v4 >>> 16, v4 & 0xffff);
-    body = body.slice(0, lastColon + 1);
-    if (body.endsWith(':') && !body.endsWith('::')) body = body.slice(0, -1);
+/** The address's bytes, parsed by the one parser of address text (vpp-api's). */
+function bytesOf(address: string): { family: 4 | 6; bytes: Uint8Array } {
+  try {
+    return address.includes(':')
+      ? { family: 6, bytes: ip6FromString(address) }
+      : { family: 4, bytes: ip4FromString(address) };
+  } catch (e) {
+    if (e instanceof VppAddressError) throw new AddressParseError(address);
+    throw e;
   }
-  const halves = body.split('::');
-  if (halves.length > 2) return null;
-  const group = (g: string): number | null => (/^[0-9a-fA-F]{1,4}$/.test(g) ? Number.parseInt(g, 16) : null);
-  const side = (s: string | undefined): number[] | null => {
-    if (s === undefined || s === '') return [];
-    const out: number[] = [];
-    for (const g of s.split(':')) {
-      const n = group(g);
-      if (n === null) return null;
-      out.push(n);
-    }
-    return out;
-  };
-  const head = side(halves[0]);
-  const rest = side(halves[1]);
-  if (head === null || rest === null) return null;
-  const known = head.length + rest.length + tail.length;
-  if (halves.length === 2) {
-    if (known > 7) return null;
-    return [...head, ...new Array<number>(8 - known).fill(0), ...rest, ...tail];
-  }
-  return known === 8 ? [...head, ...tail] : null;
 }
 
 /**
@@ -90,14 +50,8 @@ function parseIpv6Groups(text: string): number[] | null {
  * @public
  */
 export function ipSortKey(address: string): string {
-  if (!address.includes(':')) {
-    const v4 = parseIpv4(address);
-    if (v4 === null) throw new AddressParseError(address);
-    return `4:${v4.toString(16).padStart(8, '0')}`;
-  }
-  const v6 = parseIpv6Groups(address);
-  if (v6 === null) throw new AddressParseError(address);
-  return `6:${v6.map((g) => g.toString(16).padStart(4, '0')).join('')}`;
+  const { family, bytes } = bytesOf(address);
+  return `${family}:${hex(bytes)}`;
 }
 
 /**
