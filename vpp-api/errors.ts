@@ -7,6 +7,8 @@ import { vnetApiErrorName } from './errno.js';
  * @public
  */
 export class VppDecodeError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'VPP_DECODE' as const;
   /**
    * The message text becomes `<messageName>: <message>` when the message is known.
    *
@@ -34,6 +36,8 @@ export class VppDecodeError extends Error {
  * @public
  */
 export class VppEncodeError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'VPP_ENCODE' as const;
   /**
    * The message text is `<path>: <detail>`.
    *
@@ -58,6 +62,8 @@ export class VppEncodeError extends Error {
  * @public
  */
 export class VppApiError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'VPP_API' as const;
   /** VPP's name for the retval, e.g. `NO_SUCH_ENTRY`; `UNKNOWN_<n>` for a code not in the table. */
   override readonly name: string;
   /**
@@ -86,6 +92,8 @@ export class VppApiError extends Error {
  * @public
  */
 export class VppUnsupportedMessageError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'VPP_UNSUPPORTED_MESSAGE' as const;
   /**
    * The message text is `unsupported: <nameCrc>`.
    *
@@ -110,6 +118,8 @@ export class VppUnsupportedMessageError extends Error {
  * @public
  */
 export class VppTimeoutError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'VPP_TIMEOUT' as const;
   /**
    * The message text is `<request>: no reply from VPP within <timeoutMs> ms`.
    *
@@ -141,6 +151,8 @@ export type VppDisconnectReason = 'closed' | 'eof' | 'error' | 'protocol';
  * @public
  */
 export class VppDisconnectedError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'VPP_DISCONNECTED' as const;
   /**
    * The message text says the reason and the detail.
    *
@@ -170,6 +182,8 @@ export class VppDisconnectedError extends Error {
  * @public
  */
 export class VppConnectError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'VPP_CONNECT' as const;
   /**
    * The message text is `cannot connect to VPP at <socketPath>: <detail>`.
    *
@@ -196,6 +210,8 @@ export class VppConnectError extends Error {
  * @public
  */
 export class VppProtocolError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'VPP_PROTOCOL' as const;
   /**
    * The message text is `<request>: <detail>`.
    *

@@ -24,6 +24,8 @@ export const ADDRESS_IP6 = 1;
  * @public
  */
 export class VppAddressError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'VPP_ADDRESS' as const;
   /** The message text is the JSON-quoted input, then the detail. */
   constructor(
     /** The text refused; for bytes or a family that cannot be printed, a description of them. */

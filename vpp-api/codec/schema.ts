@@ -124,6 +124,8 @@ export const INT_SIZE = { u8: 1, i8: 1, u16: 2, i16: 2, u32: 4, i32: 4, u64: 8, 
  * @public
  */
 export class VppSchemaError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'VPP_SCHEMA' as const;
   /** The message text is `<where>: <detail>`. */
   constructor(
     /** Where in the definitions, e.g. `lb_add_del_as_v2.pfx` or a message name. */

@@ -10,6 +10,8 @@ import type {
 
 /** The `.api.json` files could not be turned into definitions; names the file and the entry. */
 export class VppApiJsonError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'VPP_API_JSON' as const;
   constructor(
     readonly file: string,
     readonly where: string,
