@@ -583,6 +583,8 @@ async function comeUp(dir: string, configPath: string): Promise<{ result: ComeUp
   const confirmedAt = Date.now();
   const cpu = cpuSeconds(child.pid as number);
   const simCpu = cpuSeconds(sim.pid as number) - startingSimCpu;
+  // maglevd logs a batch's calls once all of them are answered, so the dump may be first.
+  await waitFor('maglevd to log every AS at weight 100', () => allWeighted !== 0, 30_000).catch(() => {});
   const grpc = new MaglevClient(`127.0.0.1:${grpcPort}`);
   const backends = await grpc.listBackends();
   grpc.close();
