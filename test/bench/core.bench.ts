@@ -655,6 +655,7 @@ async function transitionTrial(d: Daemon, listeners: Listeners, b: number): Prom
 
 async function endToEnd(): Promise<void> {
   const dir = mkdtempSync(join('/tmp', 'maglev-bench-core-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const listeners = new Listeners(N);
   children.add(listeners);
   await listeners.ready();
