@@ -33,7 +33,8 @@ type Phase = 'connect' | 'tls' | 'http';
 
 const regexCache = new Map<string, RegExp | Error>();
 
-function compiled(source: string): RegExp | Error {
+/** The response regex, compiled once per distinct source; an Error when it does not compile. */
+export function compiledRegex(source: string): RegExp | Error {
   let re = regexCache.get(source);
   if (re === undefined) {
     try {
@@ -143,7 +144,7 @@ export function probeHttp(target: ProbeTarget, signal?: AbortSignal): Promise<Pr
         finish(true, 'L7OK', `status ${status}`);
         return;
       }
-      const re = compiled(params.responseRegex);
+      const re = compiledRegex(params.responseRegex);
       if (re instanceof Error) {
         finish(false, 'L7RSP', `invalid response-regex: ${re.message}`);
         return;

@@ -1,0 +1,394 @@
+/**
+ * The native probe engine (native/probe_engine.c in the vpp_maglev_native addon): TCP and
+ * plain HTTP probes run by one thread with its own epoll set; results come back in batches.
+ * This side prepares each target once (address, request bytes, accepted statuses), hands out
+ * probes, turns the engine's numeric results into ProbeResults with the same codes and details
+ * as the JS probes, and runs the response regex, whose syntax is JavaScript's.
+ */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { getSystemErrorName } from 'node:util';
+import type { HealthCheckConfig } from '../../config/types.js';
+import { findPackageRoot } from '../../vpp/stats/native.js';
+import type { ProbeResult } from '../types.js';
+import { ABORTED_DETAIL, type ProbeTarget, sourceAddress, timeoutDetail } from './common.js';
+import { compiledRegex, DEFAULT_HTTP_PARAMS, statusAccepted, USER_AGENT } from './http.js';
+
+declare const nativeBrand: unique symbol;
+/** A prepared target or an engine, owned by the addon. */
+type Native<T extends string> = { readonly [nativeBrand]: T };
+type Spec = Native<'spec'>;
+type EngineHandle = Native<'engine'>;
+
+/** What the addon exports for the engine. */
+interface ProbeEngineAddon {
+  probePrepare(
+    kind: number,
+    family: 4 | 6,
+    address: string,
+    port: number,
+    source: string | null,
+    timeoutMs: number,
+    request: Buffer | null,
+    ranges: Int32Array | null,
+    flags: number,
+  ): Spec;
+  probeEngineCreate(onResults: (records: Int32Array, bodies: Buffer | undefined) => void): EngineHandle;
+  probeEngineStart(engine: EngineHandle, slot: number, seq: number, spec: Spec): void;
+  probeEngineCancel(engine: EngineHandle, slot: number, seq: number): void;
+  probeEngineFlush(engine: EngineHandle): void;
+  probeEngineRef(engine: EngineHandle, ref: boolean): void;
+  probeEngineClose(engine: EngineHandle): void;
+}
+
+const KIND_TCP = 0;
+const KIND_HTTP = 1;
+const FLAG_HEAD = 1;
+const FLAG_BODY = 2;
+const RECORD_INTS = 6;
+
+// Result codes of native/probe_engine.c.
+const R_L4OK = 0;
+const R_L4TOUT = 1;
+const R_L4CON = 2;
+const R_L7TOUT = 3;
+const R_L7RSP = 4;
+const R_L7RSP_BODY = 5;
+const R_L7STS = 6;
+const R_L7OK = 7;
+const R_BODY = 8;
+
+/** The engine's parse errors, named as Node's HTTP parser (llhttp) names the same faults. */
+const PARSE_ERRORS: Record<number, string> = {
+  [-1]: 'HPE_INVALID_CONSTANT',
+  [-2]: 'HPE_INVALID_VERSION',
+  [-3]: 'HPE_INVALID_STATUS',
+  [-4]: 'HPE_INVALID_HEADER_TOKEN',
+  [-5]: 'HPE_HEADER_OVERFLOW',
+  [-6]: 'HPE_INVALID_CONTENT_LENGTH',
+  [-7]: 'HPE_INVALID_CHUNK_SIZE',
+};
+
+const ADDON_FILE = join('build', 'Release', 'vpp_maglev_native.node');
+const loaded = new Map<string, ProbeEngineAddon | Error>();
+
+function isEngineAddon(m: unknown): m is ProbeEngineAddon {
+  if (typeof m !== 'object' || m === null) return false;
+  const r = m as Record<string, unknown>;
+  return ['probePrepare', 'probeEngineCreate', 'probeEngineStart', 'probeEngineCancel'].every(
+    (k) => typeof r[k] === 'function',
+  );
+}
+
+/** Loads the addon's engine once; an Error says why it is unavailable (then JS probes run). */
+export function loadProbeEngineAddon(packageRoot: string | null = findPackageRoot()): ProbeEngineAddon | Error {
+  if (packageRoot === null) return new Error('vpp-maglev package root not found');
+  const path = join(packageRoot, ADDON_FILE);
+  let addon = loaded.get(path);
+  if (addon === undefined) {
+    try {
+      const m: unknown = createRequire(import.meta.url)(path);
+      addon = isEngineAddon(m) ? m : new Error(`${path} has no probe engine (a stale build?)`);
+    } catch (err) {
+      addon = new Error(`${path}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    loaded.set(path, addon);
+  }
+  return addon;
+}
+
+const errnoNames = new Map<number, string>();
+function errnoName(value: number): string {
+  if (value < 0) return PARSE_ERRORS[value] ?? `parse error ${value}`;
+  let name = errnoNames.get(value);
+  if (name === undefined) {
+    try {
+      name = getSystemErrorName(-value);
+    } catch {
+      name = `errno ${value}`;
+    }
+    errnoNames.set(value, name);
+  }
+  return name;
+}
+
+const statusDetails = new Map<number, string>();
+function statusDetail(status: number): string {
+  let d = statusDetails.get(status);
+  if (d === undefined) {
+    d = `status ${status}`;
+    statusDetails.set(status, d);
+  }
+  return d;
+}
+
+const timeoutDetails = new Map<number, string>();
+function timeoutText(ms: number): string {
+  let d = timeoutDetails.get(ms);
+  if (d === undefined) {
+    d = timeoutDetail(ms);
+    timeoutDetails.set(ms, d);
+  }
+  return d;
+}
+
+// What Node's http.request refuses before it sends anything (its own checks, same patterns).
+const INVALID_PATH = /[^\u0021-\u00ff]/;
+const INVALID_HEADER_VALUE = /[^\t\u0020-\u007e\u0080-\u00ff]/;
+
+/**
+ * The request Node's http.request would write for this check: the same method, path and
+ * headers in the same order (User-Agent, Accept, Host, Connection: close), as Latin-1.
+ * A string instead is the detail of a request Node would refuse.
+ */
+export function httpRequestBytes(target: ProbeTarget): Buffer | string {
+  const hc = target.healthcheck;
+  const params = hc.http ?? DEFAULT_HTTP_PARAMS;
+  const port = hc.port ?? 80;
+  if (INVALID_PATH.test(params.path)) return 'request ERR_UNESCAPED_CHARACTERS';
+  let host: string;
+  if (params.host !== null) {
+    if (INVALID_HEADER_VALUE.test(params.host)) return 'request ERR_INVALID_CHAR';
+    host = `host: ${params.host}`;
+  } else {
+    const name = target.address.includes(':') ? `[${target.address}]` : target.address;
+    host = `Host: ${port === 80 ? name : `${name}:${port}`}`;
+  }
+  const head =
+    `${params.method} ${params.path} HTTP/1.1\r\n` +
+    `user-agent: ${USER_AGENT}\r\naccept: */*\r\n${host}\r\nConnection: close\r\n\r\n`;
+  return Buffer.from(head, 'latin1');
+}
+
+function prepare(api: ProbeEngineAddon, target: ProbeTarget): Spec | string {
+  const hc: HealthCheckConfig = target.healthcheck;
+  const source = sourceAddress(target) ?? null;
+  if (hc.type === 'tcp') {
+    return api.probePrepare(
+      KIND_TCP,
+      target.family,
+      target.address,
+      hc.port ?? 0,
+      source,
+      hc.timeout,
+      null,
+      null,
+      0,
+    );
+  }
+  const params = hc.http ?? DEFAULT_HTTP_PARAMS;
+  const request = httpRequestBytes(target);
+  if (typeof request === 'string') return request;
+  const ranges = new Int32Array(params.responseCodes.flatMap((r) => [r.from, r.to]));
+  const flags = (params.method === 'HEAD' ? FLAG_HEAD : 0) | (params.responseRegex !== null ? FLAG_BODY : 0);
+  return api.probePrepare(
+    KIND_HTTP,
+    target.family,
+    target.address,
+    hc.port ?? 80,
+    source,
+    hc.timeout,
+    request,
+    ranges,
+    flags,
+  );
+}
+
+interface Pending {
+  readonly seq: number;
+  readonly target: ProbeTarget;
+  readonly resolve: (r: ProbeResult) => void;
+  /** The probes of the AbortSignal this one was started with. */
+  readonly group: Set<number> | null;
+}
+
+/**
+ * TCP and HTTP probes through the native engine. One engine (one thread) per instance,
+ * started on the first probe. Only `tcp` and `http` targets are accepted.
+ */
+export class NativeProbeEngine {
+  private handle: EngineHandle | null = null;
+  private readonly pending: (Pending | undefined)[] = [];
+  private readonly freeSlots: number[] = [];
+  private seq = 0;
+  private inflight = 0;
+  private flushQueued = false;
+  private closed = false;
+  /** Prepared per target object: a backend's target lives until its address or check changes. */
+  private readonly specs = new WeakMap<ProbeTarget, Spec | string | null>();
+  /** Probes in flight per AbortSignal: one abort listener per signal, not one per probe. */
+  private readonly groups = new WeakMap<AbortSignal, Set<number>>();
+
+  constructor(private readonly api: ProbeEngineAddon) {}
+
+  /** The engine, or why there is none (the addon is missing or too old). */
+  static open(packageRoot?: string | null): NativeProbeEngine | Error {
+    const api = loadProbeEngineAddon(packageRoot);
+    return api instanceof Error ? api : new NativeProbeEngine(api);
+  }
+
+  /**
+   * Runs one probe; null when the engine cannot take this target (an address the addon does
+   * not parse): then the JS probe runs it.
+   */
+  probe(target: ProbeTarget, signal?: AbortSignal): Promise<ProbeResult> | null {
+    let spec = this.specs.get(target);
+    if (spec === undefined) {
+      try {
+        spec = prepare(this.api, target);
+      } catch {
+        spec = null;
+      }
+      this.specs.set(target, spec);
+    }
+    if (spec === null) return null;
+    if (this.closed || signal?.aborted) return Promise.resolve(cancelled(0));
+    if (typeof spec === 'string') {
+      return Promise.resolve({ ok: false, code: 'L7RSP', detail: spec, durationMs: 0 });
+    }
+    const handle = this.handle ?? this.start();
+    const slot = this.freeSlots.pop() ?? this.pending.length;
+    const seq = (this.seq = (this.seq + 1) & 0x7fffffff);
+    let group: Set<number> | null = null;
+    if (signal) {
+      group = this.groups.get(signal) ?? null;
+      if (group === null) {
+        const g = new Set<number>();
+        group = g;
+        this.groups.set(signal, g);
+        signal.addEventListener('abort', () => this.cancelGroup(g), { once: true });
+      }
+      group.add(slot);
+    }
+    this.api.probeEngineStart(handle, slot, seq, spec);
+    if (this.inflight++ === 0) this.api.probeEngineRef(handle, true);
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(this.flush);
+    }
+    return new Promise((resolve) => {
+      this.pending[slot] = { seq, target, resolve, group };
+    });
+  }
+
+  /** Stops the engine; probes still in flight end as cancelled. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.handle) this.api.probeEngineClose(this.handle);
+    for (let slot = 0; slot < this.pending.length; slot++) {
+      const p = this.pending[slot];
+      if (p) {
+        this.release(slot, p);
+        p.resolve(cancelled(0));
+      }
+    }
+  }
+
+  private start(): EngineHandle {
+    this.handle = this.api.probeEngineCreate(this.onResults);
+    return this.handle;
+  }
+
+  private readonly flush = (): void => {
+    this.flushQueued = false;
+    if (this.handle && !this.closed) this.api.probeEngineFlush(this.handle);
+  };
+
+  private release(slot: number, p: Pending): void {
+    this.pending[slot] = undefined;
+    this.freeSlots.push(slot);
+    p.group?.delete(slot);
+    if (--this.inflight === 0 && this.handle && !this.closed) this.api.probeEngineRef(this.handle, false);
+  }
+
+  private cancelGroup(group: Set<number>): void {
+    for (const slot of [...group]) {
+      const p = this.pending[slot];
+      if (!p) continue;
+      if (this.handle && !this.closed) this.api.probeEngineCancel(this.handle, slot, p.seq);
+      this.release(slot, p);
+      p.resolve(cancelled(0));
+    }
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(this.flush);
+    }
+  }
+
+  private readonly onResults = (records: Int32Array, bodies: Buffer | undefined): void => {
+    let offset = 0;
+    for (let i = 0; i + RECORD_INTS <= records.length; i += RECORD_INTS) {
+      const slot = records[i] as number;
+      const bodyLength = records[i + 5] as number;
+      const bodyStart = offset;
+      offset += bodyLength;
+      const p = this.pending[slot];
+      // A result for a probe cancelled meanwhile (and its slot perhaps reused) is stale.
+      if (p === undefined || p.seq !== records[i + 1]) continue;
+      this.release(slot, p);
+      const code = records[i + 2] as number;
+      const value = records[i + 3] as number;
+      const durationMs = (records[i + 4] as number) / 1000;
+      p.resolve(toResult(p.target, code, value, durationMs, bodies, bodyStart, bodyLength));
+    }
+  };
+}
+
+function cancelled(durationMs: number): ProbeResult {
+  return { ok: false, code: 'L4CON', detail: ABORTED_DETAIL, durationMs };
+}
+
+function toResult(
+  target: ProbeTarget,
+  code: number,
+  value: number,
+  durationMs: number,
+  bodies: Buffer | undefined,
+  start: number,
+  length: number,
+): ProbeResult {
+  switch (code) {
+    case R_L4OK:
+      return { ok: true, code: 'L4OK', detail: 'connected', durationMs };
+    case R_L4TOUT:
+      return { ok: false, code: 'L4TOUT', detail: timeoutText(target.healthcheck.timeout), durationMs };
+    case R_L4CON:
+      return { ok: false, code: 'L4CON', detail: `connect ${errnoName(value)}`, durationMs };
+    case R_L7TOUT:
+      return { ok: false, code: 'L7TOUT', detail: timeoutText(target.healthcheck.timeout), durationMs };
+    case R_L7RSP:
+      return { ok: false, code: 'L7RSP', detail: `response ${errnoName(value)}`, durationMs };
+    case R_L7RSP_BODY:
+      return { ok: false, code: 'L7RSP', detail: `body ${errnoName(value)}`, durationMs };
+    case R_L7STS:
+      return { ok: false, code: 'L7STS', detail: statusDetail(value), durationMs };
+    case R_L7OK:
+      return { ok: true, code: 'L7OK', detail: statusDetail(value), durationMs };
+    case R_BODY: {
+      const params = target.healthcheck.http ?? DEFAULT_HTTP_PARAMS;
+      // The engine checked the status already; this only guards a stale spec.
+      if (!statusAccepted(value, params.responseCodes)) {
+        return { ok: false, code: 'L7STS', detail: statusDetail(value), durationMs };
+      }
+      if (params.responseRegex === null) {
+        return { ok: true, code: 'L7OK', detail: statusDetail(value), durationMs };
+      }
+      const re = compiledRegex(params.responseRegex);
+      if (re instanceof Error) {
+        return { ok: false, code: 'L7RSP', detail: `invalid response-regex: ${re.message}`, durationMs };
+      }
+      const body = bodies && length > 0 ? bodies.toString('utf8', start, start + length) : '';
+      return re.test(body)
+        ? { ok: true, code: 'L7OK', detail: statusDetail(value), durationMs }
+        : {
+            ok: false,
+            code: 'L7RSP',
+            detail: `body does not match /${params.responseRegex}/`,
+            durationMs,
+          };
+    }
+    default:
+      return { ok: false, code: 'L4CON', detail: `probe engine: unknown result ${code}`, durationMs };
+  }
+}

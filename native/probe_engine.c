@@ -1,0 +1,1252 @@
+/*
+ * The health checker's probe engine: TCP connect checks and plain HTTP checks run by one
+ * thread of their own, on an epoll set of their own, with results handed to JavaScript in
+ * batches. A net.Socket per probe costs tens of microseconds of stream machinery that a
+ * connect-and-close check never uses; here a probe is a handful of system calls.
+ *
+ * JavaScript (lib/health/probes/engine.ts) drives it:
+ *
+ *   probePrepare(kind, family, address, port, source, timeoutMs, request, ranges, flags)
+ *       -> spec      what to probe, parsed once per backend and reused for every probe
+ *   probeEngineCreate(onResults) -> engine      starts the thread
+ *   probeEngineStart(engine, slot, seq, spec)   queues a probe
+ *   probeEngineCancel(engine, slot, seq)        queues its cancellation
+ *   probeEngineFlush(engine)                    wakes the thread for what was queued
+ *   probeEngineRef(engine, ref)                 keeps Node's loop alive while probes run
+ *   probeEngineClose(engine)                    stops the thread, drops every probe
+ *
+ * onResults(records, bodies) receives an Int32Array of RECORD_INTS ints per finished probe
+ * (slot, seq, code, value, duration in µs, body length) and, when a record carries a body,
+ * one Buffer with the bodies one after another. A cancelled probe reports nothing.
+ *
+ * TCP: the socket withholds the last ACK of the handshake (TCP_QUICKACK off, as HAProxy does
+ * for its checks) and is closed with a reset (SO_LINGER 0) as soon as the connect completes,
+ * so a check costs the backend no accepted connection and leaves no TIME_WAIT. HTTP: the
+ * prepared request is written, the status line and headers are parsed, and the body is read
+ * only when a response regex needs it (at most 64 KiB, de-chunked); the regex itself runs in
+ * JavaScript, which owns the syntax. Timeouts are a heap of deadlines in the thread.
+ */
+#define _GNU_SOURCE
+#define NAPI_VERSION 8
+
+#include "probe_engine.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <uv.h>
+
+#ifndef IP_BIND_ADDRESS_NO_PORT
+#define IP_BIND_ADDRESS_NO_PORT 24
+#endif
+
+#define MAX_BODY (64 * 1024)
+/* Node's default --max-http-header-size: the JS prober refuses larger heads too. */
+#define MAX_HEAD (16 * 1024)
+#define READ_CHUNK (64 * 1024)
+#define MAX_EVENTS 256
+#define RECORD_INTS 6
+
+enum kind { KIND_TCP = 0, KIND_HTTP = 1 };
+enum spec_flags { SPEC_HEAD = 1, SPEC_BODY = 2 };
+
+/* Result codes; lib/health/probes/engine.ts keeps the same list. */
+enum code {
+  R_L4OK = 0,
+  R_L4TOUT = 1,
+  R_L4CON = 2,      /* value: errno */
+  R_L7TOUT = 3,
+  R_L7RSP = 4,      /* value: errno or parse error, before the body */
+  R_L7RSP_BODY = 5, /* value: errno or parse error, in the body */
+  R_L7STS = 6,      /* value: status */
+  R_L7OK = 7,       /* value: status */
+  R_BODY = 8,       /* value: status; a body follows for the response regex */
+};
+
+/* Parse errors (negative values), named in JS after Node's llhttp error codes. */
+enum parse_error {
+  PE_INVALID_CONSTANT = -1,
+  PE_INVALID_VERSION = -2,
+  PE_INVALID_STATUS = -3,
+  PE_INVALID_HEADER_TOKEN = -4,
+  PE_HEADER_OVERFLOW = -5,
+  PE_INVALID_CONTENT_LENGTH = -6,
+  PE_INVALID_CHUNK_SIZE = -7,
+};
+
+typedef union {
+  struct sockaddr sa;
+  struct sockaddr_in in4;
+  struct sockaddr_in6 in6;
+} sockaddr_any;
+
+/* Immutable once prepared; shared by JS (through an External) and the probes using it. */
+typedef struct {
+  atomic_int refs;
+  uint8_t kind;
+  uint8_t flags;
+  int family;
+  sockaddr_any dst, src;
+  socklen_t dst_len, src_len; /* src_len 0: the kernel chooses the source */
+  uint32_t timeout_ms;
+  uint32_t nranges;
+  int32_t *ranges; /* accepted status ranges: from, to pairs */
+  size_t req_len;
+  char *req;
+} spec_t;
+
+enum op { OP_START, OP_CANCEL };
+
+typedef struct {
+  uint8_t op;
+  uint32_t slot, seq;
+  spec_t *spec;
+} cmd_t;
+
+typedef struct {
+  int32_t v[RECORD_INTS];
+} record_t;
+
+enum state { ST_CONNECT, ST_SEND, ST_HEAD, ST_BODY };
+enum body_mode { BM_LENGTH, BM_EOF, BM_CHUNKED };
+enum chunk_state { CH_SIZE, CH_EXT, CH_SIZE_LF, CH_DATA, CH_DATA_CR, CH_DATA_LF };
+
+typedef struct {
+  spec_t *spec;
+  uint32_t slot, seq;
+  int fd;
+  uint8_t state, body_mode, chunk_state;
+  bool chunk_digits;
+  size_t heap_idx;
+  uint64_t start_ns, deadline_ns;
+  size_t sent;
+  int status;
+  uint64_t remaining; /* BM_LENGTH: body bytes still due; BM_CHUNKED: left in this chunk */
+  char *head;
+  size_t head_len, head_cap;
+  char *body;
+  size_t body_len, body_cap;
+} probe_t;
+
+typedef struct {
+  pthread_t thread;
+  int ep, evfd;
+  napi_threadsafe_function tsfn;
+  napi_ref callback;
+  pthread_mutex_t mu;
+  /* Shared, under mu. */
+  cmd_t *cmds;
+  size_t ncmds, capcmds;
+  record_t *out;
+  size_t nout, capout;
+  char *outbody;
+  size_t noutbody, capoutbody;
+  bool notified;
+  bool stop;
+  /* JS thread only: the other half of the double buffers. */
+  record_t *jsout;
+  size_t capjsout;
+  char *jsbody;
+  size_t capjsbody;
+  /* Engine thread only. */
+  probe_t **slots;
+  size_t nslots;
+  probe_t **heap;
+  size_t nheap, capheap;
+  cmd_t *work;
+  size_t capwork;
+  record_t *pend;
+  size_t npend, cappend;
+  char *pendbody;
+  size_t npendbody, cappendbody;
+  char *scratch;
+} engine_t;
+
+/* What the JS External holds: outlives the engine, so that a call after close is caught. */
+typedef struct {
+  engine_t *e;
+  napi_env env;
+  bool hooked;
+  bool refd;
+} engine_box;
+
+/* Bookkeeping arrays only grow; failing to grow them is out of memory, like V8's own. */
+static void grow(void **p, size_t *cap, size_t need, size_t elem) {
+  if (need <= *cap)
+    return;
+  size_t n = *cap ? *cap : 16;
+  while (n < need)
+    n *= 2;
+  void *q = realloc(*p, n * elem);
+  if (!q) {
+    fprintf(stderr, "vpp_maglev_native: probe engine out of memory\n");
+    abort();
+  }
+  *p = q;
+  *cap = n;
+}
+
+static uint64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void spec_unref(spec_t *sp) {
+  if (atomic_fetch_sub(&sp->refs, 1) != 1)
+    return;
+  free(sp->ranges);
+  free(sp->req);
+  free(sp);
+}
+
+/* ------------------------------------------------------------ deadline heap */
+
+static bool earlier(const probe_t *a, const probe_t *b) { return a->deadline_ns < b->deadline_ns; }
+
+static void heap_set(engine_t *e, size_t i, probe_t *p) {
+  e->heap[i] = p;
+  p->heap_idx = i;
+}
+
+static void heap_up(engine_t *e, size_t i) {
+  probe_t *p = e->heap[i];
+  while (i > 0) {
+    size_t parent = (i - 1) / 2;
+    if (!earlier(p, e->heap[parent]))
+      break;
+    heap_set(e, i, e->heap[parent]);
+    i = parent;
+  }
+  heap_set(e, i, p);
+}
+
+static void heap_down(engine_t *e, size_t i) {
+  probe_t *p = e->heap[i];
+  for (;;) {
+    size_t l = 2 * i + 1, r = l + 1, c;
+    if (l >= e->nheap)
+      break;
+    c = r < e->nheap && earlier(e->heap[r], e->heap[l]) ? r : l;
+    if (!earlier(e->heap[c], p))
+      break;
+    heap_set(e, i, e->heap[c]);
+    i = c;
+  }
+  heap_set(e, i, p);
+}
+
+static void heap_push(engine_t *e, probe_t *p) {
+  grow((void **)&e->heap, &e->capheap, e->nheap + 1, sizeof *e->heap);
+  e->heap[e->nheap] = p;
+  p->heap_idx = e->nheap++;
+  heap_up(e, p->heap_idx);
+}
+
+static void heap_remove(engine_t *e, probe_t *p) {
+  size_t i = p->heap_idx;
+  probe_t *last = e->heap[--e->nheap];
+  if (i == e->nheap)
+    return;
+  heap_set(e, i, last);
+  if (i > 0 && earlier(last, e->heap[(i - 1) / 2]))
+    heap_up(e, i);
+  else
+    heap_down(e, i);
+}
+
+/* ---------------------------------------------------------------- probes */
+
+static void free_probe(engine_t *e, probe_t *p) {
+  heap_remove(e, p);
+  e->slots[p->slot] = NULL;
+  /* SO_LINGER 0 was set at creation: an established connection ends with a reset. */
+  if (p->fd >= 0)
+    close(p->fd);
+  free(p->head);
+  free(p->body);
+  spec_unref(p->spec);
+  free(p);
+}
+
+static void finish(engine_t *e, probe_t *p, int code, int value) {
+  grow((void **)&e->pend, &e->cappend, e->npend + 1, sizeof *e->pend);
+  record_t *r = &e->pend[e->npend++];
+  uint64_t us = (now_ns() - p->start_ns) / 1000;
+  size_t body = code == R_BODY ? p->body_len : 0;
+  r->v[0] = (int32_t)p->slot;
+  r->v[1] = (int32_t)p->seq;
+  r->v[2] = code;
+  r->v[3] = value;
+  r->v[4] = us > INT32_MAX ? INT32_MAX : (int32_t)us;
+  r->v[5] = (int32_t)body;
+  if (body) {
+    grow((void **)&e->pendbody, &e->cappendbody, e->npendbody + body, 1);
+    memcpy(e->pendbody + e->npendbody, p->body, body);
+    e->npendbody += body;
+  }
+  free_probe(e, p);
+}
+
+static bool status_accepted(const spec_t *sp, int status) {
+  for (uint32_t i = 0; i < sp->nranges; i++) {
+    if (status >= sp->ranges[2 * i] && status <= sp->ranges[2 * i + 1])
+      return true;
+  }
+  return false;
+}
+
+static void start_probe(engine_t *e, uint32_t slot, uint32_t seq, spec_t *sp) {
+  probe_t *p = calloc(1, sizeof *p);
+  if (!p) {
+    fprintf(stderr, "vpp_maglev_native: probe engine out of memory\n");
+    abort();
+  }
+  p->spec = sp;
+  p->slot = slot;
+  p->seq = seq;
+  p->fd = -1;
+  p->start_ns = now_ns();
+  p->deadline_ns = p->start_ns + (uint64_t)sp->timeout_ms * 1000000u;
+  if (slot >= e->nslots) {
+    size_t old = e->nslots;
+    grow((void **)&e->slots, &e->nslots, (size_t)slot + 1, sizeof *e->slots);
+    memset(e->slots + old, 0, (e->nslots - old) * sizeof *e->slots);
+  }
+  /* JS never reuses a slot before its probe finished or was cancelled (in queue order). */
+  e->slots[slot] = p;
+  heap_push(e, p);
+
+  int fd = socket(sp->family == 6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    finish(e, p, R_L4CON, errno);
+    return;
+  }
+  p->fd = fd;
+  struct linger lg = {.l_onoff = 1, .l_linger = 0};
+  setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+  /* No lone ACK for the SYN-ACK: a TCP check resets at once, an HTTP check's ACK rides on
+   * its request. */
+  int zero = 0, one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &zero, sizeof zero);
+  if (sp->src_len) {
+    /* The port is picked at connect, per destination, so a fixed source cannot run out. */
+    setsockopt(fd, SOL_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+    if (bind(fd, &sp->src.sa, sp->src_len) < 0) {
+      finish(e, p, R_L4CON, errno);
+      return;
+    }
+  }
+  bool connected = connect(fd, &sp->dst.sa, sp->dst_len) == 0;
+  if (!connected && errno != EINPROGRESS) {
+    finish(e, p, R_L4CON, errno);
+    return;
+  }
+  if (connected && sp->kind == KIND_TCP) {
+    finish(e, p, R_L4OK, 0);
+    return;
+  }
+  struct epoll_event ev = {.events = EPOLLOUT | EPOLLET, .data.ptr = p};
+  if (sp->kind == KIND_HTTP)
+    ev.events |= EPOLLIN | EPOLLRDHUP;
+  if (epoll_ctl(e->ep, EPOLL_CTL_ADD, fd, &ev) < 0)
+    finish(e, p, R_L4CON, errno);
+}
+
+/* ----------------------------------------------------------- HTTP parsing */
+
+static bool is_tchar(unsigned char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+    return true;
+  return c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+static int hex_value(char c) {
+  if (is_digit(c))
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+typedef struct {
+  int status;
+  int64_t content_length; /* -1: none */
+  bool chunked;
+} head_info;
+
+/* Trims optional white space and a trailing CR from [*s, *end). */
+static void trim(const char **s, const char **end) {
+  while (*s < *end && (**s == ' ' || **s == '\t'))
+    (*s)++;
+  while (*end > *s && ((*end)[-1] == ' ' || (*end)[-1] == '\t' || (*end)[-1] == '\r'))
+    (*end)--;
+}
+
+/* Does the comma-separated list [s, end) end with the coding "chunked"? */
+static bool ends_chunked(const char *s, const char *end) {
+  const char *last = s;
+  for (const char *q = s; q < end; q++) {
+    if (*q == ',')
+      last = q + 1;
+  }
+  trim(&last, &end);
+  return end - last == 7 && strncasecmp(last, "chunked", 7) == 0;
+}
+
+/* Parses a complete head (status line and headers, terminator included). 0 or a parse error. */
+static int parse_head(const char *buf, size_t len, head_info *h) {
+  const char *p = buf, *end = buf + len;
+  h->status = 0;
+  h->content_length = -1;
+  h->chunked = false;
+  if (len < 5 || memcmp(p, "HTTP/", 5) != 0)
+    return PE_INVALID_CONSTANT;
+  p += 5;
+  if (end - p < 3 || !is_digit(p[0]) || p[1] != '.' || !is_digit(p[2]))
+    return PE_INVALID_VERSION;
+  p += 3;
+  if (end - p < 4 || *p != ' ' || !is_digit(p[1]) || !is_digit(p[2]) || !is_digit(p[3]))
+    return PE_INVALID_STATUS;
+  h->status = (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
+  p += 4;
+  if (p < end && *p != ' ' && *p != '\r' && *p != '\n')
+    return PE_INVALID_STATUS;
+  const char *nl = memchr(p, '\n', (size_t)(end - p));
+  if (!nl)
+    return PE_INVALID_STATUS;
+  p = nl + 1;
+  for (;;) {
+    nl = memchr(p, '\n', (size_t)(end - p));
+    if (!nl)
+      return PE_INVALID_HEADER_TOKEN;
+    const char *line_end = nl;
+    if (line_end > p && line_end[-1] == '\r')
+      line_end--;
+    if (line_end == p)
+      return 0; /* the empty line */
+    const char *colon = p;
+    while (colon < line_end && is_tchar((unsigned char)*colon))
+      colon++;
+    if (colon == p || colon == line_end || *colon != ':')
+      return PE_INVALID_HEADER_TOKEN;
+    size_t name_len = (size_t)(colon - p);
+    const char *v = colon + 1, *v_end = line_end;
+    trim(&v, &v_end);
+    if (name_len == 14 && strncasecmp(p, "content-length", 14) == 0) {
+      if (v == v_end)
+        return PE_INVALID_CONTENT_LENGTH;
+      int64_t n = 0;
+      for (const char *q = v; q < v_end; q++) {
+        if (!is_digit(*q) || n > (INT64_MAX - 9) / 10)
+          return PE_INVALID_CONTENT_LENGTH;
+        n = n * 10 + (*q - '0');
+      }
+      if (h->content_length >= 0 && h->content_length != n)
+        return PE_INVALID_CONTENT_LENGTH;
+      h->content_length = n;
+    } else if (name_len == 17 && strncasecmp(p, "transfer-encoding", 17) == 0) {
+      h->chunked = ends_chunked(v, v_end);
+    }
+    p = nl + 1;
+  }
+}
+
+/* Where the head ends (just past its empty line), searching from `from`; 0 if not yet. */
+static size_t head_end(const char *buf, size_t len, size_t from) {
+  for (size_t i = from; i < len; i++) {
+    if (buf[i] != '\n')
+      continue;
+    if (i + 1 < len && buf[i + 1] == '\n')
+      return i + 2;
+    if (i + 2 < len && buf[i + 1] == '\r' && buf[i + 2] == '\n')
+      return i + 3;
+  }
+  return 0;
+}
+
+static void body_append(probe_t *p, const char *data, size_t n) {
+  size_t room = MAX_BODY - p->body_len;
+  if (n > room)
+    n = room;
+  if (n == 0)
+    return;
+  grow((void **)&p->body, &p->body_cap, p->body_len + n, 1);
+  memcpy(p->body + p->body_len, data, n);
+  p->body_len += n;
+}
+
+/* Feeds body bytes; true when the probe finished (and was freed). */
+static bool feed_body(engine_t *e, probe_t *p, const char *data, size_t n) {
+  if (p->body_mode == BM_EOF) {
+    body_append(p, data, n);
+    if (p->body_len >= MAX_BODY) {
+      finish(e, p, R_BODY, p->status);
+      return true;
+    }
+    return false;
+  }
+  if (p->body_mode == BM_LENGTH) {
+    size_t take = n < p->remaining ? n : (size_t)p->remaining;
+    body_append(p, data, take);
+    p->remaining -= take;
+    if (p->remaining == 0 || p->body_len >= MAX_BODY) {
+      finish(e, p, R_BODY, p->status);
+      return true;
+    }
+    return false;
+  }
+  for (size_t i = 0; i < n;) {
+    char c = data[i];
+    switch (p->chunk_state) {
+    case CH_SIZE: {
+      int v = hex_value(c);
+      if (v >= 0) {
+        if (p->remaining > (UINT64_MAX >> 4)) {
+          finish(e, p, R_L7RSP_BODY, PE_INVALID_CHUNK_SIZE);
+          return true;
+        }
+        p->remaining = p->remaining * 16 + (uint64_t)v;
+        p->chunk_digits = true;
+        i++;
+        continue;
+      }
+      if (!p->chunk_digits || (c != ';' && c != ' ' && c != '\t' && c != '\r' && c != '\n')) {
+        finish(e, p, R_L7RSP_BODY, PE_INVALID_CHUNK_SIZE);
+        return true;
+      }
+      p->chunk_state = c == '\r' ? CH_SIZE_LF : c == '\n' ? CH_DATA : CH_EXT;
+      i++;
+      break;
+    }
+    case CH_EXT:
+      i++;
+      if (c == '\n')
+        p->chunk_state = CH_DATA;
+      break;
+    case CH_SIZE_LF:
+      if (c != '\n') {
+        finish(e, p, R_L7RSP_BODY, PE_INVALID_CHUNK_SIZE);
+        return true;
+      }
+      i++;
+      p->chunk_state = CH_DATA;
+      break;
+    case CH_DATA: {
+      size_t take = n - i < p->remaining ? n - i : (size_t)p->remaining;
+      body_append(p, data + i, take);
+      p->remaining -= take;
+      i += take;
+      if (p->body_len >= MAX_BODY) {
+        finish(e, p, R_BODY, p->status);
+        return true;
+      }
+      if (p->remaining == 0)
+        p->chunk_state = CH_DATA_CR;
+      break;
+    }
+    case CH_DATA_CR:
+    case CH_DATA_LF:
+      if (c == '\r' && p->chunk_state == CH_DATA_CR) {
+        p->chunk_state = CH_DATA_LF;
+      } else if (c == '\n') {
+        p->chunk_state = CH_SIZE;
+        p->chunk_digits = false;
+        p->remaining = 0;
+      } else {
+        finish(e, p, R_L7RSP_BODY, PE_INVALID_CHUNK_SIZE);
+        return true;
+      }
+      i++;
+      break;
+    }
+    /* A chunk size line just ended: size 0 is the last chunk (trailers are not needed). */
+    if (p->chunk_state == CH_DATA && p->remaining == 0 && p->chunk_digits) {
+      finish(e, p, R_BODY, p->status);
+      return true;
+    }
+  }
+  return false;
+}
+
+/* Feeds received bytes; true when the probe finished (and was freed). */
+static bool feed(engine_t *e, probe_t *p, const char *data, size_t n) {
+  if (p->state == ST_BODY)
+    return feed_body(e, p, data, n);
+  size_t from = p->head_len > 3 ? p->head_len - 3 : 0;
+  grow((void **)&p->head, &p->head_cap, p->head_len + n, 1);
+  memcpy(p->head + p->head_len, data, n);
+  p->head_len += n;
+  for (;;) {
+    size_t end = head_end(p->head, p->head_len, from);
+    if (end == 0) {
+      if (p->head_len > MAX_HEAD) {
+        finish(e, p, R_L7RSP, PE_HEADER_OVERFLOW);
+        return true;
+      }
+      return false;
+    }
+    if (end > MAX_HEAD) {
+      finish(e, p, R_L7RSP, PE_HEADER_OVERFLOW);
+      return true;
+    }
+    head_info h;
+    int err = parse_head(p->head, end, &h);
+    if (err) {
+      finish(e, p, R_L7RSP, err);
+      return true;
+    }
+    if (h.status >= 100 && h.status < 200 && h.status != 101) {
+      /* An interim response (100 Continue, 103 Early Hints): the real one follows. */
+      memmove(p->head, p->head + end, p->head_len - end);
+      p->head_len -= end;
+      from = 0;
+      continue;
+    }
+    const spec_t *sp = p->spec;
+    if (!status_accepted(sp, h.status)) {
+      finish(e, p, R_L7STS, h.status);
+      return true;
+    }
+    if (!(sp->flags & SPEC_BODY)) {
+      finish(e, p, R_L7OK, h.status);
+      return true;
+    }
+    p->status = h.status;
+    bool none = (sp->flags & SPEC_HEAD) || h.status == 204 || h.status == 304 ||
+                (!h.chunked && h.content_length == 0);
+    if (none) {
+      finish(e, p, R_BODY, h.status);
+      return true;
+    }
+    p->state = ST_BODY;
+    p->body_mode = h.chunked ? BM_CHUNKED : h.content_length >= 0 ? BM_LENGTH : BM_EOF;
+    p->remaining = h.chunked ? 0 : (uint64_t)(h.content_length >= 0 ? h.content_length : 0);
+    p->chunk_state = CH_SIZE;
+    size_t rest = p->head_len - end;
+    char *head = p->head;
+    p->head = NULL;
+    p->head_len = p->head_cap = 0;
+    bool done = rest > 0 && feed_body(e, p, head + end, rest);
+    free(head);
+    return done;
+  }
+}
+
+static void on_eof(engine_t *e, probe_t *p) {
+  if (p->state == ST_BODY && p->body_mode == BM_EOF)
+    finish(e, p, R_BODY, p->status);
+  else if (p->state == ST_BODY)
+    finish(e, p, R_L7RSP_BODY, ECONNRESET);
+  else
+    /* Node calls a connection closed before any answer "socket hang up", code ECONNRESET. */
+    finish(e, p, R_L7RSP, ECONNRESET);
+}
+
+static void read_response(engine_t *e, probe_t *p) {
+  for (;;) {
+    ssize_t n = recv(p->fd, e->scratch, READ_CHUNK, 0);
+    if (n > 0) {
+      if (feed(e, p, e->scratch, (size_t)n))
+        return;
+      continue;
+    }
+    if (n == 0) {
+      on_eof(e, p);
+      return;
+    }
+    if (errno == EINTR)
+      continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK)
+      return;
+    finish(e, p, p->state == ST_BODY ? R_L7RSP_BODY : R_L7RSP, errno);
+    return;
+  }
+}
+
+/* Writes what is left of the request; false when the probe finished or must wait. */
+static bool send_request(engine_t *e, probe_t *p) {
+  const spec_t *sp = p->spec;
+  while (p->sent < sp->req_len) {
+    ssize_t n = send(p->fd, sp->req + p->sent, sp->req_len - p->sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n >= 0) {
+      p->sent += (size_t)n;
+      continue;
+    }
+    if (errno == EINTR)
+      continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK)
+      finish(e, p, R_L7RSP, errno);
+    return false;
+  }
+  p->state = ST_HEAD;
+  return true;
+}
+
+static void on_event(engine_t *e, probe_t *p, uint32_t events) {
+  if (p->state == ST_CONNECT) {
+    if (events & (EPOLLERR | EPOLLHUP)) {
+      int err = 0;
+      socklen_t len = sizeof err;
+      getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+      finish(e, p, R_L4CON, err ? err : ECONNRESET);
+      return;
+    }
+    if (!(events & EPOLLOUT))
+      return;
+    if (p->spec->kind == KIND_TCP) {
+      finish(e, p, R_L4OK, 0);
+      return;
+    }
+    p->state = ST_SEND;
+  }
+  if (p->state == ST_SEND && !send_request(e, p))
+    return;
+  if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+    read_response(e, p);
+}
+
+/* ---------------------------------------------------------------- thread */
+
+static void publish(engine_t *e) {
+  if (e->npend == 0)
+    return;
+  bool notify;
+  pthread_mutex_lock(&e->mu);
+  grow((void **)&e->out, &e->capout, e->nout + e->npend, sizeof *e->out);
+  memcpy(e->out + e->nout, e->pend, e->npend * sizeof *e->pend);
+  e->nout += e->npend;
+  if (e->npendbody) {
+    grow((void **)&e->outbody, &e->capoutbody, e->noutbody + e->npendbody, 1);
+    memcpy(e->outbody + e->noutbody, e->pendbody, e->npendbody);
+    e->noutbody += e->npendbody;
+  }
+  notify = !e->notified;
+  e->notified = true;
+  pthread_mutex_unlock(&e->mu);
+  e->npend = 0;
+  e->npendbody = 0;
+  if (notify)
+    napi_call_threadsafe_function(e->tsfn, NULL, napi_tsfn_nonblocking);
+}
+
+/* Takes the queued commands; false when the engine is to stop. */
+static bool run_commands(engine_t *e) {
+  uint64_t count;
+  while (read(e->evfd, &count, sizeof count) < 0 && errno == EINTR)
+    ;
+  pthread_mutex_lock(&e->mu);
+  size_t n = e->ncmds;
+  bool stop = e->stop;
+  grow((void **)&e->work, &e->capwork, n, sizeof *e->work);
+  memcpy(e->work, e->cmds, n * sizeof *e->cmds);
+  e->ncmds = 0;
+  pthread_mutex_unlock(&e->mu);
+  for (size_t i = 0; i < n; i++) {
+    cmd_t *c = &e->work[i];
+    if (c->op == OP_START && !stop) {
+      start_probe(e, c->slot, c->seq, c->spec);
+      continue;
+    }
+    if (c->op == OP_START) {
+      spec_unref(c->spec);
+      continue;
+    }
+    probe_t *p = c->slot < e->nslots ? e->slots[c->slot] : NULL;
+    if (p && p->seq == c->seq)
+      free_probe(e, p);
+  }
+  return !stop;
+}
+
+static void expire(engine_t *e) {
+  uint64_t now = now_ns();
+  while (e->nheap > 0 && e->heap[0]->deadline_ns <= now) {
+    probe_t *p = e->heap[0];
+    finish(e, p, p->state == ST_CONNECT ? R_L4TOUT : R_L7TOUT, 0);
+  }
+}
+
+static int wait_ms(engine_t *e) {
+  if (e->nheap == 0)
+    return -1;
+  uint64_t now = now_ns(), at = e->heap[0]->deadline_ns;
+  if (at <= now)
+    return 0;
+  uint64_t ms = (at - now + 999999u) / 1000000u;
+  return ms > INT32_MAX ? INT32_MAX : (int)ms;
+}
+
+static void *engine_main(void *arg) {
+  engine_t *e = arg;
+  struct epoll_event events[MAX_EVENTS];
+  bool running = true;
+  while (running) {
+    int n = epoll_wait(e->ep, events, MAX_EVENTS, wait_ms(e));
+    if (n < 0 && errno != EINTR)
+      break;
+    bool wake = false;
+    for (int i = 0; i < n; i++) {
+      if (events[i].data.ptr == NULL)
+        wake = true;
+      else
+        on_event(e, events[i].data.ptr, events[i].events);
+    }
+    expire(e);
+    /* Commands last: a cancel frees a probe that may still have an event in this batch. */
+    if (wake)
+      running = run_commands(e);
+    publish(e);
+  }
+  while (e->nheap > 0)
+    free_probe(e, e->heap[0]);
+  return NULL;
+}
+
+/* ------------------------------------------------------------- JS side */
+
+static void throw_errno_code(napi_env env, int err, const char *what) {
+  char msg[160];
+  snprintf(msg, sizeof msg, "%s: %s", what, strerror(err));
+  napi_throw_error(env, uv_err_name(-err), msg);
+}
+
+static void engine_free(engine_t *e) {
+  pthread_mutex_destroy(&e->mu);
+  close(e->ep);
+  close(e->evfd);
+  for (size_t i = 0; i < e->ncmds; i++) {
+    if (e->cmds[i].op == OP_START)
+      spec_unref(e->cmds[i].spec);
+  }
+  free(e->cmds);
+  free(e->out);
+  free(e->outbody);
+  free(e->jsout);
+  free(e->jsbody);
+  free(e->slots);
+  free(e->heap);
+  free(e->work);
+  free(e->pend);
+  free(e->pendbody);
+  free(e->scratch);
+  free(e);
+}
+
+static void tsfn_finalize(napi_env env, void *data, void *hint) {
+  (void)hint;
+  engine_t *e = data;
+  if (env && e->callback)
+    napi_delete_reference(env, e->callback);
+  engine_free(e);
+}
+
+static void call_js(napi_env env, napi_value js_cb, void *context, void *data) {
+  (void)js_cb;
+  (void)data;
+  engine_t *e = context;
+  if (!env)
+    return;
+  pthread_mutex_lock(&e->mu);
+  size_t n = e->nout, nbody = e->noutbody;
+  record_t *records = e->out;
+  size_t cap = e->capout;
+  char *bodies = e->outbody;
+  size_t capbody = e->capoutbody;
+  e->out = e->jsout;
+  e->capout = e->capjsout;
+  e->outbody = e->jsbody;
+  e->capoutbody = e->capjsbody;
+  e->nout = 0;
+  e->noutbody = 0;
+  e->notified = false;
+  pthread_mutex_unlock(&e->mu);
+  e->jsout = records;
+  e->capjsout = cap;
+  e->jsbody = bodies;
+  e->capjsbody = capbody;
+  if (n == 0)
+    return;
+
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok)
+    return;
+  napi_value cb, ab, arr, buf, undefined, argv[2];
+  void *mem = NULL;
+  napi_get_undefined(env, &undefined);
+  if (napi_get_reference_value(env, e->callback, &cb) == napi_ok && cb &&
+      napi_create_arraybuffer(env, n * sizeof *records, &mem, &ab) == napi_ok &&
+      napi_create_typedarray(env, napi_int32_array, n * RECORD_INTS, ab, 0, &arr) == napi_ok) {
+    memcpy(mem, records, n * sizeof *records);
+    argv[0] = arr;
+    argv[1] = undefined;
+    if (nbody && napi_create_buffer_copy(env, nbody, bodies, NULL, &buf) == napi_ok)
+      argv[1] = buf;
+    napi_call_function(env, undefined, cb, 2, argv, NULL);
+  }
+  napi_close_handle_scope(env, scope);
+}
+
+static void engine_stop(engine_box *box) {
+  engine_t *e = box->e;
+  if (!e)
+    return;
+  box->e = NULL;
+  pthread_mutex_lock(&e->mu);
+  e->stop = true;
+  pthread_mutex_unlock(&e->mu);
+  uint64_t one = 1;
+  while (write(e->evfd, &one, sizeof one) < 0 && errno == EINTR)
+    ;
+  pthread_join(e->thread, NULL);
+  /* Results not yet delivered are dropped with the queue: nobody waits for them any more. */
+  napi_release_threadsafe_function(e->tsfn, napi_tsfn_abort);
+}
+
+static void engine_cleanup_hook(void *arg) {
+  engine_box *box = arg;
+  box->hooked = false;
+  engine_stop(box);
+}
+
+static void engine_box_finalize(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  engine_box *box = data;
+  if (box->hooked)
+    napi_remove_env_cleanup_hook(box->env, engine_cleanup_hook, box);
+  engine_stop(box);
+  free(box);
+}
+
+static engine_box *get_box(napi_env env, napi_value v) {
+  void *box = NULL;
+  if (napi_get_value_external(env, v, &box) != napi_ok || !box) {
+    napi_throw_type_error(env, NULL, "not a probe engine");
+    return NULL;
+  }
+  return box;
+}
+
+static engine_t *get_engine(napi_env env, napi_value v) {
+  engine_box *box = get_box(env, v);
+  if (!box)
+    return NULL;
+  if (!box->e)
+    napi_throw_error(env, "ERR_PROBE_ENGINE_CLOSED", "probe engine is closed");
+  return box->e;
+}
+
+static napi_value engine_create(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], name, result;
+  napi_valuetype type;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 ||
+      napi_typeof(env, argv[0], &type) != napi_ok || type != napi_function) {
+    napi_throw_type_error(env, NULL, "probeEngineCreate(onResults) needs a function");
+    return NULL;
+  }
+  engine_t *e = calloc(1, sizeof *e);
+  engine_box *box = calloc(1, sizeof *box);
+  char *scratch = malloc(READ_CHUNK);
+  if (!e || !box || !scratch) {
+    free(e);
+    free(box);
+    free(scratch);
+    throw_errno_code(env, ENOMEM, "probe engine");
+    return NULL;
+  }
+  e->scratch = scratch;
+  e->ep = epoll_create1(EPOLL_CLOEXEC);
+  e->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
+  if (e->ep < 0 || e->evfd < 0 || epoll_ctl(e->ep, EPOLL_CTL_ADD, e->evfd, &ev) < 0) {
+    int err = errno;
+    if (e->ep >= 0)
+      close(e->ep);
+    if (e->evfd >= 0)
+      close(e->evfd);
+    free(scratch);
+    free(e);
+    free(box);
+    throw_errno_code(env, err, "probe engine epoll");
+    return NULL;
+  }
+  pthread_mutex_init(&e->mu, NULL);
+  napi_create_string_utf8(env, "vpp_maglev_native.probeEngine", NAPI_AUTO_LENGTH, &name);
+  if (napi_create_reference(env, argv[0], 1, &e->callback) != napi_ok ||
+      napi_create_threadsafe_function(env, NULL, NULL, name, 0, 1, e, tsfn_finalize, e, call_js,
+                                      &e->tsfn) != napi_ok) {
+    if (e->callback)
+      napi_delete_reference(env, e->callback);
+    e->callback = NULL;
+    engine_free(e);
+    free(box);
+    napi_throw_error(env, NULL, "probe engine: cannot create its thread-safe function");
+    return NULL;
+  }
+  /* Idle, the engine must not keep the process alive; JS refs it while probes run. */
+  napi_unref_threadsafe_function(env, e->tsfn);
+  int err = pthread_create(&e->thread, NULL, engine_main, e);
+  if (err) {
+    /* The finalizer frees the engine once the function is released. */
+    napi_release_threadsafe_function(e->tsfn, napi_tsfn_abort);
+    free(box);
+    throw_errno_code(env, err, "probe engine thread");
+    return NULL;
+  }
+  box->e = e;
+  box->env = env;
+  if (napi_create_external(env, box, engine_box_finalize, NULL, &result) != napi_ok) {
+    engine_stop(box);
+    free(box);
+    napi_throw_error(env, NULL, "probe engine: cannot wrap it");
+    return NULL;
+  }
+  if (napi_add_env_cleanup_hook(env, engine_cleanup_hook, box) == napi_ok)
+    box->hooked = true;
+  return result;
+}
+
+static void push_cmd(engine_t *e, cmd_t c) {
+  pthread_mutex_lock(&e->mu);
+  grow((void **)&e->cmds, &e->capcmds, e->ncmds + 1, sizeof *e->cmds);
+  e->cmds[e->ncmds++] = c;
+  pthread_mutex_unlock(&e->mu);
+}
+
+static napi_value engine_start(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  uint32_t slot, seq;
+  void *spec = NULL;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 4) {
+    napi_throw_type_error(env, NULL, "probeEngineStart(engine, slot, seq, spec) needs 4 arguments");
+    return NULL;
+  }
+  engine_t *e = get_engine(env, argv[0]);
+  if (!e)
+    return NULL;
+  if (napi_get_value_uint32(env, argv[1], &slot) != napi_ok ||
+      napi_get_value_uint32(env, argv[2], &seq) != napi_ok ||
+      napi_get_value_external(env, argv[3], &spec) != napi_ok || !spec) {
+    napi_throw_type_error(env, NULL, "probeEngineStart: slot and seq are numbers, spec is from probePrepare");
+    return NULL;
+  }
+  spec_t *sp = spec;
+  atomic_fetch_add(&sp->refs, 1);
+  push_cmd(e, (cmd_t){.op = OP_START, .slot = slot, .seq = seq, .spec = sp});
+  return NULL;
+}
+
+static napi_value engine_cancel(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  uint32_t slot, seq;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3) {
+    napi_throw_type_error(env, NULL, "probeEngineCancel(engine, slot, seq) needs 3 arguments");
+    return NULL;
+  }
+  engine_box *box = get_box(env, argv[0]);
+  if (!box || !box->e)
+    return NULL; /* a closed engine has nothing left to cancel */
+  if (napi_get_value_uint32(env, argv[1], &slot) != napi_ok ||
+      napi_get_value_uint32(env, argv[2], &seq) != napi_ok) {
+    napi_throw_type_error(env, NULL, "probeEngineCancel: slot and seq are numbers");
+    return NULL;
+  }
+  push_cmd(box->e, (cmd_t){.op = OP_CANCEL, .slot = slot, .seq = seq, .spec = NULL});
+  return NULL;
+}
+
+static napi_value engine_flush(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) {
+    napi_throw_type_error(env, NULL, "probeEngineFlush(engine) needs the engine");
+    return NULL;
+  }
+  engine_box *box = get_box(env, argv[0]);
+  if (!box || !box->e)
+    return NULL;
+  uint64_t one = 1;
+  while (write(box->e->evfd, &one, sizeof one) < 0 && errno == EINTR)
+    ;
+  return NULL;
+}
+
+static napi_value engine_ref(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  bool ref = false;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2 ||
+      napi_get_value_bool(env, argv[1], &ref) != napi_ok) {
+    napi_throw_type_error(env, NULL, "probeEngineRef(engine, ref) needs the engine and a boolean");
+    return NULL;
+  }
+  engine_box *box = get_box(env, argv[0]);
+  if (!box || !box->e || box->refd == ref)
+    return NULL;
+  box->refd = ref;
+  if (ref)
+    napi_ref_threadsafe_function(env, box->e->tsfn);
+  else
+    napi_unref_threadsafe_function(env, box->e->tsfn);
+  return NULL;
+}
+
+static napi_value engine_close(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) {
+    napi_throw_type_error(env, NULL, "probeEngineClose(engine) needs the engine");
+    return NULL;
+  }
+  engine_box *box = get_box(env, argv[0]);
+  if (box)
+    engine_stop(box);
+  return NULL;
+}
+
+static void spec_finalize(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  spec_unref(data);
+}
+
+static bool get_string(napi_env env, napi_value v, char *out, size_t size) {
+  size_t len = 0;
+  return napi_get_value_string_utf8(env, v, out, size, &len) == napi_ok && len + 1 < size;
+}
+
+/* Parses an address (IPv6 with an optional %zone) and port for `family`. */
+static bool parse_address(const char *text, int family, uint32_t port, sockaddr_any *out, socklen_t *len) {
+  memset(out, 0, sizeof *out);
+  if (family == 4) {
+    *len = sizeof out->in4;
+    return uv_ip4_addr(text, (int)port, &out->in4) == 0;
+  }
+  *len = sizeof out->in6;
+  return uv_ip6_addr(text, (int)port, &out->in6) == 0;
+}
+
+static napi_value prepare(napi_env env, napi_callback_info info) {
+  size_t argc = 9;
+  napi_value argv[9], result;
+  uint32_t kind, family, port, timeout, flags;
+  char address[INET6_ADDRSTRLEN + 64], source[INET6_ADDRSTRLEN + 64];
+  napi_valuetype source_type;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 9) {
+    napi_throw_type_error(env, NULL, "probePrepare needs 9 arguments");
+    return NULL;
+  }
+  if (napi_get_value_uint32(env, argv[0], &kind) != napi_ok || kind > KIND_HTTP ||
+      napi_get_value_uint32(env, argv[1], &family) != napi_ok || (family != 4 && family != 6) ||
+      napi_get_value_uint32(env, argv[3], &port) != napi_ok || port > 65535 ||
+      napi_get_value_uint32(env, argv[5], &timeout) != napi_ok ||
+      napi_get_value_uint32(env, argv[8], &flags) != napi_ok) {
+    napi_throw_type_error(env, NULL, "probePrepare: kind, family, port, timeout and flags are numbers");
+    return NULL;
+  }
+  spec_t *sp = calloc(1, sizeof *sp);
+  if (!sp) {
+    throw_errno_code(env, ENOMEM, "probePrepare");
+    return NULL;
+  }
+  atomic_init(&sp->refs, 1);
+  sp->kind = (uint8_t)kind;
+  sp->flags = (uint8_t)flags;
+  sp->family = (int)family;
+  sp->timeout_ms = timeout;
+  if (!get_string(env, argv[2], address, sizeof address) ||
+      !parse_address(address, sp->family, port, &sp->dst, &sp->dst_len)) {
+    spec_unref(sp);
+    napi_throw_type_error(env, NULL, "probePrepare: not an address of the given family");
+    return NULL;
+  }
+  napi_typeof(env, argv[4], &source_type);
+  if (source_type == napi_string) {
+    if (!get_string(env, argv[4], source, sizeof source) ||
+        !parse_address(source, sp->family, 0, &sp->src, &sp->src_len)) {
+      spec_unref(sp);
+      napi_throw_type_error(env, NULL, "probePrepare: the source is not an address of the given family");
+      return NULL;
+    }
+  }
+  bool is_buffer = false, is_typed = false;
+  napi_is_buffer(env, argv[6], &is_buffer);
+  if (is_buffer) {
+    void *data = NULL;
+    size_t len = 0;
+    napi_get_buffer_info(env, argv[6], &data, &len);
+    sp->req = malloc(len ? len : 1);
+    if (!sp->req) {
+      spec_unref(sp);
+      throw_errno_code(env, ENOMEM, "probePrepare");
+      return NULL;
+    }
+    memcpy(sp->req, data, len);
+    sp->req_len = len;
+  }
+  napi_is_typedarray(env, argv[7], &is_typed);
+  if (is_typed) {
+    napi_typedarray_type type;
+    size_t length = 0;
+    void *data = NULL;
+    napi_get_typedarray_info(env, argv[7], &type, &length, &data, NULL, NULL);
+    if (type != napi_int32_array || length % 2 != 0) {
+      spec_unref(sp);
+      napi_throw_type_error(env, NULL, "probePrepare: ranges is an Int32Array of from, to pairs");
+      return NULL;
+    }
+    sp->ranges = malloc(length ? length * sizeof(int32_t) : 1);
+    if (!sp->ranges) {
+      spec_unref(sp);
+      throw_errno_code(env, ENOMEM, "probePrepare");
+      return NULL;
+    }
+    memcpy(sp->ranges, data, length * sizeof(int32_t));
+    sp->nranges = (uint32_t)(length / 2);
+  }
+  if (sp->kind == KIND_HTTP && !sp->req_len) {
+    spec_unref(sp);
+    napi_throw_type_error(env, NULL, "probePrepare: an HTTP probe needs its request");
+    return NULL;
+  }
+  if (napi_create_external(env, sp, spec_finalize, NULL, &result) != napi_ok) {
+    spec_unref(sp);
+    napi_throw_error(env, NULL, "probePrepare: cannot wrap the spec");
+    return NULL;
+  }
+  return result;
+}
+
+napi_status probe_engine_init(napi_env env, napi_value exports) {
+  napi_property_descriptor fns[] = {
+      {"probePrepare", NULL, prepare, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"probeEngineCreate", NULL, engine_create, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"probeEngineStart", NULL, engine_start, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"probeEngineCancel", NULL, engine_cancel, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"probeEngineFlush", NULL, engine_flush, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"probeEngineRef", NULL, engine_ref, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"probeEngineClose", NULL, engine_close, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  return napi_define_properties(env, exports, sizeof fns / sizeof fns[0], fns);
+}
