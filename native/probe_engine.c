@@ -1,30 +1,33 @@
 /*
- * The health checker's probe engine: TCP connect checks and plain HTTP checks run by one
- * thread of their own, on an epoll set of their own, with results handed to JavaScript in
- * batches. A net.Socket per probe costs tens of microseconds of stream machinery that a
+ * The health checker's probe engine: TCP connect checks and plain HTTP checks on an epoll set
+ * of their own, driven from Node's event loop, with results handed to JavaScript in batches.
+ * A net.Socket per probe costs tens of microseconds of stream machinery that a
  * connect-and-close check never uses; here a probe is a handful of system calls.
+ *
+ * The engine's epoll fd sits in Node's loop behind one uv_poll handle and its deadlines behind
+ * one uv_timer, so no thread, lock or wake-up is added: a probe starts inside the JS call that
+ * asks for it, and every loop turn in which probes finish makes one call back into JS.
  *
  * JavaScript (lib/health/probes/engine.ts) drives it:
  *
  *   probePrepare(kind, family, address, port, source, timeoutMs, request, ranges, flags)
  *       -> spec      what to probe, parsed once per backend and reused for every probe
- *   probeEngineCreate(onResults) -> engine      starts the thread
- *   probeEngineStart(engine, slot, seq, spec)   queues a probe
- *   probeEngineCancel(engine, slot, seq)        queues its cancellation
- *   probeEngineFlush(engine)                    wakes the thread for what was queued
- *   probeEngineRef(engine, ref)                 keeps Node's loop alive while probes run
- *   probeEngineClose(engine)                    stops the thread, drops every probe
+ *   probeEngineCreate(onResults) -> engine, an object of four functions bound to it:
+ *     start(slot, seq, spec)   starts a probe
+ *     cancel(slot, seq)        drops it; it reports nothing
+ *     ref(ref)                 keeps Node's loop alive while probes run
+ *     close()                  drops every probe, releases the engine
  *
  * onResults(records, bodies) receives an Int32Array of RECORD_INTS ints per finished probe
  * (slot, seq, code, value, duration in µs, body length) and, when a record carries a body,
- * one Buffer with the bodies one after another. A cancelled probe reports nothing.
+ * one Buffer with the bodies one after another.
  *
  * TCP: the socket withholds the last ACK of the handshake (TCP_QUICKACK off, as HAProxy does
  * for its checks) and is closed with a reset (SO_LINGER 0) as soon as the connect completes,
  * so a check costs the backend no accepted connection and leaves no TIME_WAIT. HTTP: the
- * prepared request is written, the status line and headers are parsed, and the body is read
- * only when a response regex needs it (at most 64 KiB, de-chunked); the regex itself runs in
- * JavaScript, which owns the syntax. Timeouts are a heap of deadlines in the thread.
+ * prepared request is written (its first segment carries the handshake's ACK), the status
+ * line and headers are parsed, and the body is read only when a response regex needs it (at
+ * most 64 KiB, de-chunked); the regex itself runs in JavaScript, which owns its syntax.
  */
 #define _GNU_SOURCE
 #define NAPI_VERSION 8
@@ -34,7 +37,6 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -43,7 +45,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -108,14 +109,6 @@ typedef struct {
   char *req;
 } spec_t;
 
-enum op { OP_START, OP_CANCEL };
-
-typedef struct {
-  uint8_t op;
-  uint32_t slot, seq;
-  spec_t *spec;
-} cmd_t;
-
 typedef struct {
   int32_t v[RECORD_INTS];
 } record_t;
@@ -142,32 +135,19 @@ typedef struct {
 } probe_t;
 
 typedef struct {
-  pthread_t thread;
-  int ep, evfd;
-  napi_threadsafe_function tsfn;
+  napi_env env;
+  uv_poll_t poll;
+  uv_timer_t timer;
+  int ep;
+  int open_handles;
+  bool closing;
   napi_ref callback;
-  pthread_mutex_t mu;
-  /* Shared, under mu. */
-  cmd_t *cmds;
-  size_t ncmds, capcmds;
-  record_t *out;
-  size_t nout, capout;
-  char *outbody;
-  size_t noutbody, capoutbody;
-  bool notified;
-  bool stop;
-  /* JS thread only: the other half of the double buffers. */
-  record_t *jsout;
-  size_t capjsout;
-  char *jsbody;
-  size_t capjsbody;
-  /* Engine thread only. */
+  napi_async_context async;
+  uint64_t timer_at; /* the deadline the timer is armed for; UINT64_MAX when stopped */
   probe_t **slots;
   size_t nslots;
   probe_t **heap;
   size_t nheap, capheap;
-  cmd_t *work;
-  size_t capwork;
   record_t *pend;
   size_t npend, cappend;
   char *pendbody;
@@ -179,6 +159,7 @@ typedef struct {
 typedef struct {
   engine_t *e;
   napi_env env;
+  int refs; /* the engine object and its four functions, each finalized on its own */
   bool hooked;
   bool refd;
 } engine_box;
@@ -723,58 +704,7 @@ static void on_event(engine_t *e, probe_t *p, uint32_t events) {
     read_response(e, p);
 }
 
-/* ---------------------------------------------------------------- thread */
-
-static void publish(engine_t *e) {
-  if (e->npend == 0)
-    return;
-  bool notify;
-  pthread_mutex_lock(&e->mu);
-  grow((void **)&e->out, &e->capout, e->nout + e->npend, sizeof *e->out);
-  memcpy(e->out + e->nout, e->pend, e->npend * sizeof *e->pend);
-  e->nout += e->npend;
-  if (e->npendbody) {
-    grow((void **)&e->outbody, &e->capoutbody, e->noutbody + e->npendbody, 1);
-    memcpy(e->outbody + e->noutbody, e->pendbody, e->npendbody);
-    e->noutbody += e->npendbody;
-  }
-  notify = !e->notified;
-  e->notified = true;
-  pthread_mutex_unlock(&e->mu);
-  e->npend = 0;
-  e->npendbody = 0;
-  if (notify)
-    napi_call_threadsafe_function(e->tsfn, NULL, napi_tsfn_nonblocking);
-}
-
-/* Takes the queued commands; false when the engine is to stop. */
-static bool run_commands(engine_t *e) {
-  uint64_t count;
-  while (read(e->evfd, &count, sizeof count) < 0 && errno == EINTR)
-    ;
-  pthread_mutex_lock(&e->mu);
-  size_t n = e->ncmds;
-  bool stop = e->stop;
-  grow((void **)&e->work, &e->capwork, n, sizeof *e->work);
-  memcpy(e->work, e->cmds, n * sizeof *e->cmds);
-  e->ncmds = 0;
-  pthread_mutex_unlock(&e->mu);
-  for (size_t i = 0; i < n; i++) {
-    cmd_t *c = &e->work[i];
-    if (c->op == OP_START && !stop) {
-      start_probe(e, c->slot, c->seq, c->spec);
-      continue;
-    }
-    if (c->op == OP_START) {
-      spec_unref(c->spec);
-      continue;
-    }
-    probe_t *p = c->slot < e->nslots ? e->slots[c->slot] : NULL;
-    if (p && p->seq == c->seq)
-      free_probe(e, p);
-  }
-  return !stop;
-}
+/* ------------------------------------------------------------ on the loop */
 
 static void expire(engine_t *e) {
   uint64_t now = now_ns();
@@ -784,43 +714,27 @@ static void expire(engine_t *e) {
   }
 }
 
-static int wait_ms(engine_t *e) {
-  if (e->nheap == 0)
-    return -1;
-  uint64_t now = now_ns(), at = e->heap[0]->deadline_ns;
-  if (at <= now)
-    return 0;
-  uint64_t ms = (at - now + 999999u) / 1000000u;
-  return ms > INT32_MAX ? INT32_MAX : (int)ms;
-}
+static void on_timer(uv_timer_t *t);
 
-static void *engine_main(void *arg) {
-  engine_t *e = arg;
-  struct epoll_event events[MAX_EVENTS];
-  bool running = true;
-  while (running) {
-    int n = epoll_wait(e->ep, events, MAX_EVENTS, wait_ms(e));
-    if (n < 0 && errno != EINTR)
-      break;
-    bool wake = false;
-    for (int i = 0; i < n; i++) {
-      if (events[i].data.ptr == NULL)
-        wake = true;
-      else
-        on_event(e, events[i].data.ptr, events[i].events);
-    }
-    expire(e);
-    /* Commands last: a cancel frees a probe that may still have an event in this batch. */
-    if (wake)
-      running = run_commands(e);
-    publish(e);
+/* Arms the timer for the next deadline, or at once when results wait for delivery. */
+static void arm(engine_t *e) {
+  if (e->closing)
+    return;
+  uint64_t at = e->npend ? 0 : e->nheap ? e->heap[0]->deadline_ns : UINT64_MAX;
+  if (at == UINT64_MAX) {
+    if (e->timer_at != UINT64_MAX)
+      uv_timer_stop(&e->timer);
+    e->timer_at = UINT64_MAX;
+    return;
   }
-  while (e->nheap > 0)
-    free_probe(e, e->heap[0]);
-  return NULL;
+  /* A timer armed earlier fires first and re-arms; only an earlier deadline moves it. */
+  if (at >= e->timer_at)
+    return;
+  uint64_t now = now_ns();
+  uint64_t ms = at <= now ? 0 : (at - now + 999999u) / 1000000u;
+  uv_timer_start(&e->timer, on_timer, ms, 0);
+  e->timer_at = at;
 }
-
-/* ------------------------------------------------------------- JS side */
 
 static void throw_errno_code(napi_env env, int err, const char *what) {
   char msg[160];
@@ -828,80 +742,82 @@ static void throw_errno_code(napi_env env, int err, const char *what) {
   napi_throw_error(env, uv_err_name(-err), msg);
 }
 
-static void engine_free(engine_t *e) {
-  pthread_mutex_destroy(&e->mu);
-  close(e->ep);
-  close(e->evfd);
-  for (size_t i = 0; i < e->ncmds; i++) {
-    if (e->cmds[i].op == OP_START)
-      spec_unref(e->cmds[i].spec);
+/* Hands the finished probes to JS: one call for all of them, microtasks run after it. */
+static void deliver(engine_t *e) {
+  if (e->npend == 0 || e->closing)
+    return;
+  napi_env env = e->env;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok)
+    return;
+  napi_value cb, global, ab, arr, buf, undefined, argv[2];
+  void *mem = NULL;
+  size_t n = e->npend, nbody = e->npendbody;
+  napi_get_undefined(env, &undefined);
+  napi_get_global(env, &global);
+  bool ok = napi_get_reference_value(env, e->callback, &cb) == napi_ok && cb &&
+            napi_create_arraybuffer(env, n * sizeof *e->pend, &mem, &ab) == napi_ok &&
+            napi_create_typedarray(env, napi_int32_array, n * RECORD_INTS, ab, 0, &arr) == napi_ok;
+  argv[1] = undefined;
+  if (ok) {
+    memcpy(mem, e->pend, n * sizeof *e->pend);
+    if (nbody && napi_create_buffer_copy(env, nbody, e->pendbody, NULL, &buf) == napi_ok)
+      argv[1] = buf;
   }
-  free(e->cmds);
-  free(e->out);
-  free(e->outbody);
-  free(e->jsout);
-  free(e->jsbody);
+  /* Emptied before JS runs: what JS starts meanwhile may finish at once and queue anew. */
+  e->npend = 0;
+  e->npendbody = 0;
+  if (ok) {
+    argv[0] = arr;
+    if (napi_make_callback(env, e->async, global, cb, 2, argv, NULL) == napi_pending_exception) {
+      napi_value err;
+      napi_get_and_clear_last_exception(env, &err);
+      napi_fatal_exception(env, err);
+    }
+  }
+  napi_close_handle_scope(env, scope);
+}
+
+static void on_timer(uv_timer_t *t) {
+  engine_t *e = t->data;
+  e->timer_at = UINT64_MAX;
+  expire(e);
+  deliver(e);
+  arm(e);
+}
+
+static void on_poll(uv_poll_t *handle, int status, int events) {
+  (void)status;
+  (void)events;
+  engine_t *e = handle->data;
+  struct epoll_event evs[MAX_EVENTS];
+  int n;
+  do {
+    n = epoll_wait(e->ep, evs, MAX_EVENTS, 0);
+    for (int i = 0; i < n; i++)
+      on_event(e, evs[i].data.ptr, evs[i].events);
+  } while (n == MAX_EVENTS);
+  expire(e);
+  deliver(e);
+  arm(e);
+}
+
+/* ------------------------------------------------------------- JS side */
+
+static void engine_free(engine_t *e) {
+  close(e->ep);
   free(e->slots);
   free(e->heap);
-  free(e->work);
   free(e->pend);
   free(e->pendbody);
   free(e->scratch);
   free(e);
 }
 
-static void tsfn_finalize(napi_env env, void *data, void *hint) {
-  (void)hint;
-  engine_t *e = data;
-  if (env && e->callback)
-    napi_delete_reference(env, e->callback);
-  engine_free(e);
-}
-
-static void call_js(napi_env env, napi_value js_cb, void *context, void *data) {
-  (void)js_cb;
-  (void)data;
-  engine_t *e = context;
-  if (!env)
-    return;
-  pthread_mutex_lock(&e->mu);
-  size_t n = e->nout, nbody = e->noutbody;
-  record_t *records = e->out;
-  size_t cap = e->capout;
-  char *bodies = e->outbody;
-  size_t capbody = e->capoutbody;
-  e->out = e->jsout;
-  e->capout = e->capjsout;
-  e->outbody = e->jsbody;
-  e->capoutbody = e->capjsbody;
-  e->nout = 0;
-  e->noutbody = 0;
-  e->notified = false;
-  pthread_mutex_unlock(&e->mu);
-  e->jsout = records;
-  e->capjsout = cap;
-  e->jsbody = bodies;
-  e->capjsbody = capbody;
-  if (n == 0)
-    return;
-
-  napi_handle_scope scope;
-  if (napi_open_handle_scope(env, &scope) != napi_ok)
-    return;
-  napi_value cb, ab, arr, buf, undefined, argv[2];
-  void *mem = NULL;
-  napi_get_undefined(env, &undefined);
-  if (napi_get_reference_value(env, e->callback, &cb) == napi_ok && cb &&
-      napi_create_arraybuffer(env, n * sizeof *records, &mem, &ab) == napi_ok &&
-      napi_create_typedarray(env, napi_int32_array, n * RECORD_INTS, ab, 0, &arr) == napi_ok) {
-    memcpy(mem, records, n * sizeof *records);
-    argv[0] = arr;
-    argv[1] = undefined;
-    if (nbody && napi_create_buffer_copy(env, nbody, bodies, NULL, &buf) == napi_ok)
-      argv[1] = buf;
-    napi_call_function(env, undefined, cb, 2, argv, NULL);
-  }
-  napi_close_handle_scope(env, scope);
+static void on_handle_closed(uv_handle_t *h) {
+  engine_t *e = h->data;
+  if (--e->open_handles == 0)
+    engine_free(e);
 }
 
 static void engine_stop(engine_box *box) {
@@ -909,15 +825,13 @@ static void engine_stop(engine_box *box) {
   if (!e)
     return;
   box->e = NULL;
-  pthread_mutex_lock(&e->mu);
-  e->stop = true;
-  pthread_mutex_unlock(&e->mu);
-  uint64_t one = 1;
-  while (write(e->evfd, &one, sizeof one) < 0 && errno == EINTR)
-    ;
-  pthread_join(e->thread, NULL);
-  /* Results not yet delivered are dropped with the queue: nobody waits for them any more. */
-  napi_release_threadsafe_function(e->tsfn, napi_tsfn_abort);
+  e->closing = true;
+  while (e->nheap > 0)
+    free_probe(e, e->heap[0]);
+  napi_delete_reference(e->env, e->callback);
+  napi_async_destroy(e->env, e->async);
+  uv_close((uv_handle_t *)&e->poll, on_handle_closed);
+  uv_close((uv_handle_t *)&e->timer, on_handle_closed);
 }
 
 static void engine_cleanup_hook(void *arg) {
@@ -926,203 +840,198 @@ static void engine_cleanup_hook(void *arg) {
   engine_stop(box);
 }
 
-static void engine_box_finalize(napi_env env, void *data, void *hint) {
+static void engine_box_unref(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
   engine_box *box = data;
+  if (--box->refs > 0)
+    return;
   if (box->hooked)
     napi_remove_env_cleanup_hook(box->env, engine_cleanup_hook, box);
   engine_stop(box);
   free(box);
 }
 
-static engine_box *get_box(napi_env env, napi_value v) {
-  void *box = NULL;
-  if (napi_get_value_external(env, v, &box) != napi_ok || !box) {
-    napi_throw_type_error(env, NULL, "not a probe engine");
+/* The engine a bound function belongs to, when it is still open. */
+static engine_t *bound_engine(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv) {
+  void *data = NULL;
+  if (napi_get_cb_info(env, info, argc, argv, NULL, &data) != napi_ok || !data)
     return NULL;
-  }
-  return box;
+  return ((engine_box *)data)->e;
 }
 
-static engine_t *get_engine(napi_env env, napi_value v) {
-  engine_box *box = get_box(env, v);
-  if (!box)
-    return NULL;
-  if (!box->e)
+static napi_value engine_start(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  uint32_t slot, seq;
+  void *spec = NULL;
+  engine_t *e = bound_engine(env, info, &argc, argv);
+  if (!e) {
     napi_throw_error(env, "ERR_PROBE_ENGINE_CLOSED", "probe engine is closed");
-  return box->e;
+    return NULL;
+  }
+  if (argc < 3 || napi_get_value_uint32(env, argv[0], &slot) != napi_ok ||
+      napi_get_value_uint32(env, argv[1], &seq) != napi_ok ||
+      napi_get_value_external(env, argv[2], &spec) != napi_ok || !spec) {
+    napi_throw_type_error(env, NULL, "start(slot, seq, spec): slot and seq are numbers, spec is from probePrepare");
+    return NULL;
+  }
+  if (slot < e->nslots && e->slots[slot]) {
+    napi_throw_error(env, "ERR_PROBE_ENGINE_SLOT", "start: the slot is in use");
+    return NULL;
+  }
+  spec_t *sp = spec;
+  atomic_fetch_add(&sp->refs, 1);
+  start_probe(e, slot, seq, sp);
+  arm(e);
+  return NULL;
+}
+
+static napi_value engine_cancel(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  uint32_t slot, seq;
+  /* A closed engine has nothing left to cancel. */
+  engine_t *e = bound_engine(env, info, &argc, argv);
+  if (!e)
+    return NULL;
+  if (argc < 2 || napi_get_value_uint32(env, argv[0], &slot) != napi_ok ||
+      napi_get_value_uint32(env, argv[1], &seq) != napi_ok) {
+    napi_throw_type_error(env, NULL, "cancel(slot, seq): slot and seq are numbers");
+    return NULL;
+  }
+  probe_t *p = slot < e->nslots ? e->slots[slot] : NULL;
+  if (p && p->seq == seq)
+    free_probe(e, p);
+  return NULL;
+}
+
+static napi_value engine_ref(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  bool ref = false;
+  void *data = NULL;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, &data) != napi_ok || argc < 1 ||
+      napi_get_value_bool(env, argv[0], &ref) != napi_ok) {
+    napi_throw_type_error(env, NULL, "ref(ref) needs a boolean");
+    return NULL;
+  }
+  engine_box *box = data;
+  if (!box || !box->e || box->refd == ref)
+    return NULL;
+  box->refd = ref;
+  if (ref) {
+    uv_ref((uv_handle_t *)&box->e->poll);
+    uv_ref((uv_handle_t *)&box->e->timer);
+  } else {
+    uv_unref((uv_handle_t *)&box->e->poll);
+    uv_unref((uv_handle_t *)&box->e->timer);
+  }
+  return NULL;
+}
+
+static napi_value engine_close(napi_env env, napi_callback_info info) {
+  void *data = NULL;
+  size_t argc = 0;
+  if (napi_get_cb_info(env, info, &argc, NULL, NULL, &data) == napi_ok && data)
+    engine_stop(data);
+  return NULL;
+}
+
+/* The object JS gets: four functions bound to the box, each holding it. */
+static napi_value engine_object(napi_env env, engine_box *box) {
+  static const struct {
+    const char *name;
+    napi_callback cb;
+  } fns[] = {{"start", engine_start}, {"cancel", engine_cancel}, {"ref", engine_ref}, {"close", engine_close}};
+  napi_value obj, fn;
+  if (napi_create_object(env, &obj) != napi_ok)
+    return NULL;
+  for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
+    if (napi_create_function(env, fns[i].name, NAPI_AUTO_LENGTH, fns[i].cb, box, &fn) != napi_ok ||
+        napi_add_finalizer(env, fn, box, engine_box_unref, NULL, NULL) != napi_ok)
+      return NULL;
+    box->refs++;
+    if (napi_set_named_property(env, obj, fns[i].name, fn) != napi_ok)
+      return NULL;
+  }
+  if (napi_add_finalizer(env, obj, box, engine_box_unref, NULL, NULL) != napi_ok)
+    return NULL;
+  box->refs++;
+  return obj;
 }
 
 static napi_value engine_create(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1], name, result;
   napi_valuetype type;
+  uv_loop_t *loop = NULL;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 ||
       napi_typeof(env, argv[0], &type) != napi_ok || type != napi_function) {
     napi_throw_type_error(env, NULL, "probeEngineCreate(onResults) needs a function");
     return NULL;
   }
+  if (napi_get_uv_event_loop(env, &loop) != napi_ok) {
+    napi_throw_error(env, NULL, "probe engine: no event loop");
+    return NULL;
+  }
   engine_t *e = calloc(1, sizeof *e);
   engine_box *box = calloc(1, sizeof *box);
   char *scratch = malloc(READ_CHUNK);
-  if (!e || !box || !scratch) {
+  int ep = epoll_create1(EPOLL_CLOEXEC);
+  if (!e || !box || !scratch || ep < 0) {
+    int err = ep < 0 ? errno : ENOMEM;
+    if (ep >= 0)
+      close(ep);
     free(e);
     free(box);
     free(scratch);
-    throw_errno_code(env, ENOMEM, "probe engine");
+    throw_errno_code(env, err, "probe engine");
     return NULL;
   }
+  e->env = env;
+  e->ep = ep;
   e->scratch = scratch;
-  e->ep = epoll_create1(EPOLL_CLOEXEC);
-  e->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
-  if (e->ep < 0 || e->evfd < 0 || epoll_ctl(e->ep, EPOLL_CTL_ADD, e->evfd, &ev) < 0) {
-    int err = errno;
-    if (e->ep >= 0)
-      close(e->ep);
-    if (e->evfd >= 0)
-      close(e->evfd);
-    free(scratch);
-    free(e);
-    free(box);
-    throw_errno_code(env, err, "probe engine epoll");
-    return NULL;
-  }
-  pthread_mutex_init(&e->mu, NULL);
+  e->timer_at = UINT64_MAX;
   napi_create_string_utf8(env, "vpp_maglev_native.probeEngine", NAPI_AUTO_LENGTH, &name);
-  if (napi_create_reference(env, argv[0], 1, &e->callback) != napi_ok ||
-      napi_create_threadsafe_function(env, NULL, NULL, name, 0, 1, e, tsfn_finalize, e, call_js,
-                                      &e->tsfn) != napi_ok) {
-    if (e->callback)
+  bool referenced = napi_create_reference(env, argv[0], 1, &e->callback) == napi_ok;
+  bool async = referenced && napi_async_init(env, NULL, name, &e->async) == napi_ok;
+  /* uv_poll_init fails for a bad fd only, uv_timer_init never: nothing is left in the loop. */
+  if (!async || uv_poll_init(loop, &e->poll, ep) != 0) {
+    if (async)
+      napi_async_destroy(env, e->async);
+    if (referenced)
       napi_delete_reference(env, e->callback);
-    e->callback = NULL;
     engine_free(e);
     free(box);
-    napi_throw_error(env, NULL, "probe engine: cannot create its thread-safe function");
+    napi_throw_error(env, NULL, "probe engine: cannot set it up on the event loop");
     return NULL;
   }
+  uv_timer_init(loop, &e->timer);
+  e->poll.data = e;
+  e->timer.data = e;
+  e->open_handles = 2;
+  uv_poll_start(&e->poll, UV_READABLE, on_poll);
   /* Idle, the engine must not keep the process alive; JS refs it while probes run. */
-  napi_unref_threadsafe_function(env, e->tsfn);
-  int err = pthread_create(&e->thread, NULL, engine_main, e);
-  if (err) {
-    /* The finalizer frees the engine once the function is released. */
-    napi_release_threadsafe_function(e->tsfn, napi_tsfn_abort);
-    free(box);
-    throw_errno_code(env, err, "probe engine thread");
-    return NULL;
-  }
+  uv_unref((uv_handle_t *)&e->poll);
+  uv_unref((uv_handle_t *)&e->timer);
   box->e = e;
   box->env = env;
-  if (napi_create_external(env, box, engine_box_finalize, NULL, &result) != napi_ok) {
-    engine_stop(box);
-    free(box);
-    napi_throw_error(env, NULL, "probe engine: cannot wrap it");
-    return NULL;
-  }
   if (napi_add_env_cleanup_hook(env, engine_cleanup_hook, box) == napi_ok)
     box->hooked = true;
-  return result;
-}
-
-static void push_cmd(engine_t *e, cmd_t c) {
-  pthread_mutex_lock(&e->mu);
-  grow((void **)&e->cmds, &e->capcmds, e->ncmds + 1, sizeof *e->cmds);
-  e->cmds[e->ncmds++] = c;
-  pthread_mutex_unlock(&e->mu);
-}
-
-static napi_value engine_start(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  uint32_t slot, seq;
-  void *spec = NULL;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 4) {
-    napi_throw_type_error(env, NULL, "probeEngineStart(engine, slot, seq, spec) needs 4 arguments");
-    return NULL;
-  }
-  engine_t *e = get_engine(env, argv[0]);
-  if (!e)
-    return NULL;
-  if (napi_get_value_uint32(env, argv[1], &slot) != napi_ok ||
-      napi_get_value_uint32(env, argv[2], &seq) != napi_ok ||
-      napi_get_value_external(env, argv[3], &spec) != napi_ok || !spec) {
-    napi_throw_type_error(env, NULL, "probeEngineStart: slot and seq are numbers, spec is from probePrepare");
-    return NULL;
-  }
-  spec_t *sp = spec;
-  atomic_fetch_add(&sp->refs, 1);
-  push_cmd(e, (cmd_t){.op = OP_START, .slot = slot, .seq = seq, .spec = sp});
-  return NULL;
-}
-
-static napi_value engine_cancel(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  uint32_t slot, seq;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3) {
-    napi_throw_type_error(env, NULL, "probeEngineCancel(engine, slot, seq) needs 3 arguments");
-    return NULL;
-  }
-  engine_box *box = get_box(env, argv[0]);
-  if (!box || !box->e)
-    return NULL; /* a closed engine has nothing left to cancel */
-  if (napi_get_value_uint32(env, argv[1], &slot) != napi_ok ||
-      napi_get_value_uint32(env, argv[2], &seq) != napi_ok) {
-    napi_throw_type_error(env, NULL, "probeEngineCancel: slot and seq are numbers");
-    return NULL;
-  }
-  push_cmd(box->e, (cmd_t){.op = OP_CANCEL, .slot = slot, .seq = seq, .spec = NULL});
-  return NULL;
-}
-
-static napi_value engine_flush(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) {
-    napi_throw_type_error(env, NULL, "probeEngineFlush(engine) needs the engine");
-    return NULL;
-  }
-  engine_box *box = get_box(env, argv[0]);
-  if (!box || !box->e)
-    return NULL;
-  uint64_t one = 1;
-  while (write(box->e->evfd, &one, sizeof one) < 0 && errno == EINTR)
-    ;
-  return NULL;
-}
-
-static napi_value engine_ref(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  bool ref = false;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2 ||
-      napi_get_value_bool(env, argv[1], &ref) != napi_ok) {
-    napi_throw_type_error(env, NULL, "probeEngineRef(engine, ref) needs the engine and a boolean");
-    return NULL;
-  }
-  engine_box *box = get_box(env, argv[0]);
-  if (!box || !box->e || box->refd == ref)
-    return NULL;
-  box->refd = ref;
-  if (ref)
-    napi_ref_threadsafe_function(env, box->e->tsfn);
-  else
-    napi_unref_threadsafe_function(env, box->e->tsfn);
-  return NULL;
-}
-
-static napi_value engine_close(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) {
-    napi_throw_type_error(env, NULL, "probeEngineClose(engine) needs the engine");
-    return NULL;
-  }
-  engine_box *box = get_box(env, argv[0]);
-  if (box)
+  result = engine_object(env, box);
+  if (!result) {
+    /* Whatever was made will be finalized; the box goes with the last of it. */
     engine_stop(box);
-  return NULL;
+    if (box->refs == 0) {
+      if (box->hooked)
+        napi_remove_env_cleanup_hook(env, engine_cleanup_hook, box);
+      free(box);
+    }
+    napi_throw_error(env, NULL, "probe engine: cannot make its object");
+    return NULL;
+  }
+  return result;
 }
 
 static void spec_finalize(napi_env env, void *data, void *hint) {
@@ -1242,11 +1151,6 @@ napi_status probe_engine_init(napi_env env, napi_value exports) {
   napi_property_descriptor fns[] = {
       {"probePrepare", NULL, prepare, NULL, NULL, NULL, napi_enumerable, NULL},
       {"probeEngineCreate", NULL, engine_create, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"probeEngineStart", NULL, engine_start, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"probeEngineCancel", NULL, engine_cancel, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"probeEngineFlush", NULL, engine_flush, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"probeEngineRef", NULL, engine_ref, NULL, NULL, NULL, napi_enumerable, NULL},
-      {"probeEngineClose", NULL, engine_close, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   return napi_define_properties(env, exports, sizeof fns / sizeof fns[0], fns);
 }

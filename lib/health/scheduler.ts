@@ -1,17 +1,37 @@
 /**
  * One timer for all backends: a min-heap of due times drained by a single setTimeout. Ten
  * thousand backends cost ten thousand heap entries, not ten thousand armed timers, and all
- * probes due in the same millisecond start in one event-loop turn.
+ * probes due in the same millisecond start in one event-loop turn. Each entry knows its place
+ * in the heap, so a cancel removes it at once, and a handle can be scheduled again: a backend
+ * reuses one entry for its whole life instead of allocating one per probe.
+ *
+ * Timer slack: an item may fire a little early, by up to 1/64 of its delay and at most
+ * MAX_SLACK_MS, so that when the queue wakes up for one item it also takes those due just
+ * after it. Ten thousand probes a second then cost a few hundred wake-ups, not a thousand; an
+ * interval of one second moves by at most 4 ms, well inside its ±10% jitter.
  */
+
+/** The most an item fires before its time. */
+export const MAX_SLACK_MS = 4;
+const SLACK_FRACTION = 1 / 64;
 
 export interface TimerHandle {
   readonly at: number;
-  cancelled: boolean;
+  /** Not (or no longer) waiting: fired or cancelled. */
+  readonly cancelled: boolean;
 }
 
 interface Entry<T> extends TimerHandle {
-  readonly seq: number;
-  readonly item: T;
+  at: number;
+  /** The earliest it may fire: `at` less the slack. */
+  early: number;
+  seq: number;
+  item: T;
+  /** Position in the heap; -1 when not in it. */
+  index: number;
+  cancelled: boolean;
+  /** The queue the entry belongs to: a handle is only ever reused by its own queue. */
+  readonly queue: TimerQueue<T>;
 }
 
 function before<T>(a: Entry<T>, b: Entry<T>): boolean {
@@ -21,7 +41,6 @@ function before<T>(a: Entry<T>, b: Entry<T>): boolean {
 export class TimerQueue<T> {
   private heap: Entry<T>[] = [];
   private seq = 0;
-  private cancelledCount = 0;
   private timer: NodeJS.Timeout | null = null;
   private armedAt = Number.POSITIVE_INFINITY;
   private closed = false;
@@ -36,27 +55,48 @@ export class TimerQueue<T> {
   ) {}
 
   get size(): number {
-    return this.heap.length - this.cancelledCount;
+    return this.heap.length;
   }
 
-  /** Calls fire(item) at monotonic time `at` (or as soon as possible when that has passed). */
-  schedule(item: T, at: number): TimerHandle {
-    const entry: Entry<T> = { at, seq: this.seq++, item, cancelled: false };
-    if (this.closed) {
-      entry.cancelled = true;
-      return entry;
+  /**
+   * Calls fire(item) at monotonic time `at` (or as soon as possible when that has passed).
+   * Passing the handle of an earlier schedule of this queue reuses it: a waiting one moves to
+   * the new time, a fired or cancelled one waits again, now for `item` at `at`.
+   */
+  schedule(item: T, at: number, reuse?: TimerHandle | null): TimerHandle {
+    const e = reuse as Entry<T> | null | undefined;
+    const early = at - Math.min(MAX_SLACK_MS, Math.max(0, (at - this.now()) * SLACK_FRACTION));
+    if (e?.queue === this && e.index >= 0) {
+      const earlier = at < e.at;
+      e.at = at;
+      e.early = early;
+      e.seq = this.seq++;
+      e.item = item;
+      if (earlier) this.up(e.index);
+      else this.down(e.index);
+      if (e.index === 0 || at < this.armedAt) this.arm();
+      return e;
     }
-    this.push(entry);
+    const entry: Entry<T> =
+      e?.queue === this ? e : { at, early, seq: 0, item, index: -1, cancelled: true, queue: this };
+    entry.at = at;
+    entry.early = early;
+    entry.seq = this.seq++;
+    entry.item = item;
+    if (this.closed) return entry;
+    entry.cancelled = false;
+    entry.index = this.heap.length;
+    this.heap.push(entry);
+    this.up(entry.index);
     if (at < this.armedAt) this.arm();
     return entry;
   }
 
   cancel(handle: TimerHandle): void {
-    if (handle.cancelled) return;
-    handle.cancelled = true;
-    this.cancelledCount++;
-    // Lazy deletion; rebuild when dead entries dominate so that memory stays bounded.
-    if (this.cancelledCount > 64 && this.cancelledCount > this.heap.length / 2) this.compact();
+    const e = handle as Entry<T>;
+    if (e.queue !== this || e.index < 0) return;
+    this.remove(e.index);
+    e.cancelled = true;
   }
 
   close(): void {
@@ -64,16 +104,19 @@ export class TimerQueue<T> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.armedAt = Number.POSITIVE_INFINITY;
-    for (const e of this.heap) e.cancelled = true;
+    for (const e of this.heap) {
+      e.cancelled = true;
+      e.index = -1;
+    }
     this.heap = [];
-    this.cancelledCount = 0;
   }
 
   private arm(): void {
+    const top = this.heap[0];
+    if (top && top.at === this.armedAt && this.timer) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.armedAt = Number.POSITIVE_INFINITY;
-    const top = this.heap[0];
     if (!top || this.closed) return;
     this.armedAt = top.at;
     this.timer = setTimeout(() => this.run(), Math.max(0, top.at - this.now()));
@@ -82,60 +125,62 @@ export class TimerQueue<T> {
   private run(): void {
     this.timer = null;
     this.armedAt = Number.POSITIVE_INFINITY;
-    // setTimeout works in whole milliseconds: take everything due within the next one.
+    // setTimeout works in whole milliseconds: take everything due within the next one, and
+    // what its slack lets go early.
     const limit = this.now() + 1;
     for (;;) {
       const top = this.heap[0];
-      if (!top || top.at > limit || this.closed) break;
-      this.pop();
-      if (top.cancelled) {
-        this.cancelledCount--;
-        continue;
-      }
+      if (!top || top.early > limit || this.closed) break;
+      this.remove(0);
       top.cancelled = true;
       this.fire(top.item, top.at);
     }
     if (!this.closed) this.arm();
   }
 
-  private push(e: Entry<T>): void {
+  private place(i: number, e: Entry<T>): void {
+    this.heap[i] = e;
+    e.index = i;
+  }
+
+  private up(i: number): void {
     const h = this.heap;
-    h.push(e);
-    let i = h.length - 1;
+    const e = h[i] as Entry<T>;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       const p = h[parent] as Entry<T>;
       if (!before(e, p)) break;
-      h[i] = p;
+      this.place(i, p);
       i = parent;
     }
-    h[i] = e;
+    this.place(i, e);
   }
 
-  private pop(): void {
+  private down(i: number): void {
     const h = this.heap;
-    const last = h.pop() as Entry<T>;
-    if (h.length === 0) return;
-    let i = 0;
     const n = h.length;
+    const e = h[i] as Entry<T>;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
       const r = l + 1;
       const child = r < n && before(h[r] as Entry<T>, h[l] as Entry<T>) ? r : l;
       const c = h[child] as Entry<T>;
-      if (!before(c, last)) break;
-      h[i] = c;
+      if (!before(c, e)) break;
+      this.place(i, c);
       i = child;
     }
-    h[i] = last;
+    this.place(i, e);
   }
 
-  private compact(): void {
-    const live = this.heap.filter((e) => !e.cancelled);
-    this.heap = [];
-    this.cancelledCount = 0;
-    for (const e of live) this.push(e);
-    this.arm();
+  private remove(i: number): void {
+    const h = this.heap;
+    const gone = h[i] as Entry<T>;
+    const last = h.pop() as Entry<T>;
+    gone.index = -1;
+    if (last === gone) return;
+    this.place(i, last);
+    if (i > 0 && before(last, h[(i - 1) >> 1] as Entry<T>)) this.up(i);
+    else this.down(i);
   }
 }

@@ -33,7 +33,16 @@ if (process.env['HEALTH_BENCH_IN_NETNS'] !== '1') {
   const self = fileURLToPath(import.meta.url);
   const r = spawnSync(
     'unshare',
-    ['-n', '--', 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', process.execPath, ...process.execArgv, self],
+    [
+      '-n',
+      '--',
+      'sh',
+      '-c',
+      'ip link set lo up && exec "$0" "$@"',
+      process.execPath,
+      ...process.execArgv,
+      self,
+    ],
     { stdio: 'inherit', env: { ...process.env, HEALTH_BENCH_IN_NETNS: '1' } },
   );
   if (r.error) throw new Error(`unshare -n: ${r.error.message} (the health bench needs root)`);
@@ -45,7 +54,12 @@ type ProberName = 'haproxy' | 'maglevd';
 
 const env = process.env;
 const list = (v: string | undefined): string[] | null =>
-  v ? v.split(',').map((s) => s.trim()).filter((s) => s !== '') : null;
+  v
+    ? v
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '')
+    : null;
 const RUNS = Number(env['HEALTH_BENCH_RUNS'] ?? 3);
 const WARMUP_MS = Number(env['HEALTH_BENCH_WARMUP'] ?? 6) * 1000;
 const MEASURE_MS = Number(env['HEALTH_BENCH_MEASURE'] ?? 15) * 1000;
@@ -88,7 +102,9 @@ function cpuSeconds(pid: number): number {
 
 /** TCP connections this network namespace opened so far (every probe opens one). */
 function activeOpens(): number {
-  const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Tcp:'));
+  const lines = readFileSync('/proc/net/snmp', 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('Tcp:'));
   const names = (lines[0] ?? '').split(/\s+/);
   const values = (lines[1] ?? '').split(/\s+/);
   return Number(values[names.indexOf('ActiveOpens')]);
@@ -101,7 +117,10 @@ function rssBytes(pid: number): number {
 
 function nextMessage<T>(child: ChildProcess, type: string, timeoutMs = 120_000): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(new Error(`no '${type}' from child within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => done(new Error(`no '${type}' from child within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const onMessage = (m: unknown): void => {
       if ((m as { t?: string } | null)?.t === type) done(null, m as T);
     };
@@ -136,7 +155,9 @@ interface Listener {
 async function startListener(check: Check, n: number, dir: string, tls: Tls | null): Promise<Listener> {
   if (check === 'https') {
     const args = [check, String(n), ...(tls ? [tls.cert, tls.key] : [])];
-    const child = fork(here('./health-listener.mjs'), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(here('./health-listener.mjs'), args, {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const { port } = await nextMessage<{ port: number }>(child, 'ready', 300_000);
     return { child, port };
   }
@@ -453,9 +474,21 @@ for (const key of keys) {
     rss[prober] = medianOf(rows, (s) => s.rssMiB) as number;
     out.push(
       `| ${check} | ${n.toLocaleString('en')} | ${prober === 'haproxy' ? 'HAProxy' : 'maglevd'} | ` +
-        `${f(medianOf(rows, (s) => s.cores), 3)} | ${f(per[prober])} | ${f(rss[prober], 0)} | ${f(rate, 0)} | ` +
+        `${f(
+          medianOf(rows, (s) => s.cores),
+          3,
+        )} | ${f(per[prober])} | ${f(rss[prober], 0)} | ${f(rate, 0)} | ` +
         `${f((100 * rate) / (n / (INTERVAL_MS / 1000)))} % | ` +
-        `${f(medianOf(rows, (s) => s.p50), 2)} / ${f(medianOf(rows, (s) => s.p99), 2)} / ${f(medianOf(rows, (s) => s.max), 1)} |`,
+        `${f(
+          medianOf(rows, (s) => s.p50),
+          2,
+        )} / ${f(
+          medianOf(rows, (s) => s.p99),
+          2,
+        )} / ${f(
+          medianOf(rows, (s) => s.max),
+          1,
+        )} |`,
     );
   }
   if (per.haproxy !== undefined && per.maglevd !== undefined) {

@@ -1,6 +1,7 @@
 /**
  * The native probe engine (native/probe_engine.c in the vpp_maglev_native addon): TCP and
- * plain HTTP probes run by one thread with its own epoll set; results come back in batches.
+ * plain HTTP probes on an epoll set of their own, polled from Node's event loop; results come
+ * back in batches, one call per loop turn.
  * This side prepares each target once (address, request bytes, accepted statuses), hands out
  * probes, turns the engine's numeric results into ProbeResults with the same codes and details
  * as the JS probes, and runs the response regex, whose syntax is JavaScript's.
@@ -15,10 +16,9 @@ import { ABORTED_DETAIL, type ProbeTarget, sourceAddress, timeoutDetail } from '
 import { compiledRegex, DEFAULT_HTTP_PARAMS, statusAccepted, USER_AGENT } from './http.js';
 
 declare const nativeBrand: unique symbol;
-/** A prepared target or an engine, owned by the addon. */
+/** A prepared target, owned by the addon. */
 type Native<T extends string> = { readonly [nativeBrand]: T };
 type Spec = Native<'spec'>;
-type EngineHandle = Native<'engine'>;
 
 /** What the addon exports for the engine. */
 interface ProbeEngineAddon {
@@ -33,12 +33,15 @@ interface ProbeEngineAddon {
     ranges: Int32Array | null,
     flags: number,
   ): Spec;
-  probeEngineCreate(onResults: (records: Int32Array, bodies: Buffer | undefined) => void): EngineHandle;
-  probeEngineStart(engine: EngineHandle, slot: number, seq: number, spec: Spec): void;
-  probeEngineCancel(engine: EngineHandle, slot: number, seq: number): void;
-  probeEngineFlush(engine: EngineHandle): void;
-  probeEngineRef(engine: EngineHandle, ref: boolean): void;
-  probeEngineClose(engine: EngineHandle): void;
+  probeEngineCreate(onResults: (records: Int32Array, bodies: Buffer | undefined) => void): EngineObject;
+}
+
+/** An engine: functions bound to it in the addon. */
+interface EngineObject {
+  start(slot: number, seq: number, spec: Spec): void;
+  cancel(slot: number, seq: number): void;
+  ref(ref: boolean): void;
+  close(): void;
 }
 
 const KIND_TCP = 0;
@@ -75,13 +78,13 @@ const loaded = new Map<string, ProbeEngineAddon | Error>();
 function isEngineAddon(m: unknown): m is ProbeEngineAddon {
   if (typeof m !== 'object' || m === null) return false;
   const r = m as Record<string, unknown>;
-  return ['probePrepare', 'probeEngineCreate', 'probeEngineStart', 'probeEngineCancel'].every(
-    (k) => typeof r[k] === 'function',
-  );
+  return typeof r['probePrepare'] === 'function' && typeof r['probeEngineCreate'] === 'function';
 }
 
 /** Loads the addon's engine once; an Error says why it is unavailable (then JS probes run). */
-export function loadProbeEngineAddon(packageRoot: string | null = findPackageRoot()): ProbeEngineAddon | Error {
+export function loadProbeEngineAddon(
+  packageRoot: string | null = findPackageRoot(),
+): ProbeEngineAddon | Error {
   if (packageRoot === null) return new Error('vpp-maglev package root not found');
   const path = join(packageRoot, ADDON_FILE);
   let addon = loaded.get(path);
@@ -194,30 +197,32 @@ function prepare(api: ProbeEngineAddon, target: ProbeTarget): Spec | string {
   );
 }
 
+/** Receives a probe's result, with the context given to start(). */
+export type ProbeCallback<C> = (context: C, result: ProbeResult) => void;
+
 interface Pending {
   readonly seq: number;
   readonly target: ProbeTarget;
-  readonly resolve: (r: ProbeResult) => void;
-  /** The probes of the AbortSignal this one was started with. */
-  readonly group: Set<number> | null;
+  readonly done: ProbeCallback<unknown>;
+  readonly context: unknown;
 }
 
+/** Slots per ticket: a ticket is seq × SLOTS + slot, exact in a double for 31-bit seqs. */
+const SLOTS = 2 ** 20;
+
 /**
- * TCP and HTTP probes through the native engine. One engine (one thread) per instance,
- * started on the first probe. Only `tcp` and `http` targets are accepted.
+ * TCP and HTTP probes through the native engine, set up on the first probe. Only `tcp` and
+ * `http` targets are accepted.
  */
 export class NativeProbeEngine {
-  private handle: EngineHandle | null = null;
+  private engine: EngineObject | null = null;
   private readonly pending: (Pending | undefined)[] = [];
   private readonly freeSlots: number[] = [];
   private seq = 0;
   private inflight = 0;
-  private flushQueued = false;
   private closed = false;
   /** Prepared per target object: a backend's target lives until its address or check changes. */
   private readonly specs = new WeakMap<ProbeTarget, Spec | string | null>();
-  /** Probes in flight per AbortSignal: one abort listener per signal, not one per probe. */
-  private readonly groups = new WeakMap<AbortSignal, Set<number>>();
 
   constructor(private readonly api: ProbeEngineAddon) {}
 
@@ -228,10 +233,11 @@ export class NativeProbeEngine {
   }
 
   /**
-   * Runs one probe; null when the engine cannot take this target (an address the addon does
-   * not parse): then the JS probe runs it.
+   * Starts one probe; `done(context, result)` is called once, on a later turn, unless the
+   * ticket is cancelled first. Null when the engine cannot take this target (an address the
+   * addon does not parse): then a JS probe must run it.
    */
-  probe(target: ProbeTarget, signal?: AbortSignal): Promise<ProbeResult> | null {
+  start<C>(target: ProbeTarget, done: ProbeCallback<C>, context: C): number | null {
     let spec = this.specs.get(target);
     if (spec === undefined) {
       try {
@@ -242,78 +248,86 @@ export class NativeProbeEngine {
       this.specs.set(target, spec);
     }
     if (spec === null) return null;
-    if (this.closed || signal?.aborted) return Promise.resolve(cancelled(0));
-    if (typeof spec === 'string') {
-      return Promise.resolve({ ok: false, code: 'L7RSP', detail: spec, durationMs: 0 });
-    }
-    const handle = this.handle ?? this.start();
     const slot = this.freeSlots.pop() ?? this.pending.length;
-    const seq = (this.seq = (this.seq + 1) & 0x7fffffff);
-    let group: Set<number> | null = null;
-    if (signal) {
-      group = this.groups.get(signal) ?? null;
-      if (group === null) {
-        const g = new Set<number>();
-        group = g;
-        this.groups.set(signal, g);
-        signal.addEventListener('abort', () => this.cancelGroup(g), { once: true });
-      }
-      group.add(slot);
+    if (slot >= SLOTS) return null;
+    this.seq = (this.seq + 1) & 0x7fffffff;
+    const seq = this.seq;
+    this.pending[slot] = { seq, target, done: done as ProbeCallback<unknown>, context };
+    if (this.inflight++ === 0 && !this.closed) this.open().ref(true);
+    if (this.closed || typeof spec === 'string') {
+      // Answered without probing, still on a later turn like every other result.
+      const result: ProbeResult = this.closed
+        ? cancelled(0)
+        : { ok: false, code: 'L7RSP', detail: spec as string, durationMs: 0 };
+      queueMicrotask(() => this.settle(slot, seq, result));
+    } else {
+      this.open().start(slot, seq, spec);
     }
-    this.api.probeEngineStart(handle, slot, seq, spec);
-    if (this.inflight++ === 0) this.api.probeEngineRef(handle, true);
-    if (!this.flushQueued) {
-      this.flushQueued = true;
-      queueMicrotask(this.flush);
-    }
-    return new Promise((resolve) => {
-      this.pending[slot] = { seq, target, resolve, group };
+    return seq * SLOTS + slot;
+  }
+
+  /** Drops a probe started with start(); its callback is not called. */
+  cancel(ticket: number): void {
+    const slot = ticket % SLOTS;
+    const seq = (ticket - slot) / SLOTS;
+    const p = this.pending[slot];
+    if (p === undefined || p.seq !== seq) return;
+    this.engine?.cancel(slot, seq);
+    this.release(slot);
+  }
+
+  /** start() as a promise, cancelled by `signal`; null as for start(). */
+  probe(target: ProbeTarget, signal?: AbortSignal): Promise<ProbeResult> | null {
+    let ticket: number | null = null;
+    let onAbort: (() => void) | null = null;
+    const promise = new Promise<ProbeResult>((resolve) => {
+      ticket = this.start(
+        target,
+        (_: null, r: ProbeResult) => {
+          if (onAbort) signal?.removeEventListener('abort', onAbort);
+          resolve(r);
+        },
+        null,
+      );
+      if (ticket === null || !signal) return;
+      const t = ticket;
+      onAbort = () => {
+        this.cancel(t);
+        resolve(cancelled(0));
+      };
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
     });
+    return ticket === null ? null : promise;
   }
 
   /** Stops the engine; probes still in flight end as cancelled. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.handle) this.api.probeEngineClose(this.handle);
+    this.engine?.close();
     for (let slot = 0; slot < this.pending.length; slot++) {
       const p = this.pending[slot];
-      if (p) {
-        this.release(slot, p);
-        p.resolve(cancelled(0));
-      }
+      if (p) this.settle(slot, p.seq, cancelled(0));
     }
   }
 
-  private start(): EngineHandle {
-    this.handle = this.api.probeEngineCreate(this.onResults);
-    return this.handle;
+  private open(): EngineObject {
+    this.engine ??= this.api.probeEngineCreate(this.onResults);
+    return this.engine;
   }
 
-  private readonly flush = (): void => {
-    this.flushQueued = false;
-    if (this.handle && !this.closed) this.api.probeEngineFlush(this.handle);
-  };
-
-  private release(slot: number, p: Pending): void {
+  private release(slot: number): void {
     this.pending[slot] = undefined;
     this.freeSlots.push(slot);
-    p.group?.delete(slot);
-    if (--this.inflight === 0 && this.handle && !this.closed) this.api.probeEngineRef(this.handle, false);
+    if (--this.inflight === 0 && !this.closed) this.engine?.ref(false);
   }
 
-  private cancelGroup(group: Set<number>): void {
-    for (const slot of [...group]) {
-      const p = this.pending[slot];
-      if (!p) continue;
-      if (this.handle && !this.closed) this.api.probeEngineCancel(this.handle, slot, p.seq);
-      this.release(slot, p);
-      p.resolve(cancelled(0));
-    }
-    if (!this.flushQueued) {
-      this.flushQueued = true;
-      queueMicrotask(this.flush);
-    }
+  private settle(slot: number, seq: number, result: ProbeResult): void {
+    const p = this.pending[slot];
+    if (p === undefined || p.seq !== seq) return;
+    this.release(slot);
+    p.done(p.context, result);
   }
 
   private readonly onResults = (records: Int32Array, bodies: Buffer | undefined): void => {
@@ -326,11 +340,11 @@ export class NativeProbeEngine {
       const p = this.pending[slot];
       // A result for a probe cancelled meanwhile (and its slot perhaps reused) is stale.
       if (p === undefined || p.seq !== records[i + 1]) continue;
-      this.release(slot, p);
+      this.release(slot);
       const code = records[i + 2] as number;
       const value = records[i + 3] as number;
       const durationMs = (records[i + 4] as number) / 1000;
-      p.resolve(toResult(p.target, code, value, durationMs, bodies, bodyStart, bodyLength));
+      p.done(p.context, toResult(p.target, code, value, durationMs, bodies, bodyStart, bodyLength));
     }
   };
 }

@@ -1,12 +1,17 @@
 import type { ProbeResult } from '../types.js';
 import type { ProbeTarget } from './common.js';
-import { NativeProbeEngine } from './engine.js';
+import { NativeProbeEngine, type ProbeCallback } from './engine.js';
 import { probeHttp } from './http.js';
 import { IcmpPinger } from './icmp.js';
 import { probeTcp } from './tcp.js';
 
 export type { ProbeFunction, ProbeTarget } from './common.js';
-export { httpRequestBytes, loadProbeEngineAddon, NativeProbeEngine } from './engine.js';
+export {
+  httpRequestBytes,
+  loadProbeEngineAddon,
+  NativeProbeEngine,
+  type ProbeCallback,
+} from './engine.js';
 export { DEFAULT_HTTP_PARAMS, MAX_BODY_BYTES, probeHttp, USER_AGENT } from './http.js';
 export { IcmpPinger } from './icmp.js';
 export { probeTcp } from './tcp.js';
@@ -14,6 +19,14 @@ export { probeTcp } from './tcp.js';
 /** Something that runs probes: in this process, or in a worker inside a network namespace. */
 export interface Prober {
   probe(target: ProbeTarget, signal?: AbortSignal): Promise<ProbeResult>;
+  /**
+   * The cheaper way, where a prober has it: no promise, no AbortSignal. Starts a probe and
+   * calls `done(context, result)` once, on a later turn, unless the returned ticket is
+   * cancelled first.
+   */
+  start?<C>(target: ProbeTarget, done: ProbeCallback<C>, context: C): number;
+  /** Drops a probe start() began; its callback is then never called. */
+  cancel?(ticket: number): void;
   close(): Promise<void>;
 }
 
@@ -36,6 +49,9 @@ export class LocalProber implements Prober {
   private readonly icmp = new IcmpPinger();
   private native: NativeProbeEngine | null | undefined;
   private nativeError: string | null = null;
+  /** Probes start() ran as JS probes, by (negative) ticket: native tickets are never negative. */
+  private readonly jsProbes = new Map<number, AbortController>();
+  private nextJsTicket = -1;
 
   constructor(private readonly options: LocalProberOptions = {}) {
     if (options.engine === 'js') {
@@ -63,7 +79,34 @@ export class LocalProber implements Prober {
     }
   }
 
+  start<C>(target: ProbeTarget, done: ProbeCallback<C>, context: C): number {
+    const type = target.healthcheck.type;
+    if (type === 'tcp' || type === 'http') {
+      const ticket = this.engineOrNull()?.start(target, done, context) ?? null;
+      if (ticket !== null) return ticket;
+    }
+    const ticket = this.nextJsTicket--;
+    const ac = new AbortController();
+    this.jsProbes.set(ticket, ac);
+    void this.probe(target, ac.signal).then((result) => {
+      if (this.jsProbes.delete(ticket)) done(context, result);
+    });
+    return ticket;
+  }
+
+  cancel(ticket: number): void {
+    if (ticket >= 0) {
+      this.native?.cancel(ticket);
+      return;
+    }
+    const ac = this.jsProbes.get(ticket);
+    this.jsProbes.delete(ticket);
+    ac?.abort();
+  }
+
   async close(): Promise<void> {
+    for (const ac of this.jsProbes.values()) ac.abort();
+    this.jsProbes.clear();
     this.icmp.close();
     this.native?.close();
   }

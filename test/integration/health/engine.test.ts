@@ -24,12 +24,16 @@ function target(address: string, hc: HealthCheckConfig): ProbeTarget {
 }
 const tcp = (port: number, extra: Partial<HealthCheckConfig> = {}) =>
   healthcheck({ name: 't', type: 'tcp', port, timeout: 3000, ...extra });
-const http = (port: number, params: Parameters<typeof httpParams>[0] = {}, extra: Partial<HealthCheckConfig> = {}) =>
-  healthcheck({ name: 'h', type: 'http', port, timeout: 3000, http: httpParams(params), ...extra });
+const http = (
+  port: number,
+  params: Parameters<typeof httpParams>[0] = {},
+  extra: Partial<HealthCheckConfig> = {},
+) => healthcheck({ name: 'h', type: 'http', port, timeout: 3000, http: httpParams(params), ...extra });
 
 function openEngine(): NativeProbeEngine {
   const e = NativeProbeEngine.open();
-  if (e instanceof Error) throw new Error(`the native probe engine must be built for these tests: ${e.message}`);
+  if (e instanceof Error)
+    throw new Error(`the native probe engine must be built for these tests: ${e.message}`);
   return e;
 }
 
@@ -73,7 +77,9 @@ describe('native tcp probe', () => {
     const accepted: string[] = [];
     const srv = await tcpServer(HOST, accepted);
     try {
-      const rs = await Promise.all(Array.from({ length: 20 }, () => run(engine, target(HOST, tcp(srv.port)))));
+      const rs = await Promise.all(
+        Array.from({ length: 20 }, () => run(engine, target(HOST, tcp(srv.port)))),
+      );
       expect(rs.every((r) => r.ok && r.code === 'L4OK' && r.detail === 'connected')).toBe(true);
       expect(rs[0]?.durationMs).toBeGreaterThan(0);
       // A full connection made after the probes is accepted: the listener works, and saw none of them.
@@ -104,7 +110,10 @@ describe('native tcp probe', () => {
   it('sends its SYN from probe-ipv4-src (seen on the wire by a raw socket)', async () => {
     const srv = await tcpServer(HOST);
     const raw = createRequire(createRequire(import.meta.url).resolve('net-ping'))('raw-socket') as {
-      createSocket(o: { protocol: number }): { on(ev: 'message', fn: (b: Buffer) => void): void; close(): void };
+      createSocket(o: { protocol: number }): {
+        on(ev: 'message', fn: (b: Buffer) => void): void;
+        close(): void;
+      };
       Protocol: { TCP: number };
     };
     const sniffer = raw.createSocket({ protocol: raw.Protocol.TCP });
@@ -123,7 +132,9 @@ describe('native tcp probe', () => {
       expect(syns).toEqual(['127.0.0.42']);
       const v6 = await tcpServer('::1');
       try {
-        expect(await run(engine, target('::1', tcp(v6.port, { probeIpv6Src: '::1' })))).toMatchObject({ ok: true });
+        expect(await run(engine, target('::1', tcp(v6.port, { probeIpv6Src: '::1' })))).toMatchObject({
+          ok: true,
+        });
       } finally {
         await v6.close();
       }
@@ -217,18 +228,68 @@ describe('native http probe', () => {
   });
 
   const cases: [string, string, Record<string, unknown>, Parameters<typeof httpParams>[0]?][] = [
-    ['a chunked body is de-chunked for the regex', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nall \r\n4;x=y\r\ngood\r\n0\r\n\r\n', { ok: true, code: 'L7OK', detail: 'status 200' }, { responseRegex: '^all good$' }],
-    ['a body ended by the close is read to the end', 'HTTP/1.0 200 OK\r\n\r\nhere it is: ready', { ok: true, code: 'L7OK' }, { responseRegex: 'ready$' }],
-    ['an interim 100 Continue is skipped', 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n', { ok: false, code: 'L7STS', detail: 'status 503' }],
-    ['LF-only line ends are accepted', 'HTTP/1.1 200 OK\nContent-Length: 2\n\nok', { ok: true, code: 'L7OK' }, { responseRegex: '^ok$' }],
-    ['an answer that is not HTTP', 'SSH-2.0-OpenSSH_9.2\r\n\r\n', { ok: false, code: 'L7RSP', detail: 'response HPE_INVALID_CONSTANT' }],
-    ['a bad status', 'HTTP/1.1 2x0 OK\r\n\r\n', { ok: false, code: 'L7RSP', detail: 'response HPE_INVALID_STATUS' }],
-    ['a bad header name', 'HTTP/1.1 200 OK\r\nBad Header: 1\r\n\r\n', { ok: false, code: 'L7RSP', detail: 'response HPE_INVALID_HEADER_TOKEN' }],
-    ['a bad Content-Length', 'HTTP/1.1 200 OK\r\nContent-Length: 1x\r\n\r\n', { ok: false, code: 'L7RSP', detail: 'response HPE_INVALID_CONTENT_LENGTH' }],
-    ['a bad chunk size', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', { ok: false, code: 'L7RSP', detail: 'body HPE_INVALID_CHUNK_SIZE' }, { responseRegex: 'x' }],
+    [
+      'a chunked body is de-chunked for the regex',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nall \r\n4;x=y\r\ngood\r\n0\r\n\r\n',
+      { ok: true, code: 'L7OK', detail: 'status 200' },
+      { responseRegex: '^all good$' },
+    ],
+    [
+      'a body ended by the close is read to the end',
+      'HTTP/1.0 200 OK\r\n\r\nhere it is: ready',
+      { ok: true, code: 'L7OK' },
+      { responseRegex: 'ready$' },
+    ],
+    [
+      'an interim 100 Continue is skipped',
+      'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n',
+      { ok: false, code: 'L7STS', detail: 'status 503' },
+    ],
+    [
+      'LF-only line ends are accepted',
+      'HTTP/1.1 200 OK\nContent-Length: 2\n\nok',
+      { ok: true, code: 'L7OK' },
+      { responseRegex: '^ok$' },
+    ],
+    [
+      'an answer that is not HTTP',
+      'SSH-2.0-OpenSSH_9.2\r\n\r\n',
+      { ok: false, code: 'L7RSP', detail: 'response HPE_INVALID_CONSTANT' },
+    ],
+    [
+      'a bad status',
+      'HTTP/1.1 2x0 OK\r\n\r\n',
+      { ok: false, code: 'L7RSP', detail: 'response HPE_INVALID_STATUS' },
+    ],
+    [
+      'a bad header name',
+      'HTTP/1.1 200 OK\r\nBad Header: 1\r\n\r\n',
+      { ok: false, code: 'L7RSP', detail: 'response HPE_INVALID_HEADER_TOKEN' },
+    ],
+    [
+      'a bad Content-Length',
+      'HTTP/1.1 200 OK\r\nContent-Length: 1x\r\n\r\n',
+      { ok: false, code: 'L7RSP', detail: 'response HPE_INVALID_CONTENT_LENGTH' },
+    ],
+    [
+      'a bad chunk size',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n',
+      { ok: false, code: 'L7RSP', detail: 'body HPE_INVALID_CHUNK_SIZE' },
+      { responseRegex: 'x' },
+    ],
     ['a close before any answer', '', { ok: false, code: 'L7RSP', detail: 'response ECONNRESET' }],
-    ['a close before Content-Length bytes came', 'HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc', { ok: false, code: 'L7RSP', detail: 'body ECONNRESET' }, { responseRegex: 'abc' }],
-    ['a 204 has no body to wait for', 'HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n', { ok: false, code: 'L7RSP', detail: 'body does not match /x/' }, { responseRegex: 'x' }],
+    [
+      'a close before Content-Length bytes came',
+      'HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc',
+      { ok: false, code: 'L7RSP', detail: 'body ECONNRESET' },
+      { responseRegex: 'abc' },
+    ],
+    [
+      'a 204 has no body to wait for',
+      'HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n',
+      { ok: false, code: 'L7RSP', detail: 'body does not match /x/' },
+      { responseRegex: 'x' },
+    ],
   ];
   it.each(cases)('%s', async (_name, answer, expected, params = {}) => {
     const srv = await rawServer(HOST, (_req, s) => s.end(answer));
@@ -255,7 +316,9 @@ describe('native http probe', () => {
   });
 
   it('refuses a head over 16 KiB with HPE_HEADER_OVERFLOW', async () => {
-    const srv = await rawServer(HOST, (_req, s) => s.end(`HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`));
+    const srv = await rawServer(HOST, (_req, s) =>
+      s.end(`HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`),
+    );
     try {
       expect(await run(engine, target(HOST, http(srv.port)))).toMatchObject({
         code: 'L7RSP',
@@ -278,7 +341,9 @@ describe('native engine lifecycle', () => {
       const cancelled = await Promise.all(hung);
       expect(cancelled.every((r) => r.detail === 'probe cancelled' && !r.ok)).toBe(true);
       // The freed slots are reused at once, by probes of another server.
-      const next = await Promise.all(Array.from({ length: 5 }, () => run(engine, target(HOST, http(fast.port)))));
+      const next = await Promise.all(
+        Array.from({ length: 5 }, () => run(engine, target(HOST, http(fast.port)))),
+      );
       expect(next.every((r) => r.ok && r.code === 'L7OK')).toBe(true);
       // An already aborted signal cancels without probing.
       expect(await run(engine, target(HOST, http(fast.port)), ac.signal)).toMatchObject({
@@ -326,11 +391,9 @@ describe('native engine lifecycle', () => {
       const r = await e.probe({ address: '127.0.0.44', family: 4, healthcheck: hc });
       process.stdout.write(r.code);`;
     const out = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', '--input-type=module', '-e', code],
-        { stdio: ['ignore', 'pipe', 'inherit'] },
-      );
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       let stdout = '';
       child.stdout?.setEncoding('utf8').on('data', (d: string) => {
         stdout += d;

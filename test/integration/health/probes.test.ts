@@ -98,9 +98,7 @@ describe.each(ENGINES)('http probe (%s)', (_name, probe) => {
   });
 
   it('checks the body against response-regex', async () => {
-    const good = await probe(
-      target(HTTP_HOST, http(v4.port, { path: '/ok', responseRegex: 'all\\s+good' })),
-    );
+    const good = await probe(target(HTTP_HOST, http(v4.port, { path: '/ok', responseRegex: 'all\\s+good' })));
     expect(good).toMatchObject({ ok: true, code: 'L7OK' });
     const bad = await probe(target(HTTP_HOST, http(v4.port, { path: '/ok', responseRegex: '^ready$' })));
     expect(bad).toMatchObject({ ok: false, code: 'L7RSP', detail: 'body does not match /^ready$/' });
@@ -140,9 +138,7 @@ describe.each(ENGINES)('http probe (%s)', (_name, probe) => {
 
   it('binds probe-ipv4-src', async () => {
     seen.length = 0;
-    const r = await probe(
-      target(HTTP_HOST, http(v4.port, { path: '/ok' }, { probeIpv4Src: '127.0.0.9' })),
-    );
+    const r = await probe(target(HTTP_HOST, http(v4.port, { path: '/ok' }, { probeIpv4Src: '127.0.0.9' })));
     expect(r.ok).toBe(true);
     expect(seen[0]?.remoteAddress).toBe('127.0.0.9');
   });
