@@ -18,9 +18,10 @@
  *     ref(ref)                 keeps Node's loop alive while probes run
  *     close()                  drops every probe, releases the engine
  *
- * onResults(records, bodies) receives an Int32Array of RECORD_INTS ints per finished probe
- * (slot, seq, code, value, duration in µs, body length) and, when a record carries a body,
- * one Buffer with the bodies one after another.
+ * onResults(records, count, bodies) receives `count` records of RECORD_INTS ints at the start
+ * of an Int32Array it must not keep (the engine reuses it): slot, seq, code, value, duration
+ * in µs, body length per finished probe; and, when a record carries a body, one Buffer with
+ * the bodies one after another.
  *
  * TCP: the socket withholds the last ACK of the handshake (TCP_QUICKACK off, as HAProxy does
  * for its checks) and is closed with a reset (SO_LINGER 0) as soon as the connect completes,
@@ -143,6 +144,10 @@ typedef struct {
   bool closing;
   napi_ref callback;
   napi_async_context async;
+  /* One Int32Array the records are copied into, reused by every delivery (grown as needed). */
+  napi_ref records;
+  int32_t *records_mem;
+  size_t records_cap; /* in records */
   uint64_t timer_at; /* the deadline the timer is armed for; UINT64_MAX when stopped */
   probe_t **slots;
   size_t nslots;
@@ -742,6 +747,31 @@ static void throw_errno_code(napi_env env, int err, const char *what) {
   napi_throw_error(env, uv_err_name(-err), msg);
 }
 
+/* The reused records array, grown to hold n records; NULL when it cannot be. */
+static napi_value records_array(engine_t *e, size_t n) {
+  napi_env env = e->env;
+  napi_value arr = NULL, ab;
+  if (e->records && n <= e->records_cap) {
+    if (napi_get_reference_value(env, e->records, &arr) == napi_ok && arr)
+      return arr;
+  }
+  size_t cap = e->records_cap ? e->records_cap : 256;
+  while (cap < n)
+    cap *= 2;
+  void *mem = NULL;
+  if (napi_create_arraybuffer(env, cap * sizeof(record_t), &mem, &ab) != napi_ok ||
+      napi_create_typedarray(env, napi_int32_array, cap * RECORD_INTS, ab, 0, &arr) != napi_ok)
+    return NULL;
+  if (e->records)
+    napi_delete_reference(env, e->records);
+  e->records = NULL;
+  if (napi_create_reference(env, arr, 1, &e->records) != napi_ok)
+    return NULL;
+  e->records_mem = mem;
+  e->records_cap = cap;
+  return arr;
+}
+
 /* Hands the finished probes to JS: one call for all of them, microtasks run after it. */
 static void deliver(engine_t *e) {
   if (e->npend == 0 || e->closing)
@@ -750,26 +780,24 @@ static void deliver(engine_t *e) {
   napi_handle_scope scope;
   if (napi_open_handle_scope(env, &scope) != napi_ok)
     return;
-  napi_value cb, global, ab, arr, buf, undefined, argv[2];
-  void *mem = NULL;
+  napi_value cb, global, arr, count, buf, argv[3];
   size_t n = e->npend, nbody = e->npendbody;
-  napi_get_undefined(env, &undefined);
+  napi_get_undefined(env, &argv[2]);
   napi_get_global(env, &global);
   bool ok = napi_get_reference_value(env, e->callback, &cb) == napi_ok && cb &&
-            napi_create_arraybuffer(env, n * sizeof *e->pend, &mem, &ab) == napi_ok &&
-            napi_create_typedarray(env, napi_int32_array, n * RECORD_INTS, ab, 0, &arr) == napi_ok;
-  argv[1] = undefined;
+            (arr = records_array(e, n)) != NULL && napi_create_uint32(env, (uint32_t)n, &count) == napi_ok;
   if (ok) {
-    memcpy(mem, e->pend, n * sizeof *e->pend);
+    memcpy(e->records_mem, e->pend, n * sizeof *e->pend);
     if (nbody && napi_create_buffer_copy(env, nbody, e->pendbody, NULL, &buf) == napi_ok)
-      argv[1] = buf;
+      argv[2] = buf;
   }
   /* Emptied before JS runs: what JS starts meanwhile may finish at once and queue anew. */
   e->npend = 0;
   e->npendbody = 0;
   if (ok) {
     argv[0] = arr;
-    if (napi_make_callback(env, e->async, global, cb, 2, argv, NULL) == napi_pending_exception) {
+    argv[1] = count;
+    if (napi_make_callback(env, e->async, global, cb, 3, argv, NULL) == napi_pending_exception) {
       napi_value err;
       napi_get_and_clear_last_exception(env, &err);
       napi_fatal_exception(env, err);
@@ -829,6 +857,9 @@ static void engine_stop(engine_box *box) {
   while (e->nheap > 0)
     free_probe(e, e->heap[0]);
   napi_delete_reference(e->env, e->callback);
+  if (e->records)
+    napi_delete_reference(e->env, e->records);
+  e->records = NULL;
   napi_async_destroy(e->env, e->async);
   uv_close((uv_handle_t *)&e->poll, on_handle_closed);
   uv_close((uv_handle_t *)&e->timer, on_handle_closed);

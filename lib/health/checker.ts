@@ -61,8 +61,17 @@ interface Runtime {
   status: HealthStatus;
   history: Transition[];
   frontends: readonly string[];
-  lastResult: ProbeResult | null;
-  lastProbeAt: number | null;
+  /**
+   * The last result, kept as fields rather than the result object: with numeric fields that
+   * are updated in place, a probe leaves nothing behind for the garbage collector to promote
+   * (snapshots build the object). lastCode null: no probe has finished yet.
+   */
+  lastCode: ProbeResult['code'] | null;
+  lastOk: boolean;
+  lastDetail: string;
+  lastDurationMs: number;
+  /** Milliseconds since the epoch of the last result; meaningful once lastCode is set. */
+  lastProbeAt: number;
   /** The backend's one timer entry, reused for every probe. */
   timer: TimerHandle | null;
   /** A probe is in flight. */
@@ -171,9 +180,13 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
     probing.forEach((rt, i) => {
       this.schedule(rt, initialDelay(i, probing.length, rt.hc.fastInterval));
     });
+    // Which engine runs tcp and http probes here; a worker in a namespace picks its own.
+    const engine = this.prober instanceof LocalProber ? this.prober.engine() : null;
     this.log('info', 'healthchecker-start', {
       backends: this.backends.size,
       netns: this.config.healthchecker.netns,
+      ...(engine ? { probeEngine: engine.engine } : {}),
+      ...(engine?.reason ? { probeEngineReason: engine.reason } : {}),
     });
   }
 
@@ -361,8 +374,12 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
       status: b.enabled ? enterUnknown(hc) : { state: 'disabled', counter: hc.rise - 1 },
       history: [],
       frontends,
-      lastResult: null,
-      lastProbeAt: null,
+      lastCode: null,
+      lastOk: false,
+      lastDetail: '',
+      // Doubles from the start, so that V8 keeps them as in-place number fields.
+      lastDurationMs: 0.5,
+      lastProbeAt: 0.5,
       timer: null,
       inflight: false,
       ticket: null,
@@ -478,7 +495,10 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
 
   private onResult(rt: Runtime, result: ProbeResult): void {
     rt.inflight = false;
-    rt.lastResult = result;
+    rt.lastCode = result.code;
+    rt.lastOk = result.ok;
+    rt.lastDetail = result.detail;
+    rt.lastDurationMs = result.durationMs;
     rt.lastProbeAt = Date.now();
     const from = rt.status;
     const next = recordResult(from, result.ok, rt.hc);
@@ -540,8 +560,11 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
       fall: rt.hc.fall,
       frontends: rt.frontends,
       history: [...rt.history],
-      lastResult: rt.lastResult,
-      lastProbeAt: rt.lastProbeAt,
+      lastResult:
+        rt.lastCode === null
+          ? null
+          : { ok: rt.lastOk, code: rt.lastCode, detail: rt.lastDetail, durationMs: rt.lastDurationMs },
+      lastProbeAt: rt.lastCode === null ? null : rt.lastProbeAt,
       probing: rt.inflight,
     };
   }

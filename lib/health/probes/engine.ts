@@ -33,7 +33,9 @@ interface ProbeEngineAddon {
     ranges: Int32Array | null,
     flags: number,
   ): Spec;
-  probeEngineCreate(onResults: (records: Int32Array, bodies: Buffer | undefined) => void): EngineObject;
+  probeEngineCreate(
+    onResults: (records: Int32Array, count: number, bodies: Buffer | undefined) => void,
+  ): EngineObject;
 }
 
 /** An engine: functions bound to it in the addon. */
@@ -99,6 +101,19 @@ export function loadProbeEngineAddon(
   }
   return addon;
 }
+
+/** `${prefix} ${name}` per errno or parse error, made once: failures repeat. */
+function cachedDetail(cache: Map<number, string>, prefix: string, value: number): string {
+  let d = cache.get(value);
+  if (d === undefined) {
+    d = `${prefix} ${errnoName(value)}`;
+    cache.set(value, d);
+  }
+  return d;
+}
+const connectDetails = new Map<number, string>();
+const responseDetails = new Map<number, string>();
+const bodyDetails = new Map<number, string>();
 
 const errnoNames = new Map<number, string>();
 function errnoName(value: number): string {
@@ -330,9 +345,10 @@ export class NativeProbeEngine {
     p.done(p.context, result);
   }
 
-  private readonly onResults = (records: Int32Array, bodies: Buffer | undefined): void => {
+  private readonly onResults = (records: Int32Array, count: number, bodies: Buffer | undefined): void => {
     let offset = 0;
-    for (let i = 0; i + RECORD_INTS <= records.length; i += RECORD_INTS) {
+    const end = count * RECORD_INTS;
+    for (let i = 0; i < end; i += RECORD_INTS) {
       const slot = records[i] as number;
       const bodyLength = records[i + 5] as number;
       const bodyStart = offset;
@@ -368,13 +384,18 @@ function toResult(
     case R_L4TOUT:
       return { ok: false, code: 'L4TOUT', detail: timeoutText(target.healthcheck.timeout), durationMs };
     case R_L4CON:
-      return { ok: false, code: 'L4CON', detail: `connect ${errnoName(value)}`, durationMs };
+      return { ok: false, code: 'L4CON', detail: cachedDetail(connectDetails, 'connect', value), durationMs };
     case R_L7TOUT:
       return { ok: false, code: 'L7TOUT', detail: timeoutText(target.healthcheck.timeout), durationMs };
     case R_L7RSP:
-      return { ok: false, code: 'L7RSP', detail: `response ${errnoName(value)}`, durationMs };
+      return {
+        ok: false,
+        code: 'L7RSP',
+        detail: cachedDetail(responseDetails, 'response', value),
+        durationMs,
+      };
     case R_L7RSP_BODY:
-      return { ok: false, code: 'L7RSP', detail: `body ${errnoName(value)}`, durationMs };
+      return { ok: false, code: 'L7RSP', detail: cachedDetail(bodyDetails, 'body', value), durationMs };
     case R_L7STS:
       return { ok: false, code: 'L7STS', detail: statusDetail(value), durationMs };
     case R_L7OK:

@@ -429,3 +429,54 @@ describe('LocalProber engine choice', () => {
     }
   });
 });
+
+describe('HealthChecker on the native engine', () => {
+  it('says which engine it uses, and a pause cancels the probe in flight: its socket closes, no result comes', async () => {
+    const { HealthChecker } = await import('../../../lib/health/checker.js');
+    const { backend, makeConfig } = await import('../../support/health-config.js');
+    const { waitFor } = await import('./events.js');
+    // Accepts, reads the request and never answers: a probe stays in flight until cancelled.
+    const closed: string[] = [];
+    let accepted = 0;
+    const server = createServer((s) => {
+      accepted++;
+      s.on('error', () => {});
+      s.on('close', () => closed.push('closed'));
+      s.resume();
+    });
+    await new Promise<void>((r) => server.listen(0, HOST, r));
+    const port = (server.address() as AddressInfo).port;
+    const hc = http(port, {}, { timeout: 60_000, interval: 1000, fastInterval: 1000, downInterval: 1000 });
+    const checker = new HealthChecker(
+      makeConfig({ healthchecks: [hc], backends: [backend({ name: 'b', address: HOST, healthcheck: 'h' })] }),
+    );
+    try {
+      const logs: unknown[] = [];
+      checker.on('log', (r) => logs.push(r));
+      const done: unknown[] = [];
+      checker.on('probe-done', (d) => done.push(d));
+      const started = waitFor(checker, 'probe-start', () => true);
+      checker.start();
+      expect(logs).toContainEqual(
+        expect.objectContaining({
+          msg: 'healthchecker-start',
+          fields: expect.objectContaining({ probeEngine: 'native' }),
+        }),
+      );
+      await started;
+      // The backend has the probe's connection (and request) before it is cancelled.
+      await until(() => accepted > 0);
+      expect(checker.backend('b').probing).toBe(true);
+      expect(checker.pause('b')).toMatchObject({ state: 'paused', probing: false });
+      await until(() => closed.length > 0);
+      expect(closed).toEqual(['closed']);
+      // Long enough for a stray result to arrive on a later loop turn.
+      await new Promise((r) => setTimeout(r, 50));
+      expect(done).toEqual([]);
+      expect(checker.backend('b')).toMatchObject({ state: 'paused', lastResult: null });
+    } finally {
+      await checker.close();
+      server.close();
+    }
+  });
+});
