@@ -153,6 +153,9 @@ typedef struct {
   size_t nslots;
   probe_t **heap;
   size_t nheap, capheap;
+  /* Finished probes' structs, kept for the next ones instead of a malloc per probe. */
+  probe_t **spare;
+  size_t nspare, capspare;
   record_t *pend;
   size_t npend, cappend;
   char *pendbody;
@@ -265,7 +268,12 @@ static void free_probe(engine_t *e, probe_t *p) {
   free(p->head);
   free(p->body);
   spec_unref(p->spec);
-  free(p);
+  if (e->nspare < 1024) {
+    grow((void **)&e->spare, &e->capspare, e->nspare + 1, sizeof *e->spare);
+    e->spare[e->nspare++] = p;
+  } else {
+    free(p);
+  }
 }
 
 static void finish(engine_t *e, probe_t *p, int code, int value) {
@@ -296,7 +304,9 @@ static bool status_accepted(const spec_t *sp, int status) {
 }
 
 static void start_probe(engine_t *e, uint32_t slot, uint32_t seq, spec_t *sp) {
-  probe_t *p = calloc(1, sizeof *p);
+  probe_t *p = e->nspare ? e->spare[--e->nspare] : malloc(sizeof *p);
+  if (p)
+    memset(p, 0, sizeof *p);
   if (!p) {
     fprintf(stderr, "vpp_maglev_native: probe engine out of memory\n");
     abort();
@@ -834,6 +844,9 @@ static void on_poll(uv_poll_t *handle, int status, int events) {
 
 static void engine_free(engine_t *e) {
   close(e->ep);
+  for (size_t i = 0; i < e->nspare; i++)
+    free(e->spare[i]);
+  free(e->spare);
   free(e->slots);
   free(e->heap);
   free(e->pend);

@@ -10,6 +10,10 @@
  *   nobody else's loopback traffic mixes in); for ICMP the probes maglevd reports done;
  * - lateness (maglevd only): actual start − planned start of each probe, from `probe-start`.
  *
+ * The listener and each prober run in a session of their own (setsid), as separate services
+ * do: with the kernel's autogroup scheduling a session shares the CPU as one group, and a busy
+ * listener in the prober's session would otherwise take the prober's share on a loaded machine.
+ *
  * Checks: tcp and http at 1,000 and 10,000 backends, https at 1,000 (HAProxy's `check-ssl`; a
  * Node TLS listener cannot accept 10,000 handshakes a second on two cores), icmp at 1,000 and
  * 10,000 (maglevd only: HAProxy has no ICMP check). Every combination runs HEALTH_BENCH_RUNS
@@ -156,6 +160,7 @@ async function startListener(check: Check, n: number, dir: string, tls: Tls | nu
   if (check === 'https') {
     const args = [check, String(n), ...(tls ? [tls.cert, tls.key] : [])];
     const child = fork(here('./health-listener.mjs'), args, {
+      detached: true,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const { port } = await nextMessage<{ port: number }>(child, 'ready', 300_000);
@@ -165,7 +170,7 @@ async function startListener(check: Check, n: number, dir: string, tls: Tls | nu
   if (!existsSync(binary)) {
     execFileSync('cc', ['-O2', '-Wall', '-o', binary, here('./health-listener.c')], { stdio: 'inherit' });
   }
-  const child = spawn(binary, [check, String(n)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(binary, [check, String(n)], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
   const port = await new Promise<number>((resolve, reject) => {
     let buf = '';
     child.once('exit', (code) => reject(new Error(`health-listener exited with ${code}`)));
@@ -271,6 +276,7 @@ interface RunningProber {
 async function startMaglevd(check: Check, n: number, port: number): Promise<RunningProber> {
   const execArgv = LIBRARY.endsWith('.ts') ? ['--import', 'tsx'] : [];
   const child = fork(here('./health-prober.mjs'), [LIBRARY], {
+    detached: true,
     execArgv,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -299,7 +305,13 @@ async function startMaglevd(check: Check, n: number, port: number): Promise<Runn
 async function startHaproxy(dir: string, check: Check, n: number, port: number): Promise<RunningProber> {
   const cfg = join(dir, `haproxy-${check}-${n}.cfg`);
   writeFileSync(cfg, haproxyConfig(check, n, port, join(dir, 'haproxy.sock')));
-  const child = spawn('haproxy', ['-db', '-f', cfg], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('haproxy', ['-db', '-f', cfg], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  // Detached, it would outlive a bench that dies.
+  const kill = (): void => {
+    child.kill('SIGKILL');
+  };
+  process.once('exit', kill);
+  child.once('exit', () => process.off('exit', kill));
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => {
     // State changes are warnings on stderr; keep only the start, where a failure would be.

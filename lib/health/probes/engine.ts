@@ -222,8 +222,14 @@ interface Pending {
   readonly context: unknown;
 }
 
-/** Slots per ticket: a ticket is seq × SLOTS + slot, exact in a double for 31-bit seqs. */
-const SLOTS = 2 ** 20;
+/**
+ * A ticket is the slot in its low 20 bits and the low 10 bits of the probe's seq above them:
+ * a small integer (V8 keeps it unboxed), and a stale ticket cannot cancel the slot's next
+ * probe unless 1,024 probes went through that one slot meanwhile.
+ */
+const SLOT_BITS = 20;
+const SLOTS = 1 << SLOT_BITS;
+const TICKET_SEQ_MASK = 0x3ff;
 
 /**
  * TCP and HTTP probes through the native engine, set up on the first probe. Only `tcp` and
@@ -278,16 +284,15 @@ export class NativeProbeEngine {
     } else {
       this.open().start(slot, seq, spec);
     }
-    return seq * SLOTS + slot;
+    return ((seq & TICKET_SEQ_MASK) << SLOT_BITS) | slot;
   }
 
   /** Drops a probe started with start(); its callback is not called. */
   cancel(ticket: number): void {
-    const slot = ticket % SLOTS;
-    const seq = (ticket - slot) / SLOTS;
+    const slot = ticket & (SLOTS - 1);
     const p = this.pending[slot];
-    if (p === undefined || p.seq !== seq) return;
-    this.engine?.cancel(slot, seq);
+    if (p === undefined || (p.seq & TICKET_SEQ_MASK) !== ticket >>> SLOT_BITS) return;
+    this.engine?.cancel(slot, p.seq);
     this.release(slot);
   }
 
