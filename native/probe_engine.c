@@ -8,15 +8,16 @@
  * one uv_timer, so no thread, lock or wake-up is added: a probe starts inside the JS call that
  * asks for it, and every loop turn in which probes finish makes one call back into JS.
  *
- * JavaScript (lib/health/probes/engine.ts) drives it:
+ * JavaScript (lib/health/probes/engine.ts) drives it through probeEngineCreate(onResults),
+ * which returns an object of functions bound to one engine:
  *
- *   probePrepare(kind, family, address, port, source, timeoutMs, request, ranges, flags)
- *       -> spec      what to probe, parsed once per backend and reused for every probe
- *   probeEngineCreate(onResults) -> engine, an object of four functions bound to it:
- *     start(slot, seq, spec)   starts a probe
- *     cancel(slot, seq)        drops it; it reports nothing
- *     ref(ref)                 keeps Node's loop alive while probes run
- *     close()                  drops every probe, releases the engine
+ *   prepare(kind, family, address, port, source, timeoutMs, request, ranges, flags) -> id
+ *                            what to probe, parsed once per backend and kept under a number
+ *   release(id)              forgets a prepared target (probes using it finish normally)
+ *   startBatch(ints, count)  starts `count` probes, (slot, seq, id) triples: one call a turn
+ *   cancel(slot, seq)        drops a probe; it reports nothing
+ *   ref(ref)                 keeps Node's loop alive while probes run
+ *   close()                  drops every probe, releases the engine
  *
  * onResults(records, count, bodies) receives `count` records of RECORD_INTS ints at the start
  * of an Int32Array it must not keep (the engine reuses it): slot, seq, code, value, duration
@@ -153,6 +154,11 @@ typedef struct {
   size_t nslots;
   probe_t **heap;
   size_t nheap, capheap;
+  /* Prepared targets by id; freed ids are reused. */
+  spec_t **specs;
+  size_t capspecs, usedspecs;
+  uint32_t *freespecs;
+  size_t nfreespecs, capfreespecs;
   /* Finished probes' structs, kept for the next ones instead of a malloc per probe. */
   probe_t **spare;
   size_t nspare, capspare;
@@ -167,7 +173,7 @@ typedef struct {
 typedef struct {
   engine_t *e;
   napi_env env;
-  int refs; /* the engine object and its four functions, each finalized on its own */
+  int refs; /* the engine object and its functions, each finalized on its own */
   bool hooked;
   bool refd;
 } engine_box;
@@ -844,6 +850,12 @@ static void on_poll(uv_poll_t *handle, int status, int events) {
 
 static void engine_free(engine_t *e) {
   close(e->ep);
+  for (size_t i = 0; i < e->usedspecs; i++) {
+    if (e->specs[i])
+      spec_unref(e->specs[i]);
+  }
+  free(e->specs);
+  free(e->freespecs);
   for (size_t i = 0; i < e->nspare; i++)
     free(e->spare[i]);
   free(e->spare);
@@ -904,29 +916,36 @@ static engine_t *bound_engine(napi_env env, napi_callback_info info, size_t *arg
   return ((engine_box *)data)->e;
 }
 
-static napi_value engine_start(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  uint32_t slot, seq;
-  void *spec = NULL;
+static napi_value engine_start_batch(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  uint32_t count;
+  napi_typedarray_type type;
+  size_t length = 0;
+  void *data = NULL;
   engine_t *e = bound_engine(env, info, &argc, argv);
   if (!e) {
     napi_throw_error(env, "ERR_PROBE_ENGINE_CLOSED", "probe engine is closed");
     return NULL;
   }
-  if (argc < 3 || napi_get_value_uint32(env, argv[0], &slot) != napi_ok ||
-      napi_get_value_uint32(env, argv[1], &seq) != napi_ok ||
-      napi_get_value_external(env, argv[2], &spec) != napi_ok || !spec) {
-    napi_throw_type_error(env, NULL, "start(slot, seq, spec): slot and seq are numbers, spec is from probePrepare");
+  if (argc < 2 || napi_get_typedarray_info(env, argv[0], &type, &length, &data, NULL, NULL) != napi_ok ||
+      type != napi_int32_array || napi_get_value_uint32(env, argv[1], &count) != napi_ok ||
+      (size_t)count * 3 > length) {
+    napi_throw_type_error(env, NULL, "startBatch(ints, count): an Int32Array of count (slot, seq, id) triples");
     return NULL;
   }
-  if (slot < e->nslots && e->slots[slot]) {
-    napi_throw_error(env, "ERR_PROBE_ENGINE_SLOT", "start: the slot is in use");
-    return NULL;
+  const int32_t *t = data;
+  for (uint32_t i = 0; i < count; i++, t += 3) {
+    uint32_t slot = (uint32_t)t[0], seq = (uint32_t)t[1], id = (uint32_t)t[2];
+    spec_t *sp = id < e->usedspecs ? e->specs[id] : NULL;
+    /* JS checks both before it asks; a failure here is a bug there, and loud. */
+    if (!sp || (slot < e->nslots && e->slots[slot])) {
+      napi_throw_error(env, "ERR_PROBE_ENGINE_START", "startBatch: unknown target or slot in use");
+      break;
+    }
+    atomic_fetch_add(&sp->refs, 1);
+    start_probe(e, slot, seq, sp);
   }
-  spec_t *sp = spec;
-  atomic_fetch_add(&sp->refs, 1);
-  start_probe(e, slot, seq, sp);
   arm(e);
   return NULL;
 }
@@ -982,12 +1001,16 @@ static napi_value engine_close(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* The object JS gets: four functions bound to the box, each holding it. */
+static napi_value engine_prepare(napi_env env, napi_callback_info info);
+static napi_value engine_release(napi_env env, napi_callback_info info);
+
+/* The object JS gets: functions bound to the box, each holding it. */
 static napi_value engine_object(napi_env env, engine_box *box) {
   static const struct {
     const char *name;
     napi_callback cb;
-  } fns[] = {{"start", engine_start}, {"cancel", engine_cancel}, {"ref", engine_ref}, {"close", engine_close}};
+  } fns[] = {{"prepare", engine_prepare}, {"release", engine_release}, {"startBatch", engine_start_batch},
+             {"cancel", engine_cancel},   {"ref", engine_ref},         {"close", engine_close}};
   napi_value obj, fn;
   if (napi_create_object(env, &obj) != napi_ok)
     return NULL;
@@ -1078,12 +1101,6 @@ static napi_value engine_create(napi_env env, napi_callback_info info) {
   return result;
 }
 
-static void spec_finalize(napi_env env, void *data, void *hint) {
-  (void)env;
-  (void)hint;
-  spec_unref(data);
-}
-
 static bool get_string(napi_env env, napi_value v, char *out, size_t size) {
   size_t len = 0;
   return napi_get_value_string_utf8(env, v, out, size, &len) == napi_ok && len + 1 < size;
@@ -1100,14 +1117,19 @@ static bool parse_address(const char *text, int family, uint32_t port, sockaddr_
   return uv_ip6_addr(text, (int)port, &out->in6) == 0;
 }
 
-static napi_value prepare(napi_env env, napi_callback_info info) {
+static napi_value engine_prepare(napi_env env, napi_callback_info info) {
   size_t argc = 9;
   napi_value argv[9], result;
   uint32_t kind, family, port, timeout, flags;
   char address[INET6_ADDRSTRLEN + 64], source[INET6_ADDRSTRLEN + 64];
   napi_valuetype source_type;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 9) {
-    napi_throw_type_error(env, NULL, "probePrepare needs 9 arguments");
+  engine_t *e = bound_engine(env, info, &argc, argv);
+  if (!e) {
+    napi_throw_error(env, "ERR_PROBE_ENGINE_CLOSED", "probe engine is closed");
+    return NULL;
+  }
+  if (argc < 9) {
+    napi_throw_type_error(env, NULL, "prepare needs 9 arguments");
     return NULL;
   }
   if (napi_get_value_uint32(env, argv[0], &kind) != napi_ok || kind > KIND_HTTP ||
@@ -1115,12 +1137,12 @@ static napi_value prepare(napi_env env, napi_callback_info info) {
       napi_get_value_uint32(env, argv[3], &port) != napi_ok || port > 65535 ||
       napi_get_value_uint32(env, argv[5], &timeout) != napi_ok ||
       napi_get_value_uint32(env, argv[8], &flags) != napi_ok) {
-    napi_throw_type_error(env, NULL, "probePrepare: kind, family, port, timeout and flags are numbers");
+    napi_throw_type_error(env, NULL, "prepare: kind, family, port, timeout and flags are numbers");
     return NULL;
   }
   spec_t *sp = calloc(1, sizeof *sp);
   if (!sp) {
-    throw_errno_code(env, ENOMEM, "probePrepare");
+    throw_errno_code(env, ENOMEM, "prepare");
     return NULL;
   }
   atomic_init(&sp->refs, 1);
@@ -1131,7 +1153,7 @@ static napi_value prepare(napi_env env, napi_callback_info info) {
   if (!get_string(env, argv[2], address, sizeof address) ||
       !parse_address(address, sp->family, port, &sp->dst, &sp->dst_len)) {
     spec_unref(sp);
-    napi_throw_type_error(env, NULL, "probePrepare: not an address of the given family");
+    napi_throw_type_error(env, NULL, "prepare: not an address of the given family");
     return NULL;
   }
   napi_typeof(env, argv[4], &source_type);
@@ -1139,7 +1161,7 @@ static napi_value prepare(napi_env env, napi_callback_info info) {
     if (!get_string(env, argv[4], source, sizeof source) ||
         !parse_address(source, sp->family, 0, &sp->src, &sp->src_len)) {
       spec_unref(sp);
-      napi_throw_type_error(env, NULL, "probePrepare: the source is not an address of the given family");
+      napi_throw_type_error(env, NULL, "prepare: the source is not an address of the given family");
       return NULL;
     }
   }
@@ -1152,7 +1174,7 @@ static napi_value prepare(napi_env env, napi_callback_info info) {
     sp->req = malloc(len ? len : 1);
     if (!sp->req) {
       spec_unref(sp);
-      throw_errno_code(env, ENOMEM, "probePrepare");
+      throw_errno_code(env, ENOMEM, "prepare");
       return NULL;
     }
     memcpy(sp->req, data, len);
@@ -1166,13 +1188,13 @@ static napi_value prepare(napi_env env, napi_callback_info info) {
     napi_get_typedarray_info(env, argv[7], &type, &length, &data, NULL, NULL);
     if (type != napi_int32_array || length % 2 != 0) {
       spec_unref(sp);
-      napi_throw_type_error(env, NULL, "probePrepare: ranges is an Int32Array of from, to pairs");
+      napi_throw_type_error(env, NULL, "prepare: ranges is an Int32Array of from, to pairs");
       return NULL;
     }
     sp->ranges = malloc(length ? length * sizeof(int32_t) : 1);
     if (!sp->ranges) {
       spec_unref(sp);
-      throw_errno_code(env, ENOMEM, "probePrepare");
+      throw_errno_code(env, ENOMEM, "prepare");
       return NULL;
     }
     memcpy(sp->ranges, data, length * sizeof(int32_t));
@@ -1180,20 +1202,41 @@ static napi_value prepare(napi_env env, napi_callback_info info) {
   }
   if (sp->kind == KIND_HTTP && !sp->req_len) {
     spec_unref(sp);
-    napi_throw_type_error(env, NULL, "probePrepare: an HTTP probe needs its request");
+    napi_throw_type_error(env, NULL, "prepare: an HTTP probe needs its request");
     return NULL;
   }
-  if (napi_create_external(env, sp, spec_finalize, NULL, &result) != napi_ok) {
-    spec_unref(sp);
-    napi_throw_error(env, NULL, "probePrepare: cannot wrap the spec");
-    return NULL;
+  uint32_t id;
+  if (e->nfreespecs) {
+    id = e->freespecs[--e->nfreespecs];
+  } else {
+    grow((void **)&e->specs, &e->capspecs, e->usedspecs + 1, sizeof *e->specs);
+    id = (uint32_t)e->usedspecs++;
   }
+  e->specs[id] = sp;
+  napi_create_uint32(env, id, &result);
   return result;
+}
+
+static napi_value engine_release(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  uint32_t id;
+  engine_t *e = bound_engine(env, info, &argc, argv);
+  if (!e)
+    return NULL; /* a closed engine has released everything */
+  if (argc < 1 || napi_get_value_uint32(env, argv[0], &id) != napi_ok || id >= e->usedspecs || !e->specs[id]) {
+    napi_throw_type_error(env, NULL, "release(id): not a prepared target");
+    return NULL;
+  }
+  spec_unref(e->specs[id]);
+  e->specs[id] = NULL;
+  grow((void **)&e->freespecs, &e->capfreespecs, e->nfreespecs + 1, sizeof *e->freespecs);
+  e->freespecs[e->nfreespecs++] = id;
+  return NULL;
 }
 
 napi_status probe_engine_init(napi_env env, napi_value exports) {
   napi_property_descriptor fns[] = {
-      {"probePrepare", NULL, prepare, NULL, NULL, NULL, napi_enumerable, NULL},
       {"probeEngineCreate", NULL, engine_create, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   return napi_define_properties(env, exports, sizeof fns / sizeof fns[0], fns);

@@ -15,14 +15,17 @@ import type { ProbeResult } from '../types.js';
 import { ABORTED_DETAIL, type ProbeTarget, sourceAddress, timeoutDetail } from './common.js';
 import { compiledRegex, DEFAULT_HTTP_PARAMS, statusAccepted, USER_AGENT } from './http.js';
 
-declare const nativeBrand: unique symbol;
-/** A prepared target, owned by the addon. */
-type Native<T extends string> = { readonly [nativeBrand]: T };
-type Spec = Native<'spec'>;
-
 /** What the addon exports for the engine. */
 interface ProbeEngineAddon {
-  probePrepare(
+  probeEngineCreate(
+    onResults: (records: Int32Array, count: number, bodies: Buffer | undefined) => void,
+  ): EngineObject;
+}
+
+/** An engine: functions bound to it in the addon. */
+interface EngineObject {
+  /** A prepared target's id in the engine. */
+  prepare(
     kind: number,
     family: 4 | 6,
     address: string,
@@ -32,15 +35,10 @@ interface ProbeEngineAddon {
     request: Buffer | null,
     ranges: Int32Array | null,
     flags: number,
-  ): Spec;
-  probeEngineCreate(
-    onResults: (records: Int32Array, count: number, bodies: Buffer | undefined) => void,
-  ): EngineObject;
-}
-
-/** An engine: functions bound to it in the addon. */
-interface EngineObject {
-  start(slot: number, seq: number, spec: Spec): void;
+  ): number;
+  release(id: number): void;
+  /** Starts `count` probes given as (slot, seq, id) triples. */
+  startBatch(ints: Int32Array, count: number): void;
   cancel(slot: number, seq: number): void;
   ref(ref: boolean): void;
   close(): void;
@@ -80,7 +78,7 @@ const loaded = new Map<string, ProbeEngineAddon | Error>();
 function isEngineAddon(m: unknown): m is ProbeEngineAddon {
   if (typeof m !== 'object' || m === null) return false;
   const r = m as Record<string, unknown>;
-  return typeof r['probePrepare'] === 'function' && typeof r['probeEngineCreate'] === 'function';
+  return typeof r['probeEngineCreate'] === 'function';
 }
 
 /** Loads the addon's engine once; an Error says why it is unavailable (then JS probes run). */
@@ -178,11 +176,12 @@ export function httpRequestBytes(target: ProbeTarget): Buffer | string {
   return Buffer.from(head, 'latin1');
 }
 
-function prepare(api: ProbeEngineAddon, target: ProbeTarget): Spec | string {
+/** The target's id in the engine, or the detail of a request Node would refuse to send. */
+function prepare(engine: EngineObject, target: ProbeTarget): number | string {
   const hc: HealthCheckConfig = target.healthcheck;
   const source = sourceAddress(target) ?? null;
   if (hc.type === 'tcp') {
-    return api.probePrepare(
+    return engine.prepare(
       KIND_TCP,
       target.family,
       target.address,
@@ -199,7 +198,7 @@ function prepare(api: ProbeEngineAddon, target: ProbeTarget): Spec | string {
   if (typeof request === 'string') return request;
   const ranges = new Int32Array(params.responseCodes.flatMap((r) => [r.from, r.to]));
   const flags = (params.method === 'HEAD' ? FLAG_HEAD : 0) | (params.responseRegex !== null ? FLAG_BODY : 0);
-  return api.probePrepare(
+  return engine.prepare(
     KIND_HTTP,
     target.family,
     target.address,
@@ -216,8 +215,11 @@ function prepare(api: ProbeEngineAddon, target: ProbeTarget): Spec | string {
 export type ProbeCallback<C> = (context: C, result: ProbeResult) => void;
 
 interface Pending {
+  readonly slot: number;
   readonly seq: number;
   readonly target: ProbeTarget;
+  /** The prepared target's id; -1 when the probe is answered without the engine. */
+  readonly spec: number;
   readonly done: ProbeCallback<unknown>;
   readonly context: unknown;
 }
@@ -242,8 +244,18 @@ export class NativeProbeEngine {
   private seq = 0;
   private inflight = 0;
   private closed = false;
-  /** Prepared per target object: a backend's target lives until its address or check changes. */
-  private readonly specs = new WeakMap<ProbeTarget, Spec | string | null>();
+  /**
+   * Prepared per target object: a backend's target lives until its address or check changes.
+   * An id, the detail of a request that cannot be sent, or null: not for this engine.
+   */
+  private readonly specs = new WeakMap<ProbeTarget, number | string | null>();
+  /** Releases a target's id in the engine once the target object is gone. */
+  private readonly released = new FinalizationRegistry<number>((id) => {
+    if (!this.closed) this.engine?.release(id);
+  });
+  /** Probes started this turn, handed to the engine in one call at its end. */
+  private batch: Pending[] = [];
+  private batchInts = new Int32Array(3 * 64);
 
   constructor(private readonly api: ProbeEngineAddon) {}
 
@@ -261,38 +273,74 @@ export class NativeProbeEngine {
   start<C>(target: ProbeTarget, done: ProbeCallback<C>, context: C): number | null {
     let spec = this.specs.get(target);
     if (spec === undefined) {
-      try {
-        spec = prepare(this.api, target);
-      } catch {
-        spec = null;
+      spec = null;
+      if (!this.closed) {
+        try {
+          spec = prepare(this.open(), target);
+          if (typeof spec === 'number') this.released.register(target, spec);
+        } catch {
+          spec = null;
+        }
       }
       this.specs.set(target, spec);
     }
-    if (spec === null) return null;
-    const slot = this.freeSlots.pop() ?? this.pending.length;
-    if (slot >= SLOTS) return null;
-    this.seq = (this.seq + 1) & 0x7fffffff;
-    const seq = this.seq;
-    this.pending[slot] = { seq, target, done: done as ProbeCallback<unknown>, context };
-    if (this.inflight++ === 0 && !this.closed) this.open().ref(true);
-    if (this.closed || typeof spec === 'string') {
-      // Answered without probing, still on a later turn like every other result.
-      const result: ProbeResult = this.closed
-        ? cancelled(0)
-        : { ok: false, code: 'L7RSP', detail: spec as string, durationMs: 0 };
-      queueMicrotask(() => this.settle(slot, seq, result));
-    } else {
-      this.open().start(slot, seq, spec);
+    if (spec === null) return this.closed ? this.answer(target, done, context, cancelled(0)) : null;
+    if (typeof spec === 'string') {
+      return this.answer(target, done, context, { ok: false, code: 'L7RSP', detail: spec, durationMs: 0 });
     }
-    return ((seq & TICKET_SEQ_MASK) << SLOT_BITS) | slot;
+    if (this.freeSlots.length === 0 && this.pending.length >= SLOTS) return null;
+    const p = this.add(target, spec, done, context);
+    if (this.closed) {
+      queueMicrotask(() => this.settle(p.slot, p.seq, cancelled(0)));
+    } else {
+      if (this.batch.length === 0) queueMicrotask(this.flush);
+      this.batch.push(p);
+    }
+    return ((p.seq & TICKET_SEQ_MASK) << SLOT_BITS) | p.slot;
   }
+
+  /** A probe answered without the engine, on a later turn like every other result. */
+  private answer<C>(target: ProbeTarget, done: ProbeCallback<C>, context: C, result: ProbeResult): number {
+    const p = this.add(target, -1, done, context);
+    queueMicrotask(() => this.settle(p.slot, p.seq, result));
+    return ((p.seq & TICKET_SEQ_MASK) << SLOT_BITS) | p.slot;
+  }
+
+  private add<C>(target: ProbeTarget, spec: number, done: ProbeCallback<C>, context: C): Pending {
+    const slot = this.freeSlots.pop() ?? this.pending.length;
+    this.seq = (this.seq + 1) & 0x7fffffff;
+    const p: Pending = { slot, seq: this.seq, target, spec, done: done as ProbeCallback<unknown>, context };
+    this.pending[slot] = p;
+    if (this.inflight++ === 0 && !this.closed && this.engine) this.engine.ref(true);
+    return p;
+  }
+
+  /** Hands this turn's probes to the engine: one call, whatever their number. */
+  private readonly flush = (): void => {
+    const batch = this.batch;
+    this.batch = [];
+    if (this.closed || !this.engine) return;
+    if (this.batchInts.length < 3 * batch.length) this.batchInts = new Int32Array(6 * batch.length);
+    const ints = this.batchInts;
+    let n = 0;
+    for (const p of batch) {
+      // Cancelled before the turn ended: it never starts.
+      if (this.pending[p.slot] !== p) continue;
+      ints[3 * n] = p.slot;
+      ints[3 * n + 1] = p.seq;
+      ints[3 * n + 2] = p.spec;
+      n++;
+    }
+    if (n > 0) this.engine.startBatch(ints, n);
+  };
 
   /** Drops a probe started with start(); its callback is not called. */
   cancel(ticket: number): void {
     const slot = ticket & (SLOTS - 1);
     const p = this.pending[slot];
     if (p === undefined || (p.seq & TICKET_SEQ_MASK) !== ticket >>> SLOT_BITS) return;
-    this.engine?.cancel(slot, p.seq);
+    // One still in this turn's batch never starts: flush skips what is no longer pending.
+    if (p.spec >= 0) this.engine?.cancel(slot, p.seq);
     this.release(slot);
   }
 
@@ -333,7 +381,10 @@ export class NativeProbeEngine {
   }
 
   private open(): EngineObject {
-    this.engine ??= this.api.probeEngineCreate(this.onResults);
+    if (!this.engine) {
+      this.engine = this.api.probeEngineCreate(this.onResults);
+      if (this.inflight > 0) this.engine.ref(true);
+    }
     return this.engine;
   }
 

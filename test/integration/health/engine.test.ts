@@ -355,6 +355,22 @@ describe('native engine lifecycle', () => {
     }
   });
 
+  it('a probe cancelled in the turn that started it never connects, and never answers', async () => {
+    const srv = await rawServer(HOST, (_req, s) => s.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'));
+    try {
+      const answers: string[] = [];
+      const ticket = engine.start(target(HOST, http(srv.port)), (_c, r) => answers.push(r.detail), null);
+      expect(ticket).not.toBeNull();
+      engine.cancel(ticket as number);
+      // A probe started after it, and awaited: the turn is long over when it answers.
+      expect(await run(engine, target(HOST, http(srv.port)))).toMatchObject({ ok: true });
+      expect(srv.requests).toHaveLength(1);
+      expect(answers).toEqual([]);
+    } finally {
+      srv.server.close();
+    }
+  });
+
   it('runs a thousand probes at once, each with its own result', async () => {
     const open = await tcpServer(HOST);
     const closed = await closedPort('127.0.0.43');
