@@ -1,9 +1,10 @@
 /*
- * vpp_maglev_native: the few system calls Node cannot make on its own.
+ * vpp_maglev_native: the few system calls Node cannot make on its own, and the
+ * health checker's probe engine (probe_engine.c, which explains itself).
  *
  * VPP hands out its stats segment as a memfd passed with SCM_RIGHTS over a
  * SOCK_SEQPACKET unix socket. Node's net module supports neither, so this
- * addon offers exactly three things:
+ * file offers exactly three things:
  *
  *   recvFd(path, timeoutMs) -> Promise<fd>   client side, in the thread pool
  *   serveFd(path, fd)       -> FdServer      server side, on Node's loop
@@ -29,6 +30,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include <uv.h>
+
+#include "probe_engine.h"
 
 /* Room for the fd we expect plus a few a misbehaving peer might add: extra
  * ones are closed rather than leaked. */
@@ -535,6 +538,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"FdServer", NULL, NULL, NULL, NULL, cls, napi_enumerable, NULL},
   };
   NAPI_OK(env, napi_define_properties(env, exports, 4, fns));
+  NAPI_OK(env, probe_engine_init(env, exports));
   return exports;
 }
 

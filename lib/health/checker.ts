@@ -61,11 +61,24 @@ interface Runtime {
   status: HealthStatus;
   history: Transition[];
   frontends: readonly string[];
-  lastResult: ProbeResult | null;
-  lastProbeAt: number | null;
+  /**
+   * The last result, kept as fields rather than the result object: with numeric fields that
+   * are updated in place, a probe leaves nothing behind for the garbage collector to promote
+   * (snapshots build the object). lastCode null: no probe has finished yet.
+   */
+  lastCode: ProbeResult['code'] | null;
+  lastOk: boolean;
+  lastDetail: string;
+  lastDurationMs: number;
+  /** Milliseconds since the epoch of the last result; meaningful once lastCode is set. */
+  lastProbeAt: number;
+  /** The backend's one timer entry, reused for every probe. */
   timer: TimerHandle | null;
   /** A probe is in flight. */
   inflight: boolean;
+  /** The probe in flight, when the prober started it with start(), and that prober. */
+  ticket: number | null;
+  ticketOwner: Prober | null;
   /** Aborts the probe in flight when probing stops; one per run of probes, not per probe. */
   abort: AbortController | null;
   /** Bumped whenever probing stops or restarts, so that late results are dropped. */
@@ -108,6 +121,15 @@ function frontendsByBackend(config: Config): Map<string, string[]> {
     }
   }
   return out;
+}
+
+function probeError(err: unknown, durationMs: number): ProbeResult {
+  return {
+    ok: false,
+    code: 'L4CON',
+    detail: `probe error: ${err instanceof Error ? err.message : String(err)}`,
+    durationMs,
+  };
 }
 
 function validate(config: Config): void {
@@ -158,9 +180,13 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
     probing.forEach((rt, i) => {
       this.schedule(rt, initialDelay(i, probing.length, rt.hc.fastInterval));
     });
+    // Which engine runs tcp and http probes here; a worker in a namespace picks its own.
+    const engine = this.prober instanceof LocalProber ? this.prober.engine() : null;
     this.log('info', 'healthchecker-start', {
       backends: this.backends.size,
       netns: this.config.healthchecker.netns,
+      ...(engine ? { probeEngine: engine.engine } : {}),
+      ...(engine?.reason ? { probeEngineReason: engine.reason } : {}),
     });
   }
 
@@ -348,10 +374,16 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
       status: b.enabled ? enterUnknown(hc) : { state: 'disabled', counter: hc.rise - 1 },
       history: [],
       frontends,
-      lastResult: null,
-      lastProbeAt: null,
+      lastCode: null,
+      lastOk: false,
+      lastDetail: '',
+      // Doubles from the start, so that V8 keeps them as in-place number fields.
+      lastDurationMs: 0.5,
+      lastProbeAt: 0.5,
       timer: null,
       inflight: false,
+      ticket: null,
+      ticketOwner: null,
       abort: null,
       generation: 0,
     };
@@ -387,25 +419,29 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
 
   private schedule(rt: Runtime, delayMs: number): void {
     if (!this.started || this.closed) return;
-    if (rt.timer) this.queue.cancel(rt.timer);
-    rt.timer = this.queue.schedule(rt, performance.now() + delayMs);
+    rt.timer = this.queue.schedule(rt, performance.now() + delayMs, rt.timer);
   }
 
   private stopProbing(rt: Runtime): void {
     rt.generation++;
     if (rt.timer) this.queue.cancel(rt.timer);
-    rt.timer = null;
+    if (rt.ticket !== null) rt.ticketOwner?.cancel?.(rt.ticket);
+    rt.ticket = null;
+    rt.ticketOwner = null;
     rt.abort?.abort();
     rt.abort = null;
     rt.inflight = false;
   }
 
+  /** A result of a probe started with Prober.start: cancelled ones never come back. */
+  private readonly onProbeDone = (rt: Runtime, result: ProbeResult): void => {
+    rt.ticket = null;
+    rt.ticketOwner = null;
+    this.onResult(rt, result);
+  };
+
   private runProbe(rt: Runtime, plannedAt: number): void {
-    rt.timer = null;
     if (rt.inflight || !isProbing(rt.status.state)) return;
-    const generation = rt.generation;
-    rt.abort ??= new AbortController();
-    const signal = rt.abort.signal;
     rt.inflight = true;
     const target = rt.target;
     if (this.listenerCount('probe-start') > 0) {
@@ -417,17 +453,30 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
         startedAt: performance.now(),
       });
     }
+    const prober = this.prober;
+    if (prober.start && prober.cancel) {
+      // The cheap way: no promise, no AbortSignal; stopProbing cancels by ticket.
+      try {
+        rt.ticket = prober.start(target, this.onProbeDone, rt);
+        rt.ticketOwner = prober;
+      } catch (err) {
+        const generation = rt.generation;
+        const result = probeError(err, 0);
+        queueMicrotask(() => {
+          if (rt.generation === generation) this.onResult(rt, result);
+        });
+      }
+      return;
+    }
+    const generation = rt.generation;
+    rt.abort ??= new AbortController();
+    const signal = rt.abort.signal;
     const started = performance.now();
     // A prober should never fail, but if one does the backend must not stall: count a failure.
-    const failed = (err: unknown): ProbeResult => ({
-      ok: false,
-      code: 'L4CON',
-      detail: `probe error: ${err instanceof Error ? err.message : String(err)}`,
-      durationMs: performance.now() - started,
-    });
+    const failed = (err: unknown): ProbeResult => probeError(err, performance.now() - started);
     let pending: Promise<ProbeResult>;
     try {
-      pending = this.prober.probe(target, signal);
+      pending = prober.probe(target, signal);
     } catch (err) {
       pending = Promise.resolve(failed(err));
     }
@@ -446,10 +495,15 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
 
   private onResult(rt: Runtime, result: ProbeResult): void {
     rt.inflight = false;
-    rt.lastResult = result;
+    rt.lastCode = result.code;
+    rt.lastOk = result.ok;
+    rt.lastDetail = result.detail;
+    rt.lastDurationMs = result.durationMs;
     rt.lastProbeAt = Date.now();
     const from = rt.status;
-    rt.status = recordResult(from, result.ok, rt.hc);
+    const next = recordResult(from, result.ok, rt.hc);
+    // Steady state (up at Max, down at 0) keeps the same status object: nothing to collect.
+    rt.status = next.state === from.state && next.counter === from.counter ? from : next;
     if (result.code === 'SOCKERR' && !this.socketErrorsLogged.has(result.detail)) {
       this.socketErrorsLogged.add(result.detail);
       this.log('warn', 'probe-socket-error', {
@@ -506,8 +560,11 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
       fall: rt.hc.fall,
       frontends: rt.frontends,
       history: [...rt.history],
-      lastResult: rt.lastResult,
-      lastProbeAt: rt.lastProbeAt,
+      lastResult:
+        rt.lastCode === null
+          ? null
+          : { ok: rt.lastOk, code: rt.lastCode, detail: rt.lastDetail, durationMs: rt.lastDurationMs },
+      lastProbeAt: rt.lastCode === null ? null : rt.lastProbeAt,
       probing: rt.inflight,
     };
   }

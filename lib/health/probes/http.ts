@@ -2,6 +2,7 @@ import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import type { HttpParams, StatusRange } from '../../config/types.js';
 import { buildInfo } from '../../version.js';
 import type { ProbeCode, ProbeResult } from '../types.js';
@@ -31,9 +32,18 @@ export const USER_AGENT = `vpp-maglev/${buildInfo.version}`;
 
 type Phase = 'connect' | 'tls' | 'http';
 
+/**
+ * One TLS context for every HTTPS probe: Node otherwise builds a fresh one (cipher lists, the
+ * root store) for each connection, which costs more than the handshake. Every probe uses the
+ * same settings (Node's defaults, its CA store with NODE_EXTRA_CA_CERTS); what differs per
+ * probe (SNI, verification) is set per connection.
+ */
+let sharedContext: SecureContext | undefined;
+
 const regexCache = new Map<string, RegExp | Error>();
 
-function compiled(source: string): RegExp | Error {
+/** The response regex, compiled once per distinct source; an Error when it does not compile. */
+export function compiledRegex(source: string): RegExp | Error {
   let re = regexCache.get(source);
   if (re === undefined) {
     try {
@@ -97,7 +107,11 @@ export function probeHttp(target: ProbeTarget, signal?: AbortSignal): Promise<Pr
 
     const headers: Record<string, string> = { 'user-agent': USER_AGENT, accept: '*/*' };
     if (params.host !== null) headers['host'] = params.host;
-    const options: RequestOptions & { servername?: string; rejectUnauthorized?: boolean } = {
+    const options: RequestOptions & {
+      servername?: string;
+      rejectUnauthorized?: boolean;
+      secureContext?: SecureContext;
+    } = {
       host: target.address,
       family: target.family,
       port: hc.port ?? (tls ? 443 : 80),
@@ -112,6 +126,8 @@ export function probeHttp(target: ProbeTarget, signal?: AbortSignal): Promise<Pr
       // SNI cannot carry an IP address; '' makes Node check the certificate against the address.
       options.servername = name !== null && isIP(name) === 0 ? name : '';
       options.rejectUnauthorized = !params.insecureSkipVerify;
+      sharedContext ??= createSecureContext();
+      options.secureContext = sharedContext;
     }
     try {
       req = (tls ? httpsRequest : httpRequest)(options);
@@ -143,7 +159,7 @@ export function probeHttp(target: ProbeTarget, signal?: AbortSignal): Promise<Pr
         finish(true, 'L7OK', `status ${status}`);
         return;
       }
-      const re = compiled(params.responseRegex);
+      const re = compiledRegex(params.responseRegex);
       if (re instanceof Error) {
         finish(false, 'L7RSP', `invalid response-regex: ${re.message}`);
         return;

@@ -1,10 +1,17 @@
 import type { ProbeResult } from '../types.js';
 import type { ProbeTarget } from './common.js';
+import { NativeProbeEngine, type ProbeCallback } from './engine.js';
 import { probeHttp } from './http.js';
 import { IcmpPinger } from './icmp.js';
 import { probeTcp } from './tcp.js';
 
 export type { ProbeFunction, ProbeTarget } from './common.js';
+export {
+  httpRequestBytes,
+  loadProbeEngineAddon,
+  NativeProbeEngine,
+  type ProbeCallback,
+} from './engine.js';
 export { DEFAULT_HTTP_PARAMS, MAX_BODY_BYTES, probeHttp, USER_AGENT } from './http.js';
 export { IcmpPinger } from './icmp.js';
 export { probeTcp } from './tcp.js';
@@ -12,18 +19,59 @@ export { probeTcp } from './tcp.js';
 /** Something that runs probes: in this process, or in a worker inside a network namespace. */
 export interface Prober {
   probe(target: ProbeTarget, signal?: AbortSignal): Promise<ProbeResult>;
+  /**
+   * The cheaper way, where a prober has it: no promise, no AbortSignal. Starts a probe and
+   * calls `done(context, result)` once, on a later turn, unless the returned ticket is
+   * cancelled first.
+   */
+  start?<C>(target: ProbeTarget, done: ProbeCallback<C>, context: C): number;
+  /** Drops a probe start() began; its callback is then never called. */
+  cancel?(ticket: number): void;
   close(): Promise<void>;
 }
 
-/** Runs probes in the current process and network namespace. */
+/** Which engine runs TCP and HTTP probes: the addon's when it loads (`auto`), or Node's sockets. */
+export type ProbeEngineChoice = 'auto' | 'js';
+
+export interface LocalProberOptions {
+  /** Default `auto`. */
+  readonly engine?: ProbeEngineChoice;
+  /** Where build/Release/vpp_maglev_native.node is looked for; default the package root. */
+  readonly packageRoot?: string | null;
+}
+
+/**
+ * Runs probes in the current process and network namespace. TCP and HTTP probes go to the
+ * native probe engine when the addon provides one, else to the JS probes (probeTcp,
+ * probeHttp); HTTPS always runs on Node's TLS, ICMP on net-ping's raw sockets.
+ */
 export class LocalProber implements Prober {
   private readonly icmp = new IcmpPinger();
+  private native: NativeProbeEngine | null | undefined;
+  private nativeError: string | null = null;
+  /** Probes start() ran as JS probes, by (negative) ticket: native tickets are never negative. */
+  private readonly jsProbes = new Map<number, AbortController>();
+  private nextJsTicket = -1;
+
+  constructor(private readonly options: LocalProberOptions = {}) {
+    if (options.engine === 'js') {
+      this.native = null;
+      this.nativeError = 'JS probes chosen';
+    }
+  }
+
+  /** `native`, or `js` with the reason (the addon is missing, too old, or JS was chosen). */
+  engine(): { readonly engine: 'native' | 'js'; readonly reason: string | null } {
+    const native = this.engineOrNull();
+    return native ? { engine: 'native', reason: null } : { engine: 'js', reason: this.nativeError };
+  }
 
   probe(target: ProbeTarget, signal?: AbortSignal): Promise<ProbeResult> {
     switch (target.healthcheck.type) {
       case 'tcp':
-        return probeTcp(target, signal);
+        return this.engineOrNull()?.probe(target, signal) ?? probeTcp(target, signal);
       case 'http':
+        return this.engineOrNull()?.probe(target, signal) ?? probeHttp(target, signal);
       case 'https':
         return probeHttp(target, signal);
       case 'icmp':
@@ -31,7 +79,48 @@ export class LocalProber implements Prober {
     }
   }
 
+  start<C>(target: ProbeTarget, done: ProbeCallback<C>, context: C): number {
+    const type = target.healthcheck.type;
+    if (type === 'tcp' || type === 'http') {
+      const ticket = this.engineOrNull()?.start(target, done, context) ?? null;
+      if (ticket !== null) return ticket;
+    }
+    const ticket = this.nextJsTicket--;
+    const ac = new AbortController();
+    this.jsProbes.set(ticket, ac);
+    void this.probe(target, ac.signal).then((result) => {
+      if (this.jsProbes.delete(ticket)) done(context, result);
+    });
+    return ticket;
+  }
+
+  cancel(ticket: number): void {
+    if (ticket >= 0) {
+      this.native?.cancel(ticket);
+      return;
+    }
+    const ac = this.jsProbes.get(ticket);
+    this.jsProbes.delete(ticket);
+    ac?.abort();
+  }
+
   async close(): Promise<void> {
+    for (const ac of this.jsProbes.values()) ac.abort();
+    this.jsProbes.clear();
     this.icmp.close();
+    this.native?.close();
+  }
+
+  private engineOrNull(): NativeProbeEngine | null {
+    if (this.native === undefined) {
+      const opened = NativeProbeEngine.open(this.options.packageRoot);
+      if (opened instanceof Error) {
+        this.native = null;
+        this.nativeError = opened.message;
+      } else {
+        this.native = opened;
+      }
+    }
+    return this.native;
   }
 }

@@ -5,11 +5,13 @@ import { NetnsProber } from '../../../lib/health/netns.js';
 import type { ProbeTarget } from '../../../lib/health/probes/common.js';
 import {
   IcmpPinger,
+  LocalProber,
   MAX_BODY_BYTES,
   probeHttp,
   probeTcp,
   USER_AGENT,
 } from '../../../lib/health/probes/index.js';
+import type { ProbeResult } from '../../../lib/health/types.js';
 import { healthcheck, httpParams } from '../../support/health-config.js';
 import { closedPort, httpServer, httpsServer, type Listening, type Seen, tcpServer } from './servers.js';
 import { makeTlsFixtures, type TlsFixtures } from './tls-fixtures.js';
@@ -34,7 +36,23 @@ function https(port: number, params: Parameters<typeof httpParams>[0]) {
   return healthcheck({ name: 'h', type: 'https', port, timeout: 3000, http: httpParams(params) });
 }
 
-describe('http probe', () => {
+// The native engine (through LocalProber, which sends tcp and http there) must behave as the JS
+// probes do: every http test runs against both.
+const native = new LocalProber();
+afterAll(() => native.close());
+type Run = (t: ProbeTarget, signal?: AbortSignal) => Promise<ProbeResult>;
+const ENGINES: [string, Run][] = [
+  ['js', probeHttp],
+  [
+    'native',
+    (t, signal) => {
+      expect(native.engine()).toEqual({ engine: 'native', reason: null });
+      return native.probe(t, signal);
+    },
+  ],
+];
+
+describe.each(ENGINES)('http probe (%s)', (_name, probe) => {
   const seen: Seen[] = [];
   let v4: Listening;
   let v6: Listening;
@@ -49,7 +67,7 @@ describe('http probe', () => {
 
   it('passes on 200 with L7OK, sends the user agent and a fresh connection', async () => {
     seen.length = 0;
-    const r = await probeHttp(target(HTTP_HOST, http(v4.port, { path: '/ok' })));
+    const r = await probe(target(HTTP_HOST, http(v4.port, { path: '/ok' })));
     expect(r).toMatchObject({ ok: true, code: 'L7OK', detail: 'status 200' });
     expect(r.durationMs).toBeGreaterThan(0);
     expect(seen[0]?.userAgent).toBe(USER_AGENT);
@@ -58,42 +76,40 @@ describe('http probe', () => {
   });
 
   it('works over IPv6', async () => {
-    const r = await probeHttp(target('::1', http(v6.port, { path: '/ok' })));
+    const r = await probe(target('::1', http(v6.port, { path: '/ok' })));
     expect(r).toMatchObject({ ok: true, code: 'L7OK' });
   });
 
   it('fails 503 with L7STS', async () => {
-    const r = await probeHttp(target(HTTP_HOST, http(v4.port, { path: '/fail' })));
+    const r = await probe(target(HTTP_HOST, http(v4.port, { path: '/fail' })));
     expect(r).toMatchObject({ ok: false, code: 'L7STS', detail: 'status 503' });
   });
 
   it('accepts 3xx by default and honours response-codes', async () => {
-    expect((await probeHttp(target(HTTP_HOST, http(v4.port, { path: '/redirect' })))).ok).toBe(true);
+    expect((await probe(target(HTTP_HOST, http(v4.port, { path: '/redirect' })))).ok).toBe(true);
     const strict = http(v4.port, { path: '/redirect', responseCodes: [{ from: 200, to: 299 }] });
-    expect(await probeHttp(target(HTTP_HOST, strict))).toMatchObject({
+    expect(await probe(target(HTTP_HOST, strict))).toMatchObject({
       ok: false,
       code: 'L7STS',
       detail: 'status 302',
     });
     const only503 = http(v4.port, { path: '/fail', responseCodes: [{ from: 503, to: 503 }] });
-    expect((await probeHttp(target(HTTP_HOST, only503))).ok).toBe(true);
+    expect((await probe(target(HTTP_HOST, only503))).ok).toBe(true);
   });
 
   it('checks the body against response-regex', async () => {
-    const good = await probeHttp(
-      target(HTTP_HOST, http(v4.port, { path: '/ok', responseRegex: 'all\\s+good' })),
-    );
+    const good = await probe(target(HTTP_HOST, http(v4.port, { path: '/ok', responseRegex: 'all\\s+good' })));
     expect(good).toMatchObject({ ok: true, code: 'L7OK' });
-    const bad = await probeHttp(target(HTTP_HOST, http(v4.port, { path: '/ok', responseRegex: '^ready$' })));
+    const bad = await probe(target(HTTP_HOST, http(v4.port, { path: '/ok', responseRegex: '^ready$' })));
     expect(bad).toMatchObject({ ok: false, code: 'L7RSP', detail: 'body does not match /^ready$/' });
   });
 
   it(`reads at most ${MAX_BODY_BYTES} bytes of the body`, async () => {
-    const early = await probeHttp(
+    const early = await probe(
       target(HTTP_HOST, http(v4.port, { path: '/big-early', responseRegex: 'MARKER' })),
     );
     expect(early.ok).toBe(true);
-    const late = await probeHttp(
+    const late = await probe(
       target(HTTP_HOST, http(v4.port, { path: '/big-late', responseRegex: 'MARKER' })),
     );
     expect(late).toMatchObject({ ok: false, code: 'L7RSP' });
@@ -101,7 +117,7 @@ describe('http probe', () => {
 
   it('sends the Host header and the method from params', async () => {
     seen.length = 0;
-    const r = await probeHttp(
+    const r = await probe(
       target(HTTP_HOST, http(v4.port, { path: '/ok', host: 'www.example.test', method: 'HEAD' })),
     );
     expect(r.ok).toBe(true);
@@ -109,29 +125,27 @@ describe('http probe', () => {
   });
 
   it('times out a slow response with L7TOUT', async () => {
-    const r = await probeHttp(target(HTTP_HOST, http(v4.port, { path: '/slow' }, { timeout: 300 })));
+    const r = await probe(target(HTTP_HOST, http(v4.port, { path: '/slow' }, { timeout: 300 })));
     expect(r).toMatchObject({ ok: false, code: 'L7TOUT', detail: 'timeout after 300ms' });
     expect(r.durationMs).toBeGreaterThanOrEqual(290);
   });
 
   it('fails a refused connection with L4CON', async () => {
     const port = await closedPort('127.0.0.3');
-    const r = await probeHttp(target('127.0.0.3', http(port, { path: '/ok' })));
+    const r = await probe(target('127.0.0.3', http(port, { path: '/ok' })));
     expect(r).toMatchObject({ ok: false, code: 'L4CON', detail: 'connect ECONNREFUSED' });
   });
 
   it('binds probe-ipv4-src', async () => {
     seen.length = 0;
-    const r = await probeHttp(
-      target(HTTP_HOST, http(v4.port, { path: '/ok' }, { probeIpv4Src: '127.0.0.9' })),
-    );
+    const r = await probe(target(HTTP_HOST, http(v4.port, { path: '/ok' }, { probeIpv4Src: '127.0.0.9' })));
     expect(r.ok).toBe(true);
     expect(seen[0]?.remoteAddress).toBe('127.0.0.9');
   });
 
   it('stops at once when aborted', async () => {
     const ac = new AbortController();
-    const p = probeHttp(target(HTTP_HOST, http(v4.port, { path: '/slow' }, { timeout: 30_000 })), ac.signal);
+    const p = probe(target(HTTP_HOST, http(v4.port, { path: '/slow' }, { timeout: 30_000 })), ac.signal);
     ac.abort();
     expect(await p).toMatchObject({ ok: false, detail: 'probe cancelled' });
   });
