@@ -84,7 +84,11 @@ describe('npm pack', () => {
       ].sort(),
     );
     expect(files.filter((f) => f.startsWith('debian/'))).toEqual(['debian/maglev.yaml']);
-    expect(files.filter((f) => f.startsWith('native/'))).toEqual(['native/vpp_maglev_native.c']);
+    expect(files.filter((f) => f.startsWith('native/'))).toEqual([
+      'native/probe_engine.c',
+      'native/probe_engine.h',
+      'native/vpp_maglev_native.c',
+    ]);
   });
 
   it('leaves out tests, sources, source maps and build output', () => {

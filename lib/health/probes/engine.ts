@@ -7,10 +7,9 @@
  * as the JS probes, and runs the response regex, whose syntax is JavaScript's.
  */
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { getSystemErrorName } from 'node:util';
 import type { HealthCheckConfig } from '../../config/types.js';
-import { findPackageRoot } from '../../vpp/stats/native.js';
+import { findPackageRoot, nativeAddonPath } from '../../util/native-addon.js';
 import type { ProbeResult } from '../types.js';
 import { ABORTED_DETAIL, type ProbeTarget, sourceAddress, timeoutDetail } from './common.js';
 import { compiledRegex, DEFAULT_HTTP_PARAMS, statusAccepted, USER_AGENT } from './http.js';
@@ -72,7 +71,6 @@ const PARSE_ERRORS: Record<number, string> = {
   [-7]: 'HPE_INVALID_CHUNK_SIZE',
 };
 
-const ADDON_FILE = join('build', 'Release', 'vpp_maglev_native.node');
 const loaded = new Map<string, ProbeEngineAddon | Error>();
 
 function isEngineAddon(m: unknown): m is ProbeEngineAddon {
@@ -86,7 +84,7 @@ export function loadProbeEngineAddon(
   packageRoot: string | null = findPackageRoot(),
 ): ProbeEngineAddon | Error {
   if (packageRoot === null) return new Error('vpp-maglev package root not found');
-  const path = join(packageRoot, ADDON_FILE);
+  const path = nativeAddonPath(packageRoot);
   let addon = loaded.get(path);
   if (addon === undefined) {
     try {

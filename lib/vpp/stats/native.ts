@@ -1,13 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ADDON_FILE, findPackageRoot, nativeAddonPath, PACKAGE_NAME } from '../../util/native-addon.js';
 import { StatsAddonMissingError, StatsSocketError } from './errors.js';
 
-/** The package name whose root holds build/Release (npm builds the addon there on `npm ci`). */
-const PACKAGE_NAME = 'vpp-maglev';
-const ADDON_NAME = 'vpp_maglev_native.node';
-const ADDON_FILE = join('build', 'Release', ADDON_NAME);
+export { findPackageRoot, nativeAddonPath } from '../../util/native-addon.js';
 
 /** A listening SOCK_SEQPACKET socket that hands the same fd to every client that connects. */
 export interface NativeFdServer {
@@ -27,25 +23,6 @@ export interface NativeAddon {
   memfdCreate(name: string): number;
 }
 
-/** The directory of the vpp-maglev package that contains `from` (a file URL or path). */
-export function findPackageRoot(from: string | URL = import.meta.url): string | null {
-  let dir = dirname(typeof from === 'string' && !from.startsWith('file:') ? from : fileURLToPath(from));
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest)) {
-      try {
-        const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown };
-        if (pkg.name === PACKAGE_NAME) return dir;
-      } catch {
-        // An unreadable package.json on the way up is not ours; keep walking.
-      }
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return null;
-    dir = parent;
-  }
-}
-
 function isAddon(value: unknown): value is NativeAddon {
   if (typeof value !== 'object' || value === null) return false;
   const m = value as Record<string, unknown>;
@@ -57,18 +34,6 @@ function isAddon(value: unknown): value is NativeAddon {
 }
 
 const loaded = new Map<string, NativeAddon>();
-
-/**
- * The addon file under `packageRoot`: a build for this runtime's ABI in
- * `build/node-v<process.versions.modules>/` when there is one, else node-gyp's `build/Release/`
- * (what `npm ci` builds for the node that ran it). The first is how one checkout runs on two
- * runtimes: `npm run test:runtime` builds the addon for the bundled Node.js there, so its tests
- * load that build and not the one made for the development machine's node.
- */
-export function nativeAddonPath(packageRoot: string): string {
-  const forRuntime = join(packageRoot, 'build', `node-v${process.versions.modules}`, ADDON_NAME);
-  return existsSync(forRuntime) ? forRuntime : join(packageRoot, ADDON_FILE);
-}
 
 /**
  * Loads the addon from `<package root>/build` (see nativeAddonPath). Throws
