@@ -328,7 +328,7 @@ static void start_probe(engine_t *e, uint32_t slot, uint32_t seq, spec_t *sp) {
     grow((void **)&e->slots, &e->nslots, (size_t)slot + 1, sizeof *e->slots);
     memset(e->slots + old, 0, (e->nslots - old) * sizeof *e->slots);
   }
-  /* JS never reuses a slot before its probe finished or was cancelled (in queue order). */
+  /* JS never reuses a slot before its probe finished or was cancelled. */
   e->slots[slot] = p;
   heap_push(e, p);
 
