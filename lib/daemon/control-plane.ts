@@ -17,7 +17,7 @@ import { FrontendModel } from '../plan/frontend-model.js';
 import { desiredLbConf, weightOverrideKey } from '../plan/plan.js';
 import type { DesiredVip, FrontendPlan, FrontendState, Plan, WeightOverrides } from '../plan/types.js';
 import { vipSortKey } from '../plan/vip.js';
-import type { AsChange } from '../reconcile/transition.js';
+import { type AsChange, noteAsChange } from '../reconcile/transition.js';
 import type { OperatorState } from './operator-state.js';
 
 /**
@@ -59,8 +59,6 @@ export interface FrontendChange {
   /** Unix milliseconds. */
   readonly at: number;
 }
-
-const AS_CHANGE_RANK: Record<AsChange, number> = { weight: 0, transition: 1, flush: 2 };
 
 /**
  * The result of one command: what changed, for every consumer.
@@ -144,8 +142,7 @@ class ChangeBuilder {
         m = new Map();
         this.vips.set(frontend, m);
       }
-      const prev = m.get(a);
-      if (prev === undefined || AS_CHANGE_RANK[change] > AS_CHANGE_RANK[prev]) m.set(a, change);
+      noteAsChange(m, a, change);
     }
   }
 

@@ -589,15 +589,15 @@ export class Maglevd {
     const before = await this.#previewBefore();
     const core = this.core;
     const healthcheckChanged = healthcheckChangedBackends(core.config, next);
+    const operator = operatorStateAfterReload(core.operator, core.config, next, healthcheckChanged);
     const { states, assumptions } = statesAfterReload(
       core.config,
       next,
       core.states,
       healthcheckChanged,
       input.assumeUp === true,
-      new Set(operatorStateAfterReload(core.operator, core.config, next, healthcheckChanged).paused),
+      new Set(operator.paused),
     );
-    const operator = operatorStateAfterReload(core.operator, core.config, next, healthcheckChanged);
     const applied = afterFullSync(plan(next, states, overridesOf(operator)), before.state);
     const names = namesFromConfigs(next, core.config);
     return {

@@ -5,7 +5,7 @@ import { type LbState, vipKeyString } from '../vpp/types.js';
 import { applyOpsToCache, type LbCache, lbCacheFromState } from './cache.js';
 import { diffLbState, type SyncScope } from './diff.js';
 import { countOps, type LbOp, type LbSyncCounts } from './ops.js';
-import { type AsChange, type FastPathFrontend, planFastPath } from './transition.js';
+import { type AsChange, type FastPathFrontend, noteAsChange, planFastPath } from './transition.js';
 import { WarmupTracker } from './warmup.js';
 
 /**
@@ -123,8 +123,6 @@ export interface ReconcilerOptions {
   /** Period of warmup release attempts. Default 250 ms, as the original. */
   readonly warmupPollMs?: number;
 }
-
-const RANK: Record<AsChange, number> = { weight: 0, transition: 1, flush: 2 };
 
 const ZERO: LbSyncCounts = { vip_added: 0, vip_removed: 0, as_added: 0, as_removed: 0, as_weight_updated: 0 };
 
@@ -244,10 +242,7 @@ export class Reconciler {
         pending = new Map();
         this.#pending.set(frontend, pending);
       }
-      for (const [address, c] of ases) {
-        const prev = pending.get(address);
-        if (prev === undefined || RANK[c] > RANK[prev]) pending.set(address, c);
-      }
+      for (const [address, c] of ases) noteAsChange(pending, address, c);
     }
     if (this.#fastPathScheduled) return;
     this.#fastPathScheduled = true;

@@ -93,6 +93,19 @@ export interface TransitionPlan {
  */
 export type AsChange = 'weight' | 'transition' | 'flush';
 
+const AS_CHANGE_RANK: Record<AsChange, number> = { weight: 0, transition: 1, flush: 2 };
+
+/**
+ * Records `change` for `address` in `pending`, keeping the stronger of it and what is there
+ * (flush over transition over weight): how change sets are merged, in the core and the queue.
+ *
+ * @beta
+ */
+export function noteAsChange(pending: Map<string, AsChange>, address: string, change: AsChange): void {
+  const prev = pending.get(address);
+  if (prev === undefined || AS_CHANGE_RANK[change] > AS_CHANGE_RANK[prev]) pending.set(address, change);
+}
+
 /**
  * What the fast path needs to know of one frontend's plan (a FrontendModel answers it).
  *
