@@ -10,6 +10,10 @@ export {
   MaglevCallError,
   MaglevClient,
   type MaglevClientOptions,
+  type MaglevClientTls,
+  type MaglevReply,
+  type MaglevRequest,
+  type MaglevUnaryMethod,
   MaglevUnreachableError,
 } from './api/client.js';
 export {

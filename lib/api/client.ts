@@ -1,5 +1,12 @@
-import { create, type DescMessage, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
 import {
+  create,
+  type DescMessage,
+  type DescMethod,
+  type MessageInitShape,
+  type MessageShape,
+} from '@bufbuild/protobuf';
+import {
+  type ChannelCredentials,
   type Client,
   connectivityState,
   credentials,
@@ -87,6 +94,25 @@ function unreachableReason(code: status, details: string, timeoutMs: number): st
 }
 
 /**
+ * TLS towards maglevd: the PEM contents, not file names (the binaries read the files).
+ *
+ * @public
+ */
+export interface MaglevClientTls {
+  /** CA certificates that sign maglevd's certificate; default the system's trusted roots. */
+  readonly ca?: Buffer | string;
+  /** This client's certificate chain, for a maglevd that requires client certificates. */
+  readonly cert?: Buffer | string;
+  /** The private key of `cert`. */
+  readonly key?: Buffer | string;
+  /**
+   * The name maglevd's certificate must carry; default the host of the address. Set it when
+   * dialling an IP address or a unix socket whose certificate names a host.
+   */
+  readonly serverName?: string;
+}
+
+/**
  * Options of {@link MaglevClient}.
  *
  * @public
@@ -94,6 +120,8 @@ function unreachableReason(code: status, details: string, timeoutMs: number): st
 export interface MaglevClientOptions {
   /** Deadline of unary calls in milliseconds; default 10 s. */
   readonly timeoutMs?: number;
+  /** Dial maglevd over TLS; without it the channel is plaintext. */
+  readonly tls?: MaglevClientTls;
 }
 
 /**
@@ -108,6 +136,33 @@ export interface CallOptions {
   readonly signal?: AbortSignal;
 }
 
+type MaglevMethods = (typeof pb.Maglev)['method'];
+
+/**
+ * The unary RPCs of the maglev.Maglev service, by their camelCase names, as the service
+ * descriptor declares them (so a new RPC in maglev.proto appears here without a hand-written
+ * wrapper).
+ *
+ * @public
+ */
+export type MaglevUnaryMethod = {
+  [K in keyof MaglevMethods]: MaglevMethods[K]['methodKind'] extends 'unary' ? K : never;
+}[keyof MaglevMethods];
+
+/**
+ * The request of unary RPC `M`, as an init object (every field optional).
+ *
+ * @public
+ */
+export type MaglevRequest<M extends MaglevUnaryMethod> = MessageInitShape<MaglevMethods[M]['input']>;
+
+/**
+ * The reply message of unary RPC `M`.
+ *
+ * @public
+ */
+export type MaglevReply<M extends MaglevUnaryMethod> = MessageShape<MaglevMethods[M]['output']>;
+
 type UnaryFn = (
   req: unknown,
   meta: Metadata,
@@ -115,14 +170,25 @@ type UnaryFn = (
   cb: (err: ServiceError | null, res: unknown) => void,
 ) => { cancel(): void };
 
+function text(v: Buffer | string | undefined): Buffer | null {
+  return v === undefined ? null : Buffer.isBuffer(v) ? v : Buffer.from(v);
+}
+
+function channelCredentials(tls: MaglevClientTls | undefined): ChannelCredentials {
+  if (tls === undefined) return credentials.createInsecure();
+  return credentials.createSsl(text(tls.ca), text(tls.key), text(tls.cert));
+}
+
 /**
- * The typed client of maglevd's gRPC API, used by maglevc and maglevd-frontend. Plaintext
- * (insecure credentials), as maglevd serves.
+ * The typed client of maglevd's gRPC API, used by maglevc and maglevd-frontend. Plaintext unless
+ * {@link MaglevClientOptions.tls} is given.
  *
- * Every unary method resolves with maglevd's reply message and rejects with
- * {@link MaglevCallError} carrying maglevd's gRPC code (NOT_FOUND for an unknown name,
- * INVALID_ARGUMENT, FAILED_PRECONDITION, UNAVAILABLE when VPP is not connected), or with
- * {@link MaglevUnreachableError} when the call never reached maglevd.
+ * {@link MaglevClient.call} reaches every unary RPC, typed from the service descriptor; the
+ * named methods are shorthands for the common calls. Every unary call resolves with maglevd's
+ * reply message and rejects with {@link MaglevCallError} carrying maglevd's gRPC code (NOT_FOUND
+ * for an unknown name, INVALID_ARGUMENT, FAILED_PRECONDITION, PERMISSION_DENIED for a read-only
+ * client, UNAVAILABLE when VPP is not connected), or with {@link MaglevUnreachableError} when
+ * the call never reached maglevd.
  *
  * @public
  */
@@ -139,7 +205,12 @@ export class MaglevClient {
    */
   constructor(address: string, opts: MaglevClientOptions = {}) {
     this.address = address;
-    this.#client = new MaglevGenericClient(address, credentials.createInsecure());
+    const serverName = opts.tls?.serverName;
+    const channelOptions =
+      serverName === undefined
+        ? {}
+        : { 'grpc.ssl_target_name_override': serverName, 'grpc.default_authority': serverName };
+    this.#client = new MaglevGenericClient(address, channelCredentials(opts.tls), channelOptions);
     this.#timeoutMs = opts.timeoutMs ?? 10_000;
   }
 
@@ -163,101 +234,67 @@ export class MaglevClient {
       : new MaglevCallError(method, code, details);
   }
 
-  #unary<I extends DescMessage, O extends DescMessage>(
-    method: string,
-    schema: I,
-    init: MessageInitShape<I>,
+  /**
+   * Calls unary RPC `method` (camelCase, e.g. `"getFrontend"`) with `req`; the request and
+   * reply types come from the service descriptor.
+   */
+  call<M extends MaglevUnaryMethod>(
+    method: M,
+    req: MaglevRequest<M>,
     opts: CallOptions = {},
-  ): Promise<MessageShape<O>> {
-    const fn = (this.#client as unknown as Record<string, UnaryFn>)[method] as UnaryFn;
+  ): Promise<MaglevReply<M>> {
+    const desc: DescMethod = pb.Maglev.method[method];
+    const rpc = desc.name;
+    const fn = (this.#client as unknown as Record<string, UnaryFn>)[rpc] as UnaryFn;
     return new Promise((resolve, reject) => {
       if (opts.signal?.aborted) {
-        reject(new MaglevCallError(method, status.CANCELLED, 'cancelled'));
+        reject(new MaglevCallError(rpc, status.CANCELLED, 'cancelled'));
         return;
       }
       const timeoutMs = opts.timeoutMs ?? this.#timeoutMs;
       const deadline = new Date(Date.now() + timeoutMs);
       const onAbort = () => call.cancel();
-      const call = fn.call(this.#client, create(schema, init), new Metadata(), { deadline }, (err, res) => {
+      const request = create(desc.input, req as MessageInitShape<DescMessage>);
+      const call = fn.call(this.#client, request, new Metadata(), { deadline }, (err, res) => {
         opts.signal?.removeEventListener('abort', onAbort);
-        if (err) reject(this.#callError(method, err.code, err.details, timeoutMs));
-        else resolve(res as MessageShape<O>);
+        if (err) reject(this.#callError(rpc, err.code, err.details, timeoutMs));
+        else resolve(res as MaglevReply<M>);
       });
       opts.signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
   /** Every frontend with its state, VIP and pools (ListFrontends). */
-  listFrontends(o?: CallOptions) {
-    return this.#unary<typeof pb.ListFrontendsRequestSchema, typeof pb.ListFrontendsResponseSchema>(
-      'ListFrontends',
-      pb.ListFrontendsRequestSchema,
-      {},
-      o,
-    );
+  listFrontends(o?: CallOptions): Promise<pb.ListFrontendsResponse> {
+    return this.call('listFrontends', {}, o);
   }
   /** One frontend by name (GetFrontend); NOT_FOUND when there is none. */
-  getFrontend(name: string, o?: CallOptions) {
-    return this.#unary<typeof pb.GetFrontendRequestSchema, typeof pb.FrontendInfoSchema>(
-      'GetFrontend',
-      pb.GetFrontendRequestSchema,
-      { name },
-      o,
-    );
+  getFrontend(name: string, o?: CallOptions): Promise<pb.FrontendInfo> {
+    return this.call('getFrontend', { name }, o);
   }
   /** Every backend with its health state and counters (ListBackends). */
-  listBackends(o?: CallOptions) {
-    return this.#unary<typeof pb.ListBackendsRequestSchema, typeof pb.ListBackendsResponseSchema>(
-      'ListBackends',
-      pb.ListBackendsRequestSchema,
-      {},
-      o,
-    );
+  listBackends(o?: CallOptions): Promise<pb.ListBackendsResponse> {
+    return this.call('listBackends', {}, o);
   }
   /** One backend by name (GetBackend); NOT_FOUND when there is none. */
-  getBackend(name: string, o?: CallOptions) {
-    return this.#unary<typeof pb.GetBackendRequestSchema, typeof pb.BackendInfoSchema>(
-      'GetBackend',
-      pb.GetBackendRequestSchema,
-      { name },
-      o,
-    );
+  getBackend(name: string, o?: CallOptions): Promise<pb.BackendInfo> {
+    return this.call('getBackend', { name }, o);
   }
   /** Pauses a backend's health checks; its weight goes to 0 without flush. Resolves with the backend after the change. */
-  pauseBackend(name: string, o?: CallOptions) {
-    return this.#unary<typeof pb.BackendRequestSchema, typeof pb.BackendInfoSchema>(
-      'PauseBackend',
-      pb.BackendRequestSchema,
-      { name },
-      o,
-    );
+  pauseBackend(name: string, o?: CallOptions): Promise<pb.BackendInfo> {
+    return this.call('pauseBackend', { name }, o);
   }
   /** Resumes a paused backend: it restarts from unknown. Resolves with the backend after the change. */
-  resumeBackend(name: string, o?: CallOptions) {
-    return this.#unary<typeof pb.BackendRequestSchema, typeof pb.BackendInfoSchema>(
-      'ResumeBackend',
-      pb.BackendRequestSchema,
-      { name },
-      o,
-    );
+  resumeBackend(name: string, o?: CallOptions): Promise<pb.BackendInfo> {
+    return this.call('resumeBackend', { name }, o);
   }
   /** Enables a disabled backend: it restarts from unknown. Resolves with the backend after the change. */
-  enableBackend(name: string, o?: CallOptions) {
-    return this.#unary<typeof pb.BackendRequestSchema, typeof pb.BackendInfoSchema>(
-      'EnableBackend',
-      pb.BackendRequestSchema,
-      { name },
-      o,
-    );
+  enableBackend(name: string, o?: CallOptions): Promise<pb.BackendInfo> {
+    return this.call('enableBackend', { name }, o);
   }
   /** Disables a backend: weight 0 with flush, checks stopped. Resolves with the backend after the change. */
-  disableBackend(name: string, o?: CallOptions) {
-    return this.#unary<typeof pb.BackendRequestSchema, typeof pb.BackendInfoSchema>(
-      'DisableBackend',
-      pb.BackendRequestSchema,
-      { name },
-      o,
-    );
+  disableBackend(name: string, o?: CallOptions): Promise<pb.BackendInfo> {
+    return this.call('disableBackend', { name }, o);
   }
   /**
    * A dry-run pause, resume, enable or disable: the backend as it is, with `preview` set to
@@ -268,125 +305,70 @@ export class MaglevClient {
     name: string,
     opts: { readonly assumeUp?: boolean } = {},
     o?: CallOptions,
-  ) {
-    const method = {
-      pause: 'PauseBackend',
-      resume: 'ResumeBackend',
-      enable: 'EnableBackend',
-      disable: 'DisableBackend',
-    }[action];
-    return this.#unary<typeof pb.BackendRequestSchema, typeof pb.BackendInfoSchema>(
-      method,
-      pb.BackendRequestSchema,
-      { name, dryRun: true, assumeUp: opts.assumeUp === true },
-      o,
-    );
+  ): Promise<pb.BackendInfo> {
+    const method = (
+      {
+        pause: 'pauseBackend',
+        resume: 'resumeBackend',
+        enable: 'enableBackend',
+        disable: 'disableBackend',
+      } as const
+    )[action];
+    return this.call(method, { name, dryRun: true, assumeUp: opts.assumeUp === true }, o);
   }
   /** Every health check of the config (ListHealthChecks). */
-  listHealthChecks(o?: CallOptions) {
-    return this.#unary<typeof pb.ListHealthChecksRequestSchema, typeof pb.ListHealthChecksResponseSchema>(
-      'ListHealthChecks',
-      pb.ListHealthChecksRequestSchema,
-      {},
-      o,
-    );
+  listHealthChecks(o?: CallOptions): Promise<pb.ListHealthChecksResponse> {
+    return this.call('listHealthChecks', {}, o);
   }
   /** One health check by name (GetHealthCheck); NOT_FOUND when there is none. */
-  getHealthCheck(name: string, o?: CallOptions) {
-    return this.#unary<typeof pb.GetHealthCheckRequestSchema, typeof pb.HealthCheckInfoSchema>(
-      'GetHealthCheck',
-      pb.GetHealthCheckRequestSchema,
-      { name },
-      o,
-    );
+  getHealthCheck(name: string, o?: CallOptions): Promise<pb.HealthCheckInfo> {
+    return this.call('getHealthCheck', { name }, o);
   }
   /**
    * Overrides a pool member's weight (0-100) at runtime, or previews it with `dryRun`; resolves
    * with the frontend after the change. INVALID_ARGUMENT for a weight out of range, NOT_FOUND
    * for an unknown frontend, pool or backend.
    */
-  setFrontendPoolBackendWeight(req: MessageInitShape<typeof pb.SetWeightRequestSchema>, o?: CallOptions) {
-    return this.#unary<typeof pb.SetWeightRequestSchema, typeof pb.FrontendInfoSchema>(
-      'SetFrontendPoolBackendWeight',
-      pb.SetWeightRequestSchema,
-      req,
-      o,
-    );
+  setFrontendPoolBackendWeight(
+    req: MaglevRequest<'setFrontendPoolBackendWeight'>,
+    o?: CallOptions,
+  ): Promise<pb.FrontendInfo> {
+    return this.call('setFrontendPoolBackendWeight', req, o);
   }
   /** Parses and validates maglevd's config file without applying it (CheckConfig). */
-  checkConfig(o?: CallOptions) {
-    return this.#unary<typeof pb.CheckConfigRequestSchema, typeof pb.CheckConfigResponseSchema>(
-      'CheckConfig',
-      pb.CheckConfigRequestSchema,
-      {},
-      o,
-    );
+  checkConfig(o?: CallOptions): Promise<pb.CheckConfigResponse> {
+    return this.call('checkConfig', {}, o);
   }
   /** Reloads maglevd's config file and applies it, as SIGHUP does (ReloadConfig). */
-  reloadConfig(o?: CallOptions) {
-    return this.#unary<typeof pb.ReloadConfigRequestSchema, typeof pb.ReloadConfigResponseSchema>(
-      'ReloadConfig',
-      pb.ReloadConfigRequestSchema,
-      {},
-      o,
-    );
+  reloadConfig(o?: CallOptions): Promise<pb.ReloadConfigResponse> {
+    return this.call('reloadConfig', {}, o);
   }
   /**
    * Previews a configuration (a file maglevd reads, the text of one, or neither: maglevd's own
    * file) against what runs now; changes nothing.
    */
-  planConfig(req: MessageInitShape<typeof pb.PlanConfigRequestSchema> = {}, o?: CallOptions) {
-    return this.#unary<typeof pb.PlanConfigRequestSchema, typeof pb.PlanConfigResponseSchema>(
-      'PlanConfig',
-      pb.PlanConfigRequestSchema,
-      req,
-      o,
-    );
+  planConfig(req: MaglevRequest<'planConfig'> = {}, o?: CallOptions): Promise<pb.PlanConfigResponse> {
+    return this.call('planConfig', req, o);
   }
   /** VPP's version, connection state and uptime as maglevd sees them (GetVPPInfo). */
-  getVPPInfo(o?: CallOptions) {
-    return this.#unary<typeof pb.GetVPPInfoRequestSchema, typeof pb.VPPInfoSchema>(
-      'GetVPPInfo',
-      pb.GetVPPInfoRequestSchema,
-      {},
-      o,
-    );
+  getVPPInfo(o?: CallOptions): Promise<pb.VPPInfo> {
+    return this.call('getVPPInfo', {}, o);
   }
   /** The lb state read back from VPP: conf, VIPs and ASes (GetVPPLBState); UNAVAILABLE without VPP. */
-  getVPPLBState(o?: CallOptions) {
-    return this.#unary<typeof pb.GetVPPLBStateRequestSchema, typeof pb.VPPLBStateSchema>(
-      'GetVPPLBState',
-      pb.GetVPPLBStateRequestSchema,
-      {},
-      o,
-    );
+  getVPPLBState(o?: CallOptions): Promise<pb.VPPLBState> {
+    return this.call('getVPPLBState', {}, o);
   }
   /** Syncs all of VPP, or only the VIP of the frontend named (`frontend_name` on the wire). */
-  syncVPPLBState(frontend = '', o?: CallOptions) {
-    return this.#unary<typeof pb.SyncVPPLBStateRequestSchema, typeof pb.SyncVPPLBStateResponseSchema>(
-      'SyncVPPLBState',
-      pb.SyncVPPLBStateRequestSchema,
-      { frontendName: frontend },
-      o,
-    );
+  syncVPPLBState(frontend = '', o?: CallOptions): Promise<pb.SyncVPPLBStateResponse> {
+    return this.call('syncVPPLBState', { frontendName: frontend }, o);
   }
   /** A dry-run sync: zero counts, with `preview` set to what the sync would repair. */
-  previewSyncVPPLBState(frontend = '', o?: CallOptions) {
-    return this.#unary<typeof pb.SyncVPPLBStateRequestSchema, typeof pb.SyncVPPLBStateResponseSchema>(
-      'SyncVPPLBState',
-      pb.SyncVPPLBStateRequestSchema,
-      { frontendName: frontend, dryRun: true },
-      o,
-    );
+  previewSyncVPPLBState(frontend = '', o?: CallOptions): Promise<pb.SyncVPPLBStateResponse> {
+    return this.call('syncVPPLBState', { frontendName: frontend, dryRun: true }, o);
   }
   /** Per-VIP packet counters from VPP's stats segment (GetVPPLBCounters). */
-  getVPPLBCounters(o?: CallOptions) {
-    return this.#unary<typeof pb.GetVPPLBCountersRequestSchema, typeof pb.VPPLBCountersSchema>(
-      'GetVPPLBCounters',
-      pb.GetVPPLBCountersRequestSchema,
-      {},
-      o,
-    );
+  getVPPLBCounters(o?: CallOptions): Promise<pb.VPPLBCounters> {
+    return this.call('getVPPLBCounters', {}, o);
   }
 
   /**

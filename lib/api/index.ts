@@ -7,6 +7,10 @@ export {
   MaglevCallError,
   MaglevClient,
   type MaglevClientOptions,
+  type MaglevClientTls,
+  type MaglevReply,
+  type MaglevRequest,
+  type MaglevUnaryMethod,
   MaglevUnreachableError,
 } from './client.js';
 export {
