@@ -11,6 +11,7 @@ export {
   MaglevClient,
   type MaglevClientOptions,
   type MaglevClientTls,
+  type MaglevMethods,
   type MaglevReply,
   type MaglevRequest,
   type MaglevUnaryMethod,

@@ -136,7 +136,13 @@ export interface CallOptions {
   readonly signal?: AbortSignal;
 }
 
-type MaglevMethods = (typeof pb.Maglev)['method'];
+/**
+ * The methods of the maglev.Maglev service descriptor by camelCase name, each with its kind and
+ * its request and reply schemas.
+ *
+ * @public
+ */
+export type MaglevMethods = (typeof pb.Maglev)['method'];
 
 /**
  * The unary RPCs of the maglev.Maglev service, by their camelCase names, as the service

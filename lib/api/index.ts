@@ -8,6 +8,7 @@ export {
   MaglevClient,
   type MaglevClientOptions,
   type MaglevClientTls,
+  type MaglevMethods,
   type MaglevReply,
   type MaglevRequest,
   type MaglevUnaryMethod,
