@@ -15,12 +15,16 @@ import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file maglev.proto.
+ *
+ * @public
  */
 export const file_maglev: GenFile = /*@__PURE__*/
   fileDesc("CgxtYWdsZXYucHJvdG8SBm1hZ2xldiIWChRMaXN0RnJvbnRlbmRzUmVxdWVzdCJPChVMaXN0RnJvbnRlbmRzUmVzcG9uc2USDQoFbmFtZXMYASADKAkSJwoJZnJvbnRlbmRzGAIgAygLMhQubWFnbGV2LkZyb250ZW5kSW5mbyIiChJHZXRGcm9udGVuZFJlcXVlc3QSDAoEbmFtZRgBIAEoCSL9AQoMRnJvbnRlbmRJbmZvEgwKBG5hbWUYASABKAkSDwoHYWRkcmVzcxgCIAEoCRIQCghwcm90b2NvbBgDIAEoCRIMCgRwb3J0GAQgASgNEh8KBXBvb2xzGAUgAygLMhAubWFnbGV2LlBvb2xJbmZvEhMKC2Rlc2NyaXB0aW9uGAYgASgJEhUKDXNyY19pcF9zdGlja3kYByABKAgSFQoNZmx1c2hfb25fZG93bhgIIAEoCBINCgVzdGF0ZRgJIAEoCRITCgthY3RpdmVfcG9vbBgKIAEoDRImCgdwcmV2aWV3GAsgASgLMhUubWFnbGV2LkNoYW5nZVByZXZpZXciQwoIUG9vbEluZm8SDAoEbmFtZRgBIAEoCRIpCghiYWNrZW5kcxgCIAMoCzIXLm1hZ2xldi5Qb29sQmFja2VuZEluZm8ilQEKD1Bvb2xCYWNrZW5kSW5mbxIMCgRuYW1lGAEgASgJEg4KBndlaWdodBgCIAEoDRIYChBlZmZlY3RpdmVfd2VpZ2h0GAMgASgNEg0KBXN0YXRlGAQgASgJEg8KB2VuYWJsZWQYBSABKAgSGQoRd2VpZ2h0X292ZXJyaWRkZW4YBiABKAgSDwoHYWRkcmVzcxgHIAEoCSIVChNMaXN0QmFja2VuZHNSZXF1ZXN0IkwKFExpc3RCYWNrZW5kc1Jlc3BvbnNlEg0KBW5hbWVzGAEgAygJEiUKCGJhY2tlbmRzGAIgAygLMhMubWFnbGV2LkJhY2tlbmRJbmZvIiEKEUdldEJhY2tlbmRSZXF1ZXN0EgwKBG5hbWUYASABKAkiQgoOQmFja2VuZFJlcXVlc3QSDAoEbmFtZRgBIAEoCRIPCgdkcnlfcnVuGAIgASgIEhEKCWFzc3VtZV91cBgDIAEoCCKyAgoLQmFja2VuZEluZm8SDAoEbmFtZRgBIAEoCRIPCgdhZGRyZXNzGAIgASgJEg0KBXN0YXRlGAMgASgJEg8KB2VuYWJsZWQYBCABKAgSEwoLaGVhbHRoY2hlY2sYBSABKAkSJwoLdHJhbnNpdGlvbnMYBiADKAsyEi5tYWdsZXYuVHJhbnNpdGlvbhIOCgZoZWFsdGgYByABKA0SDAoEcmlzZRgIIAEoDRIMCgRmYWxsGAkgASgNEicKCmxhc3RfcHJvYmUYCiABKAsyEy5tYWdsZXYuUHJvYmVSZXN1bHQSFgoOc3RhdGVfc2luY2VfbnMYCyABKAMSEQoJZnJvbnRlbmRzGAwgAygJEiYKB3ByZXZpZXcYDSABKAsyFS5tYWdsZXYuQ2hhbmdlUHJldmlldyJTCgpUcmFuc2l0aW9uEgwKBGZyb20YASABKAkSCgoCdG8YAiABKAkSDQoFYXRfbnMYAyABKAMSDAoEY29kZRgEIAEoCRIOCgZkZXRhaWwYBSABKAkicwoLUHJvYmVSZXN1bHQSCgoCb2sYASABKAgSDAoEY29kZRgCIAEoCRIOCgZkZXRhaWwYAyABKAkSKwoIZHVyYXRpb24YBCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SDQoFYXRfbnMYBSABKAMiGQoXTGlzdEhlYWx0aENoZWNrc1JlcXVlc3QiWAoYTGlzdEhlYWx0aENoZWNrc1Jlc3BvbnNlEg0KBW5hbWVzGAEgAygJEi0KDGhlYWx0aGNoZWNrcxgCIAMoCzIXLm1hZ2xldi5IZWFsdGhDaGVja0luZm8iJQoVR2V0SGVhbHRoQ2hlY2tSZXF1ZXN0EgwKBG5hbWUYASABKAki5gIKD0hlYWx0aENoZWNrSW5mbxIMCgRuYW1lGAEgASgJEgwKBHR5cGUYAiABKAkSDAoEcG9ydBgDIAEoDRIrCghpbnRlcnZhbBgEIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIwCg1mYXN0X2ludGVydmFsGAUgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEjAKDWRvd25faW50ZXJ2YWwYBiABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SKgoHdGltZW91dBgHIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIMCgRyaXNlGAggASgNEgwKBGZhbGwYCSABKA0SFgoOcHJvYmVfaXB2NF9zcmMYCiABKAkSFgoOcHJvYmVfaXB2Nl9zcmMYCyABKAkSIAoEaHR0cBgMIAEoCzISLm1hZ2xldi5IdHRwUGFyYW1zIpsBCgpIdHRwUGFyYW1zEgwKBHBhdGgYASABKAkSDAoEaG9zdBgCIAEoCRIOCgZtZXRob2QYAyABKAkSFgoOcmVzcG9uc2VfY29kZXMYBCABKAkSFgoOcmVzcG9uc2VfcmVnZXgYBSABKAkSEwoLc2VydmVyX25hbWUYBiABKAkSHAoUaW5zZWN1cmVfc2tpcF92ZXJpZnkYByABKAgicwoQU2V0V2VpZ2h0UmVxdWVzdBIQCghmcm9udGVuZBgBIAEoCRIMCgRwb29sGAIgASgJEg8KB2JhY2tlbmQYAyABKAkSDgoGd2VpZ2h0GAQgASgNEg0KBWZsdXNoGAUgASgIEg8KB2RyeV9ydW4YBiABKAgiUQoMV2F0Y2hSZXF1ZXN0EgsKA2xvZxgBIAEoCBIRCglsb2dfbGV2ZWwYAiABKAkSDwoHYmFja2VuZBgDIAEoCBIQCghmcm9udGVuZBgEIAEoCCKFAQoFRXZlbnQSHwoDbG9nGAEgASgLMhAubWFnbGV2LkxvZ0V2ZW50SAASJwoHYmFja2VuZBgCIAEoCzIULm1hZ2xldi5CYWNrZW5kRXZlbnRIABIpCghmcm9udGVuZBgDIAEoCzIVLm1hZ2xldi5Gcm9udGVuZEV2ZW50SABCBwoFZXZlbnQijwEKCExvZ0V2ZW50Eg0KBWxldmVsGAEgASgJEgsKA21zZxgCIAEoCRIqCgVhdHRycxgDIAMoCzIbLm1hZ2xldi5Mb2dFdmVudC5BdHRyc0VudHJ5Eg0KBWF0X25zGAQgASgDGiwKCkF0dHJzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJqCgxCYWNrZW5kRXZlbnQSDwoHYmFja2VuZBgBIAEoCRIQCghmcm9udGVuZBgCIAEoCRIPCgdhZGRyZXNzGAMgASgJEiYKCnRyYW5zaXRpb24YBCABKAsyEi5tYWdsZXYuVHJhbnNpdGlvbiJKCg1Gcm9udGVuZEV2ZW50EhAKCGZyb250ZW5kGAEgASgJEgwKBGZyb20YAiABKAkSCgoCdG8YAyABKAkSDQoFYXRfbnMYBCABKAMiFAoSQ2hlY2tDb25maWdSZXF1ZXN0Ik4KE0NoZWNrQ29uZmlnUmVzcG9uc2USCgoCb2sYASABKAgSEwoLcGFyc2VfZXJyb3IYAiABKAkSFgoOc2VtYW50aWNfZXJyb3IYAyABKAkiFQoTUmVsb2FkQ29uZmlnUmVxdWVzdCJPChRSZWxvYWRDb25maWdSZXNwb25zZRIKCgJvaxgBIAEoCBITCgtwYXJzZV9lcnJvchgCIAEoCRIWCg5zZW1hbnRpY19lcnJvchgDIAEoCSITChFHZXRWUFBJbmZvUmVxdWVzdCKBAQoHVlBQSW5mbxIPCgd2ZXJzaW9uGAEgASgJEhIKCmJ1aWxkX2RhdGUYAiABKAkSFwoPYnVpbGRfZGlyZWN0b3J5GAMgASgJEgsKA3BpZBgEIAEoDRITCgtib290dGltZV9ucxgFIAEoAxIWCg5jb25uZWN0dGltZV9ucxgGIAEoAyIWChRHZXRWUFBMQlN0YXRlUmVxdWVzdCJNCgpWUFBMQlN0YXRlEh8KBGNvbmYYASABKAsyES5tYWdsZXYuVlBQTEJDb25mEh4KBHZpcHMYAiADKAsyEC5tYWdsZXYuVlBQTEJWSVAidAoJVlBQTEJDb25mEhcKD2lwNF9zcmNfYWRkcmVzcxgBIAEoCRIXCg9pcDZfc3JjX2FkZHJlc3MYAiABKAkSHwoXc3RpY2t5X2J1Y2tldHNfcGVyX2NvcmUYAyABKA0SFAoMZmxvd190aW1lb3V0GAQgASgNIrsBCghWUFBMQlZJUBIOCgZwcmVmaXgYASABKAkSEAoIcHJvdG9jb2wYAiABKAkSDAoEcG9ydBgDIAEoDRINCgVlbmNhcBgEIAEoCRIVCg1zcmNfaXBfc3RpY2t5GAUgASgIEhkKEWZsb3dfdGFibGVfbGVuZ3RoGAYgASgNEh0KBGFzZXMYByADKAsyDy5tYWdsZXYuVlBQTEJBUxIQCghmcm9udGVuZBgIIAEoCRINCgVpbmRleBgJIAEoDSJxCgdWUFBMQkFTEg8KB2FkZHJlc3MYASABKAkSDgoGd2VpZ2h0GAIgASgNEg8KB2J1Y2tldHMYAyABKA0SDQoFZmxhZ3MYBCABKA0SFAoMaW5fdXNlX3NpbmNlGAUgASgNEg8KB2JhY2tlbmQYBiABKAkiPwoVU3luY1ZQUExCU3RhdGVSZXF1ZXN0EhUKDWZyb250ZW5kX25hbWUYASABKAkSDwoHZHJ5X3J1bhgCIAEoCCK4AQoWU3luY1ZQUExCU3RhdGVSZXNwb25zZRINCgVzY29wZRgBIAEoCRIRCgl2aXBfYWRkZWQYAiABKA0SEwoLdmlwX3JlbW92ZWQYAyABKA0SEAoIYXNfYWRkZWQYBCABKA0SEgoKYXNfcmVtb3ZlZBgFIAEoDRIZChFhc193ZWlnaHRfdXBkYXRlZBgGIAEoDRImCgdwcmV2aWV3GAcgASgLMhUubWFnbGV2LkNoYW5nZVByZXZpZXciGQoXR2V0VlBQTEJDb3VudGVyc1JlcXVlc3QiQQoNVlBQTEJDb3VudGVycxIhCgR2aXBzGAEgAygLMhMubWFnbGV2LlZJUENvdW50ZXJzEg0KBWF0X25zGAIgASgDIt4BCgtWSVBDb3VudGVycxIOCgZwcmVmaXgYASABKAkSEAoIcHJvdG9jb2wYAiABKAkSDAoEcG9ydBgDIAEoDRIQCghmcm9udGVuZBgEIAEoCRIUCgxuZXh0X3BhY2tldHMYBSABKAQSFQoNZmlyc3RfcGFja2V0cxgGIAEoBBIZChF1bnRyYWNrZWRfcGFja2V0cxgHIAEoBBIZChFub19zZXJ2ZXJfcGFja2V0cxgIIAEoBBIVCg1yb3V0ZV9wYWNrZXRzGAkgASgEEhMKC3JvdXRlX2J5dGVzGAogASgEIlsKEVBsYW5Db25maWdSZXF1ZXN0EgwKBHBhdGgYASABKAkSDwoHY29udGVudBgCIAEoDBIUCgxjb250ZW50X25hbWUYAyABKAkSEQoJYXNzdW1lX3VwGAQgASgIInUKElBsYW5Db25maWdSZXNwb25zZRIKCgJvaxgBIAEoCBITCgtwYXJzZV9lcnJvchgCIAEoCRIWCg5zZW1hbnRpY19lcnJvchgDIAEoCRImCgdwcmV2aWV3GAQgASgLMhUubWFnbGV2LkNoYW5nZVByZXZpZXci4QEKDUNoYW5nZVByZXZpZXcSDgoGYmVmb3JlGAEgASgJEh8KBHZpcHMYAiADKAsyES5tYWdsZXYuVklQQ2hhbmdlEi4KC2Fzc3VtcHRpb25zGAMgAygLMhkubWFnbGV2LkJhY2tlbmRBc3N1bXB0aW9uEhcKD2xiX2NvbmZfY2hhbmdlZBgEIAEoCBISCgp2aXBzX2FkZGVkGAUgASgNEhQKDHZpcHNfcmVtb3ZlZBgGIAEoDRIUCgx2aXBzX2NoYW5nZWQYByABKA0SFgoOdmlwc191bmNoYW5nZWQYCCABKA0ixQEKCVZJUENoYW5nZRIQCghmcm9udGVuZBgBIAEoCRIOCgZwcmVmaXgYAiABKAkSEAoIcHJvdG9jb2wYAyABKAkSDAoEcG9ydBgEIAEoDRIOCgZjaGFuZ2UYBSABKAkSEQoJcmVjcmVhdGVkGAYgASgIEhkKEWZsb3dfdGFibGVfbGVuZ3RoGAcgASgNEhUKDW1vdmVkX2J1Y2tldHMYCCABKA0SIQoHc2VydmVycxgJIAMoCzIQLm1hZ2xldi5BU0NoYW5nZSKnAQoIQVNDaGFuZ2USDwoHYWRkcmVzcxgBIAEoCRIPCgdiYWNrZW5kGAIgASgJEg4KBmNoYW5nZRgDIAEoCRIVCg13ZWlnaHRfYmVmb3JlGAQgASgNEhQKDHdlaWdodF9hZnRlchgFIAEoDRIWCg5idWNrZXRzX2JlZm9yZRgGIAEoDRIVCg1idWNrZXRzX2FmdGVyGAcgASgNEg0KBWZsdXNoGAggASgIIkMKEUJhY2tlbmRBc3N1bXB0aW9uEg8KB2JhY2tlbmQYASABKAkSDQoFc3RhdGUYAiABKAkSDgoGcmVhc29uGAMgASgJMrEKCgZNYWdsZXYSTAoNTGlzdEZyb250ZW5kcxIcLm1hZ2xldi5MaXN0RnJvbnRlbmRzUmVxdWVzdBodLm1hZ2xldi5MaXN0RnJvbnRlbmRzUmVzcG9uc2USPwoLR2V0RnJvbnRlbmQSGi5tYWdsZXYuR2V0RnJvbnRlbmRSZXF1ZXN0GhQubWFnbGV2LkZyb250ZW5kSW5mbxJJCgxMaXN0QmFja2VuZHMSGy5tYWdsZXYuTGlzdEJhY2tlbmRzUmVxdWVzdBocLm1hZ2xldi5MaXN0QmFja2VuZHNSZXNwb25zZRI8CgpHZXRCYWNrZW5kEhkubWFnbGV2LkdldEJhY2tlbmRSZXF1ZXN0GhMubWFnbGV2LkJhY2tlbmRJbmZvEjsKDFBhdXNlQmFja2VuZBIWLm1hZ2xldi5CYWNrZW5kUmVxdWVzdBoTLm1hZ2xldi5CYWNrZW5kSW5mbxI8Cg1SZXN1bWVCYWNrZW5kEhYubWFnbGV2LkJhY2tlbmRSZXF1ZXN0GhMubWFnbGV2LkJhY2tlbmRJbmZvEjwKDUVuYWJsZUJhY2tlbmQSFi5tYWdsZXYuQmFja2VuZFJlcXVlc3QaEy5tYWdsZXYuQmFja2VuZEluZm8SPQoORGlzYWJsZUJhY2tlbmQSFi5tYWdsZXYuQmFja2VuZFJlcXVlc3QaEy5tYWdsZXYuQmFja2VuZEluZm8SVQoQTGlzdEhlYWx0aENoZWNrcxIfLm1hZ2xldi5MaXN0SGVhbHRoQ2hlY2tzUmVxdWVzdBogLm1hZ2xldi5MaXN0SGVhbHRoQ2hlY2tzUmVzcG9uc2USSAoOR2V0SGVhbHRoQ2hlY2sSHS5tYWdsZXYuR2V0SGVhbHRoQ2hlY2tSZXF1ZXN0GhcubWFnbGV2LkhlYWx0aENoZWNrSW5mbxJOChxTZXRGcm9udGVuZFBvb2xCYWNrZW5kV2VpZ2h0EhgubWFnbGV2LlNldFdlaWdodFJlcXVlc3QaFC5tYWdsZXYuRnJvbnRlbmRJbmZvEjQKC1dhdGNoRXZlbnRzEhQubWFnbGV2LldhdGNoUmVxdWVzdBoNLm1hZ2xldi5FdmVudDABEkYKC0NoZWNrQ29uZmlnEhoubWFnbGV2LkNoZWNrQ29uZmlnUmVxdWVzdBobLm1hZ2xldi5DaGVja0NvbmZpZ1Jlc3BvbnNlEkkKDFJlbG9hZENvbmZpZxIbLm1hZ2xldi5SZWxvYWRDb25maWdSZXF1ZXN0GhwubWFnbGV2LlJlbG9hZENvbmZpZ1Jlc3BvbnNlEjgKCkdldFZQUEluZm8SGS5tYWdsZXYuR2V0VlBQSW5mb1JlcXVlc3QaDy5tYWdsZXYuVlBQSW5mbxJBCg1HZXRWUFBMQlN0YXRlEhwubWFnbGV2LkdldFZQUExCU3RhdGVSZXF1ZXN0GhIubWFnbGV2LlZQUExCU3RhdGUSTwoOU3luY1ZQUExCU3RhdGUSHS5tYWdsZXYuU3luY1ZQUExCU3RhdGVSZXF1ZXN0Gh4ubWFnbGV2LlN5bmNWUFBMQlN0YXRlUmVzcG9uc2USSgoQR2V0VlBQTEJDb3VudGVycxIfLm1hZ2xldi5HZXRWUFBMQkNvdW50ZXJzUmVxdWVzdBoVLm1hZ2xldi5WUFBMQkNvdW50ZXJzEkMKClBsYW5Db25maWcSGS5tYWdsZXYuUGxhbkNvbmZpZ1JlcXVlc3QaGi5tYWdsZXYuUGxhbkNvbmZpZ1Jlc3BvbnNlQi5aLGdpdC5pcG5nLmNoL2lwbmcvdnBwLW1hZ2xldi9pbnRlcm5hbC9ncnBjYXBpYgZwcm90bzM", [file_google_protobuf_duration]);
 
 /**
  * @generated from message maglev.ListFrontendsRequest
+ *
+ * @public
  */
 export type ListFrontendsRequest = Message<"maglev.ListFrontendsRequest"> & {
 };
@@ -28,12 +32,16 @@ export type ListFrontendsRequest = Message<"maglev.ListFrontendsRequest"> & {
 /**
  * Describes the message maglev.ListFrontendsRequest.
  * Use `create(ListFrontendsRequestSchema)` to create a new message.
+ *
+ * @public
  */
 export const ListFrontendsRequestSchema: GenMessage<ListFrontendsRequest> = /*@__PURE__*/
   messageDesc(file_maglev, 0);
 
 /**
  * @generated from message maglev.ListFrontendsResponse
+ *
+ * @public
  */
 export type ListFrontendsResponse = Message<"maglev.ListFrontendsResponse"> & {
   /**
@@ -54,12 +62,16 @@ export type ListFrontendsResponse = Message<"maglev.ListFrontendsResponse"> & {
 /**
  * Describes the message maglev.ListFrontendsResponse.
  * Use `create(ListFrontendsResponseSchema)` to create a new message.
+ *
+ * @public
  */
 export const ListFrontendsResponseSchema: GenMessage<ListFrontendsResponse> = /*@__PURE__*/
   messageDesc(file_maglev, 1);
 
 /**
  * @generated from message maglev.GetFrontendRequest
+ *
+ * @public
  */
 export type GetFrontendRequest = Message<"maglev.GetFrontendRequest"> & {
   /**
@@ -71,12 +83,16 @@ export type GetFrontendRequest = Message<"maglev.GetFrontendRequest"> & {
 /**
  * Describes the message maglev.GetFrontendRequest.
  * Use `create(GetFrontendRequestSchema)` to create a new message.
+ *
+ * @public
  */
 export const GetFrontendRequestSchema: GenMessage<GetFrontendRequest> = /*@__PURE__*/
   messageDesc(file_maglev, 2);
 
 /**
  * @generated from message maglev.FrontendInfo
+ *
+ * @public
  */
 export type FrontendInfo = Message<"maglev.FrontendInfo"> & {
   /**
@@ -151,12 +167,16 @@ export type FrontendInfo = Message<"maglev.FrontendInfo"> & {
 /**
  * Describes the message maglev.FrontendInfo.
  * Use `create(FrontendInfoSchema)` to create a new message.
+ *
+ * @public
  */
 export const FrontendInfoSchema: GenMessage<FrontendInfo> = /*@__PURE__*/
   messageDesc(file_maglev, 3);
 
 /**
  * @generated from message maglev.PoolInfo
+ *
+ * @public
  */
 export type PoolInfo = Message<"maglev.PoolInfo"> & {
   /**
@@ -173,12 +193,16 @@ export type PoolInfo = Message<"maglev.PoolInfo"> & {
 /**
  * Describes the message maglev.PoolInfo.
  * Use `create(PoolInfoSchema)` to create a new message.
+ *
+ * @public
  */
 export const PoolInfoSchema: GenMessage<PoolInfo> = /*@__PURE__*/
   messageDesc(file_maglev, 4);
 
 /**
  * @generated from message maglev.PoolBackendInfo
+ *
+ * @public
  */
 export type PoolBackendInfo = Message<"maglev.PoolBackendInfo"> & {
   /**
@@ -228,12 +252,16 @@ export type PoolBackendInfo = Message<"maglev.PoolBackendInfo"> & {
 /**
  * Describes the message maglev.PoolBackendInfo.
  * Use `create(PoolBackendInfoSchema)` to create a new message.
+ *
+ * @public
  */
 export const PoolBackendInfoSchema: GenMessage<PoolBackendInfo> = /*@__PURE__*/
   messageDesc(file_maglev, 5);
 
 /**
  * @generated from message maglev.ListBackendsRequest
+ *
+ * @public
  */
 export type ListBackendsRequest = Message<"maglev.ListBackendsRequest"> & {
 };
@@ -241,12 +269,16 @@ export type ListBackendsRequest = Message<"maglev.ListBackendsRequest"> & {
 /**
  * Describes the message maglev.ListBackendsRequest.
  * Use `create(ListBackendsRequestSchema)` to create a new message.
+ *
+ * @public
  */
 export const ListBackendsRequestSchema: GenMessage<ListBackendsRequest> = /*@__PURE__*/
   messageDesc(file_maglev, 6);
 
 /**
  * @generated from message maglev.ListBackendsResponse
+ *
+ * @public
  */
 export type ListBackendsResponse = Message<"maglev.ListBackendsResponse"> & {
   /**
@@ -263,12 +295,16 @@ export type ListBackendsResponse = Message<"maglev.ListBackendsResponse"> & {
 /**
  * Describes the message maglev.ListBackendsResponse.
  * Use `create(ListBackendsResponseSchema)` to create a new message.
+ *
+ * @public
  */
 export const ListBackendsResponseSchema: GenMessage<ListBackendsResponse> = /*@__PURE__*/
   messageDesc(file_maglev, 7);
 
 /**
  * @generated from message maglev.GetBackendRequest
+ *
+ * @public
  */
 export type GetBackendRequest = Message<"maglev.GetBackendRequest"> & {
   /**
@@ -280,12 +316,16 @@ export type GetBackendRequest = Message<"maglev.GetBackendRequest"> & {
 /**
  * Describes the message maglev.GetBackendRequest.
  * Use `create(GetBackendRequestSchema)` to create a new message.
+ *
+ * @public
  */
 export const GetBackendRequestSchema: GenMessage<GetBackendRequest> = /*@__PURE__*/
   messageDesc(file_maglev, 8);
 
 /**
  * @generated from message maglev.BackendRequest
+ *
+ * @public
  */
 export type BackendRequest = Message<"maglev.BackendRequest"> & {
   /**
@@ -313,12 +353,16 @@ export type BackendRequest = Message<"maglev.BackendRequest"> & {
 /**
  * Describes the message maglev.BackendRequest.
  * Use `create(BackendRequestSchema)` to create a new message.
+ *
+ * @public
  */
 export const BackendRequestSchema: GenMessage<BackendRequest> = /*@__PURE__*/
   messageDesc(file_maglev, 9);
 
 /**
  * @generated from message maglev.BackendInfo
+ *
+ * @public
  */
 export type BackendInfo = Message<"maglev.BackendInfo"> & {
   /**
@@ -404,12 +448,16 @@ export type BackendInfo = Message<"maglev.BackendInfo"> & {
 /**
  * Describes the message maglev.BackendInfo.
  * Use `create(BackendInfoSchema)` to create a new message.
+ *
+ * @public
  */
 export const BackendInfoSchema: GenMessage<BackendInfo> = /*@__PURE__*/
   messageDesc(file_maglev, 10);
 
 /**
  * @generated from message maglev.Transition
+ *
+ * @public
  */
 export type Transition = Message<"maglev.Transition"> & {
   /**
@@ -444,12 +492,16 @@ export type Transition = Message<"maglev.Transition"> & {
 /**
  * Describes the message maglev.Transition.
  * Use `create(TransitionSchema)` to create a new message.
+ *
+ * @public
  */
 export const TransitionSchema: GenMessage<Transition> = /*@__PURE__*/
   messageDesc(file_maglev, 11);
 
 /**
  * @generated from message maglev.ProbeResult
+ *
+ * @public
  */
 export type ProbeResult = Message<"maglev.ProbeResult"> & {
   /**
@@ -481,12 +533,16 @@ export type ProbeResult = Message<"maglev.ProbeResult"> & {
 /**
  * Describes the message maglev.ProbeResult.
  * Use `create(ProbeResultSchema)` to create a new message.
+ *
+ * @public
  */
 export const ProbeResultSchema: GenMessage<ProbeResult> = /*@__PURE__*/
   messageDesc(file_maglev, 12);
 
 /**
  * @generated from message maglev.ListHealthChecksRequest
+ *
+ * @public
  */
 export type ListHealthChecksRequest = Message<"maglev.ListHealthChecksRequest"> & {
 };
@@ -494,12 +550,16 @@ export type ListHealthChecksRequest = Message<"maglev.ListHealthChecksRequest"> 
 /**
  * Describes the message maglev.ListHealthChecksRequest.
  * Use `create(ListHealthChecksRequestSchema)` to create a new message.
+ *
+ * @public
  */
 export const ListHealthChecksRequestSchema: GenMessage<ListHealthChecksRequest> = /*@__PURE__*/
   messageDesc(file_maglev, 13);
 
 /**
  * @generated from message maglev.ListHealthChecksResponse
+ *
+ * @public
  */
 export type ListHealthChecksResponse = Message<"maglev.ListHealthChecksResponse"> & {
   /**
@@ -516,12 +576,16 @@ export type ListHealthChecksResponse = Message<"maglev.ListHealthChecksResponse"
 /**
  * Describes the message maglev.ListHealthChecksResponse.
  * Use `create(ListHealthChecksResponseSchema)` to create a new message.
+ *
+ * @public
  */
 export const ListHealthChecksResponseSchema: GenMessage<ListHealthChecksResponse> = /*@__PURE__*/
   messageDesc(file_maglev, 14);
 
 /**
  * @generated from message maglev.GetHealthCheckRequest
+ *
+ * @public
  */
 export type GetHealthCheckRequest = Message<"maglev.GetHealthCheckRequest"> & {
   /**
@@ -533,12 +597,16 @@ export type GetHealthCheckRequest = Message<"maglev.GetHealthCheckRequest"> & {
 /**
  * Describes the message maglev.GetHealthCheckRequest.
  * Use `create(GetHealthCheckRequestSchema)` to create a new message.
+ *
+ * @public
  */
 export const GetHealthCheckRequestSchema: GenMessage<GetHealthCheckRequest> = /*@__PURE__*/
   messageDesc(file_maglev, 15);
 
 /**
  * @generated from message maglev.HealthCheckInfo
+ *
+ * @public
  */
 export type HealthCheckInfo = Message<"maglev.HealthCheckInfo"> & {
   /**
@@ -609,12 +677,16 @@ export type HealthCheckInfo = Message<"maglev.HealthCheckInfo"> & {
 /**
  * Describes the message maglev.HealthCheckInfo.
  * Use `create(HealthCheckInfoSchema)` to create a new message.
+ *
+ * @public
  */
 export const HealthCheckInfoSchema: GenMessage<HealthCheckInfo> = /*@__PURE__*/
   messageDesc(file_maglev, 16);
 
 /**
  * @generated from message maglev.HttpParams
+ *
+ * @public
  */
 export type HttpParams = Message<"maglev.HttpParams"> & {
   /**
@@ -658,12 +730,16 @@ export type HttpParams = Message<"maglev.HttpParams"> & {
 /**
  * Describes the message maglev.HttpParams.
  * Use `create(HttpParamsSchema)` to create a new message.
+ *
+ * @public
  */
 export const HttpParamsSchema: GenMessage<HttpParams> = /*@__PURE__*/
   messageDesc(file_maglev, 17);
 
 /**
  * @generated from message maglev.SetWeightRequest
+ *
+ * @public
  */
 export type SetWeightRequest = Message<"maglev.SetWeightRequest"> & {
   /**
@@ -707,12 +783,16 @@ export type SetWeightRequest = Message<"maglev.SetWeightRequest"> & {
 /**
  * Describes the message maglev.SetWeightRequest.
  * Use `create(SetWeightRequestSchema)` to create a new message.
+ *
+ * @public
  */
 export const SetWeightRequestSchema: GenMessage<SetWeightRequest> = /*@__PURE__*/
   messageDesc(file_maglev, 18);
 
 /**
  * @generated from message maglev.WatchRequest
+ *
+ * @public
  */
 export type WatchRequest = Message<"maglev.WatchRequest"> & {
   /**
@@ -744,12 +824,16 @@ export type WatchRequest = Message<"maglev.WatchRequest"> & {
 /**
  * Describes the message maglev.WatchRequest.
  * Use `create(WatchRequestSchema)` to create a new message.
+ *
+ * @public
  */
 export const WatchRequestSchema: GenMessage<WatchRequest> = /*@__PURE__*/
   messageDesc(file_maglev, 19);
 
 /**
  * @generated from message maglev.Event
+ *
+ * @public
  */
 export type Event = Message<"maglev.Event"> & {
   /**
@@ -779,12 +863,16 @@ export type Event = Message<"maglev.Event"> & {
 /**
  * Describes the message maglev.Event.
  * Use `create(EventSchema)` to create a new message.
+ *
+ * @public
  */
 export const EventSchema: GenMessage<Event> = /*@__PURE__*/
   messageDesc(file_maglev, 20);
 
 /**
  * @generated from message maglev.LogEvent
+ *
+ * @public
  */
 export type LogEvent = Message<"maglev.LogEvent"> & {
   /**
@@ -813,12 +901,16 @@ export type LogEvent = Message<"maglev.LogEvent"> & {
 /**
  * Describes the message maglev.LogEvent.
  * Use `create(LogEventSchema)` to create a new message.
+ *
+ * @public
  */
 export const LogEventSchema: GenMessage<LogEvent> = /*@__PURE__*/
   messageDesc(file_maglev, 21);
 
 /**
  * @generated from message maglev.BackendEvent
+ *
+ * @public
  */
 export type BackendEvent = Message<"maglev.BackendEvent"> & {
   /**
@@ -847,12 +939,16 @@ export type BackendEvent = Message<"maglev.BackendEvent"> & {
 /**
  * Describes the message maglev.BackendEvent.
  * Use `create(BackendEventSchema)` to create a new message.
+ *
+ * @public
  */
 export const BackendEventSchema: GenMessage<BackendEvent> = /*@__PURE__*/
   messageDesc(file_maglev, 22);
 
 /**
  * @generated from message maglev.FrontendEvent
+ *
+ * @public
  */
 export type FrontendEvent = Message<"maglev.FrontendEvent"> & {
   /**
@@ -879,12 +975,16 @@ export type FrontendEvent = Message<"maglev.FrontendEvent"> & {
 /**
  * Describes the message maglev.FrontendEvent.
  * Use `create(FrontendEventSchema)` to create a new message.
+ *
+ * @public
  */
 export const FrontendEventSchema: GenMessage<FrontendEvent> = /*@__PURE__*/
   messageDesc(file_maglev, 23);
 
 /**
  * @generated from message maglev.CheckConfigRequest
+ *
+ * @public
  */
 export type CheckConfigRequest = Message<"maglev.CheckConfigRequest"> & {
 };
@@ -892,12 +992,16 @@ export type CheckConfigRequest = Message<"maglev.CheckConfigRequest"> & {
 /**
  * Describes the message maglev.CheckConfigRequest.
  * Use `create(CheckConfigRequestSchema)` to create a new message.
+ *
+ * @public
  */
 export const CheckConfigRequestSchema: GenMessage<CheckConfigRequest> = /*@__PURE__*/
   messageDesc(file_maglev, 24);
 
 /**
  * @generated from message maglev.CheckConfigResponse
+ *
+ * @public
  */
 export type CheckConfigResponse = Message<"maglev.CheckConfigResponse"> & {
   /**
@@ -919,12 +1023,16 @@ export type CheckConfigResponse = Message<"maglev.CheckConfigResponse"> & {
 /**
  * Describes the message maglev.CheckConfigResponse.
  * Use `create(CheckConfigResponseSchema)` to create a new message.
+ *
+ * @public
  */
 export const CheckConfigResponseSchema: GenMessage<CheckConfigResponse> = /*@__PURE__*/
   messageDesc(file_maglev, 25);
 
 /**
  * @generated from message maglev.ReloadConfigRequest
+ *
+ * @public
  */
 export type ReloadConfigRequest = Message<"maglev.ReloadConfigRequest"> & {
 };
@@ -932,12 +1040,16 @@ export type ReloadConfigRequest = Message<"maglev.ReloadConfigRequest"> & {
 /**
  * Describes the message maglev.ReloadConfigRequest.
  * Use `create(ReloadConfigRequestSchema)` to create a new message.
+ *
+ * @public
  */
 export const ReloadConfigRequestSchema: GenMessage<ReloadConfigRequest> = /*@__PURE__*/
   messageDesc(file_maglev, 26);
 
 /**
  * @generated from message maglev.ReloadConfigResponse
+ *
+ * @public
  */
 export type ReloadConfigResponse = Message<"maglev.ReloadConfigResponse"> & {
   /**
@@ -959,12 +1071,16 @@ export type ReloadConfigResponse = Message<"maglev.ReloadConfigResponse"> & {
 /**
  * Describes the message maglev.ReloadConfigResponse.
  * Use `create(ReloadConfigResponseSchema)` to create a new message.
+ *
+ * @public
  */
 export const ReloadConfigResponseSchema: GenMessage<ReloadConfigResponse> = /*@__PURE__*/
   messageDesc(file_maglev, 27);
 
 /**
  * @generated from message maglev.GetVPPInfoRequest
+ *
+ * @public
  */
 export type GetVPPInfoRequest = Message<"maglev.GetVPPInfoRequest"> & {
 };
@@ -972,12 +1088,16 @@ export type GetVPPInfoRequest = Message<"maglev.GetVPPInfoRequest"> & {
 /**
  * Describes the message maglev.GetVPPInfoRequest.
  * Use `create(GetVPPInfoRequestSchema)` to create a new message.
+ *
+ * @public
  */
 export const GetVPPInfoRequestSchema: GenMessage<GetVPPInfoRequest> = /*@__PURE__*/
   messageDesc(file_maglev, 28);
 
 /**
  * @generated from message maglev.VPPInfo
+ *
+ * @public
  */
 export type VPPInfo = Message<"maglev.VPPInfo"> & {
   /**
@@ -1018,12 +1138,16 @@ export type VPPInfo = Message<"maglev.VPPInfo"> & {
 /**
  * Describes the message maglev.VPPInfo.
  * Use `create(VPPInfoSchema)` to create a new message.
+ *
+ * @public
  */
 export const VPPInfoSchema: GenMessage<VPPInfo> = /*@__PURE__*/
   messageDesc(file_maglev, 29);
 
 /**
  * @generated from message maglev.GetVPPLBStateRequest
+ *
+ * @public
  */
 export type GetVPPLBStateRequest = Message<"maglev.GetVPPLBStateRequest"> & {
 };
@@ -1031,12 +1155,16 @@ export type GetVPPLBStateRequest = Message<"maglev.GetVPPLBStateRequest"> & {
 /**
  * Describes the message maglev.GetVPPLBStateRequest.
  * Use `create(GetVPPLBStateRequestSchema)` to create a new message.
+ *
+ * @public
  */
 export const GetVPPLBStateRequestSchema: GenMessage<GetVPPLBStateRequest> = /*@__PURE__*/
   messageDesc(file_maglev, 30);
 
 /**
  * @generated from message maglev.VPPLBState
+ *
+ * @public
  */
 export type VPPLBState = Message<"maglev.VPPLBState"> & {
   /**
@@ -1053,12 +1181,16 @@ export type VPPLBState = Message<"maglev.VPPLBState"> & {
 /**
  * Describes the message maglev.VPPLBState.
  * Use `create(VPPLBStateSchema)` to create a new message.
+ *
+ * @public
  */
 export const VPPLBStateSchema: GenMessage<VPPLBState> = /*@__PURE__*/
   messageDesc(file_maglev, 31);
 
 /**
  * @generated from message maglev.VPPLBConf
+ *
+ * @public
  */
 export type VPPLBConf = Message<"maglev.VPPLBConf"> & {
   /**
@@ -1087,12 +1219,16 @@ export type VPPLBConf = Message<"maglev.VPPLBConf"> & {
 /**
  * Describes the message maglev.VPPLBConf.
  * Use `create(VPPLBConfSchema)` to create a new message.
+ *
+ * @public
  */
 export const VPPLBConfSchema: GenMessage<VPPLBConf> = /*@__PURE__*/
   messageDesc(file_maglev, 32);
 
 /**
  * @generated from message maglev.VPPLBVIP
+ *
+ * @public
  */
 export type VPPLBVIP = Message<"maglev.VPPLBVIP"> & {
   /**
@@ -1154,12 +1290,16 @@ export type VPPLBVIP = Message<"maglev.VPPLBVIP"> & {
 /**
  * Describes the message maglev.VPPLBVIP.
  * Use `create(VPPLBVIPSchema)` to create a new message.
+ *
+ * @public
  */
 export const VPPLBVIPSchema: GenMessage<VPPLBVIP> = /*@__PURE__*/
   messageDesc(file_maglev, 33);
 
 /**
  * @generated from message maglev.VPPLBAS
+ *
+ * @public
  */
 export type VPPLBAS = Message<"maglev.VPPLBAS"> & {
   /**
@@ -1202,12 +1342,16 @@ export type VPPLBAS = Message<"maglev.VPPLBAS"> & {
 /**
  * Describes the message maglev.VPPLBAS.
  * Use `create(VPPLBASSchema)` to create a new message.
+ *
+ * @public
  */
 export const VPPLBASSchema: GenMessage<VPPLBAS> = /*@__PURE__*/
   messageDesc(file_maglev, 34);
 
 /**
  * @generated from message maglev.SyncVPPLBStateRequest
+ *
+ * @public
  */
 export type SyncVPPLBStateRequest = Message<"maglev.SyncVPPLBStateRequest"> & {
   /**
@@ -1229,12 +1373,16 @@ export type SyncVPPLBStateRequest = Message<"maglev.SyncVPPLBStateRequest"> & {
 /**
  * Describes the message maglev.SyncVPPLBStateRequest.
  * Use `create(SyncVPPLBStateRequestSchema)` to create a new message.
+ *
+ * @public
  */
 export const SyncVPPLBStateRequestSchema: GenMessage<SyncVPPLBStateRequest> = /*@__PURE__*/
   messageDesc(file_maglev, 35);
 
 /**
  * @generated from message maglev.SyncVPPLBStateResponse
+ *
+ * @public
  */
 export type SyncVPPLBStateResponse = Message<"maglev.SyncVPPLBStateResponse"> & {
   /**
@@ -1280,12 +1428,16 @@ export type SyncVPPLBStateResponse = Message<"maglev.SyncVPPLBStateResponse"> & 
 /**
  * Describes the message maglev.SyncVPPLBStateResponse.
  * Use `create(SyncVPPLBStateResponseSchema)` to create a new message.
+ *
+ * @public
  */
 export const SyncVPPLBStateResponseSchema: GenMessage<SyncVPPLBStateResponse> = /*@__PURE__*/
   messageDesc(file_maglev, 36);
 
 /**
  * @generated from message maglev.GetVPPLBCountersRequest
+ *
+ * @public
  */
 export type GetVPPLBCountersRequest = Message<"maglev.GetVPPLBCountersRequest"> & {
 };
@@ -1293,12 +1445,16 @@ export type GetVPPLBCountersRequest = Message<"maglev.GetVPPLBCountersRequest"> 
 /**
  * Describes the message maglev.GetVPPLBCountersRequest.
  * Use `create(GetVPPLBCountersRequestSchema)` to create a new message.
+ *
+ * @public
  */
 export const GetVPPLBCountersRequestSchema: GenMessage<GetVPPLBCountersRequest> = /*@__PURE__*/
   messageDesc(file_maglev, 37);
 
 /**
  * @generated from message maglev.VPPLBCounters
+ *
+ * @public
  */
 export type VPPLBCounters = Message<"maglev.VPPLBCounters"> & {
   /**
@@ -1317,12 +1473,16 @@ export type VPPLBCounters = Message<"maglev.VPPLBCounters"> & {
 /**
  * Describes the message maglev.VPPLBCounters.
  * Use `create(VPPLBCountersSchema)` to create a new message.
+ *
+ * @public
  */
 export const VPPLBCountersSchema: GenMessage<VPPLBCounters> = /*@__PURE__*/
   messageDesc(file_maglev, 38);
 
 /**
  * @generated from message maglev.VIPCounters
+ *
+ * @public
  */
 export type VIPCounters = Message<"maglev.VIPCounters"> & {
   /**
@@ -1389,12 +1549,16 @@ export type VIPCounters = Message<"maglev.VIPCounters"> & {
 /**
  * Describes the message maglev.VIPCounters.
  * Use `create(VIPCountersSchema)` to create a new message.
+ *
+ * @public
  */
 export const VIPCountersSchema: GenMessage<VIPCounters> = /*@__PURE__*/
   messageDesc(file_maglev, 39);
 
 /**
  * @generated from message maglev.PlanConfigRequest
+ *
+ * @public
  */
 export type PlanConfigRequest = Message<"maglev.PlanConfigRequest"> & {
   /**
@@ -1434,12 +1598,16 @@ export type PlanConfigRequest = Message<"maglev.PlanConfigRequest"> & {
 /**
  * Describes the message maglev.PlanConfigRequest.
  * Use `create(PlanConfigRequestSchema)` to create a new message.
+ *
+ * @public
  */
 export const PlanConfigRequestSchema: GenMessage<PlanConfigRequest> = /*@__PURE__*/
   messageDesc(file_maglev, 40);
 
 /**
  * @generated from message maglev.PlanConfigResponse
+ *
+ * @public
  */
 export type PlanConfigResponse = Message<"maglev.PlanConfigResponse"> & {
   /**
@@ -1470,6 +1638,8 @@ export type PlanConfigResponse = Message<"maglev.PlanConfigResponse"> & {
 /**
  * Describes the message maglev.PlanConfigResponse.
  * Use `create(PlanConfigResponseSchema)` to create a new message.
+ *
+ * @public
  */
 export const PlanConfigResponseSchema: GenMessage<PlanConfigResponse> = /*@__PURE__*/
   messageDesc(file_maglev, 41);
@@ -1481,6 +1651,8 @@ export const PlanConfigResponseSchema: GenMessage<PlanConfigResponse> = /*@__PUR
  * VPP's own Maglev algorithm, so after applying VPP's buckets per server equal buckets_after.
  *
  * @generated from message maglev.ChangePreview
+ *
+ * @public
  */
 export type ChangePreview = Message<"maglev.ChangePreview"> & {
   /**
@@ -1538,12 +1710,16 @@ export type ChangePreview = Message<"maglev.ChangePreview"> & {
 /**
  * Describes the message maglev.ChangePreview.
  * Use `create(ChangePreviewSchema)` to create a new message.
+ *
+ * @public
  */
 export const ChangePreviewSchema: GenMessage<ChangePreview> = /*@__PURE__*/
   messageDesc(file_maglev, 42);
 
 /**
  * @generated from message maglev.VIPChange
+ *
+ * @public
  */
 export type VIPChange = Message<"maglev.VIPChange"> & {
   /**
@@ -1613,12 +1789,16 @@ export type VIPChange = Message<"maglev.VIPChange"> & {
 /**
  * Describes the message maglev.VIPChange.
  * Use `create(VIPChangeSchema)` to create a new message.
+ *
+ * @public
  */
 export const VIPChangeSchema: GenMessage<VIPChange> = /*@__PURE__*/
   messageDesc(file_maglev, 43);
 
 /**
  * @generated from message maglev.ASChange
+ *
+ * @public
  */
 export type ASChange = Message<"maglev.ASChange"> & {
   /**
@@ -1673,12 +1853,16 @@ export type ASChange = Message<"maglev.ASChange"> & {
 /**
  * Describes the message maglev.ASChange.
  * Use `create(ASChangeSchema)` to create a new message.
+ *
+ * @public
  */
 export const ASChangeSchema: GenMessage<ASChange> = /*@__PURE__*/
   messageDesc(file_maglev, 44);
 
 /**
  * @generated from message maglev.BackendAssumption
+ *
+ * @public
  */
 export type BackendAssumption = Message<"maglev.BackendAssumption"> & {
   /**
@@ -1704,12 +1888,16 @@ export type BackendAssumption = Message<"maglev.BackendAssumption"> & {
 /**
  * Describes the message maglev.BackendAssumption.
  * Use `create(BackendAssumptionSchema)` to create a new message.
+ *
+ * @public
  */
 export const BackendAssumptionSchema: GenMessage<BackendAssumption> = /*@__PURE__*/
   messageDesc(file_maglev, 45);
 
 /**
  * @generated from service maglev.Maglev
+ *
+ * @public
  */
 export const Maglev: GenService<{
   /**
