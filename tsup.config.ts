@@ -44,7 +44,7 @@ export default defineConfig([
     target: 'node20',
     platform: 'node',
     outDir: 'dist',
-    dts: true,
+    dts: false,
     sourcemap: true,
     clean: false,
     splitting: true,

@@ -4,6 +4,11 @@
  * @packageDocumentation
  */
 
+/**
+ * VPP's binary API (also the entry point `vpp-maglev/vpp-api`): connection, codec, generated messages.
+ */
+export * from '../vpp-api/index.js';
+export { AddressFamily as VppAddressFamily, type VppConnectionState } from '../vpp-api/index.js';
 // gRPC API: server, typed client, errors and generated messages.
 export {
   type CallOptions,
@@ -58,6 +63,7 @@ export {
   type ListHealthChecksRequest,
   type ListHealthChecksResponse,
   type LogEvent as ProtoLogEvent,
+  Maglev as MaglevService,
   type PlanConfigRequest,
   PlanConfigRequestSchema,
   type PlanConfigResponse,
@@ -133,6 +139,8 @@ export {
 export { type CheckResult, ConfigLoader, type ConfigParseOptions } from './config/loader.js';
 export { stringifyConfig } from './config/stringify.js';
 export type * from './config/types.js';
+// Names both the library and VPP's API use: the library's keeps the plain name.
+export type { AddressFamily } from './config/types.js';
 export {
   type BackendChange,
   type ChangeSet,
@@ -188,6 +196,7 @@ export type { EventBrokerOptions } from './dashboard/broker.js';
 export { type ConnectionTimings, DEFAULT_CONNECTION_TIMINGS } from './dashboard/connection.js';
 export { DashboardServer, type DashboardServerOptions } from './dashboard/server.js';
 export type * from './dashboard/types.js';
+export type { VppConnectionState as DashboardVppConnectionState } from './dashboard/types.js';
 export { BACKEND_ACTIONS, DASHBOARD_EVENT_TYPES } from './dashboard/types.js';
 export { DemoBackendServer } from './demo/backend-server.js';
 export { DEMO_BACKENDS, type DemoOptions, MaglevDemo } from './demo/demo.js';

@@ -15,6 +15,24 @@ import {
   type ServiceError,
   status,
 } from '@grpc/grpc-js';
+import type {
+  BackendInfo,
+  CheckConfigResponse,
+  FrontendInfo,
+  HealthCheckInfo,
+  ListBackendsResponse,
+  ListFrontendsResponse,
+  ListHealthChecksResponse,
+  Maglev,
+  PlanConfigResponse,
+  Event as ProtoEvent,
+  ReloadConfigResponse,
+  SyncVPPLBStateResponse,
+  VPPInfo,
+  VPPLBCounters,
+  VPPLBState,
+  WatchRequestSchema,
+} from './gen/maglev_pb.js';
 import * as pb from './gen/maglev_pb.js';
 import { grpcServiceDefinition } from './grpc-service.js';
 
@@ -142,7 +160,7 @@ export interface CallOptions {
  *
  * @public
  */
-export type MaglevMethods = (typeof pb.Maglev)['method'];
+export type MaglevMethods = (typeof Maglev)['method'];
 
 /**
  * The unary RPCs of the maglev.Maglev service, by their camelCase names, as the service
@@ -271,35 +289,35 @@ export class MaglevClient {
   }
 
   /** Every frontend with its state, VIP and pools (ListFrontends). */
-  listFrontends(o?: CallOptions): Promise<pb.ListFrontendsResponse> {
+  listFrontends(o?: CallOptions): Promise<ListFrontendsResponse> {
     return this.call('listFrontends', {}, o);
   }
   /** One frontend by name (GetFrontend); NOT_FOUND when there is none. */
-  getFrontend(name: string, o?: CallOptions): Promise<pb.FrontendInfo> {
+  getFrontend(name: string, o?: CallOptions): Promise<FrontendInfo> {
     return this.call('getFrontend', { name }, o);
   }
   /** Every backend with its health state and counters (ListBackends). */
-  listBackends(o?: CallOptions): Promise<pb.ListBackendsResponse> {
+  listBackends(o?: CallOptions): Promise<ListBackendsResponse> {
     return this.call('listBackends', {}, o);
   }
   /** One backend by name (GetBackend); NOT_FOUND when there is none. */
-  getBackend(name: string, o?: CallOptions): Promise<pb.BackendInfo> {
+  getBackend(name: string, o?: CallOptions): Promise<BackendInfo> {
     return this.call('getBackend', { name }, o);
   }
   /** Pauses a backend's health checks; its weight goes to 0 without flush. Resolves with the backend after the change. */
-  pauseBackend(name: string, o?: CallOptions): Promise<pb.BackendInfo> {
+  pauseBackend(name: string, o?: CallOptions): Promise<BackendInfo> {
     return this.call('pauseBackend', { name }, o);
   }
   /** Resumes a paused backend: it restarts from unknown. Resolves with the backend after the change. */
-  resumeBackend(name: string, o?: CallOptions): Promise<pb.BackendInfo> {
+  resumeBackend(name: string, o?: CallOptions): Promise<BackendInfo> {
     return this.call('resumeBackend', { name }, o);
   }
   /** Enables a disabled backend: it restarts from unknown. Resolves with the backend after the change. */
-  enableBackend(name: string, o?: CallOptions): Promise<pb.BackendInfo> {
+  enableBackend(name: string, o?: CallOptions): Promise<BackendInfo> {
     return this.call('enableBackend', { name }, o);
   }
   /** Disables a backend: weight 0 with flush, checks stopped. Resolves with the backend after the change. */
-  disableBackend(name: string, o?: CallOptions): Promise<pb.BackendInfo> {
+  disableBackend(name: string, o?: CallOptions): Promise<BackendInfo> {
     return this.call('disableBackend', { name }, o);
   }
   /**
@@ -311,7 +329,7 @@ export class MaglevClient {
     name: string,
     opts: { readonly assumeUp?: boolean } = {},
     o?: CallOptions,
-  ): Promise<pb.BackendInfo> {
+  ): Promise<BackendInfo> {
     const method = (
       {
         pause: 'pauseBackend',
@@ -323,11 +341,11 @@ export class MaglevClient {
     return this.call(method, { name, dryRun: true, assumeUp: opts.assumeUp === true }, o);
   }
   /** Every health check of the config (ListHealthChecks). */
-  listHealthChecks(o?: CallOptions): Promise<pb.ListHealthChecksResponse> {
+  listHealthChecks(o?: CallOptions): Promise<ListHealthChecksResponse> {
     return this.call('listHealthChecks', {}, o);
   }
   /** One health check by name (GetHealthCheck); NOT_FOUND when there is none. */
-  getHealthCheck(name: string, o?: CallOptions): Promise<pb.HealthCheckInfo> {
+  getHealthCheck(name: string, o?: CallOptions): Promise<HealthCheckInfo> {
     return this.call('getHealthCheck', { name }, o);
   }
   /**
@@ -338,42 +356,42 @@ export class MaglevClient {
   setFrontendPoolBackendWeight(
     req: MaglevRequest<'setFrontendPoolBackendWeight'>,
     o?: CallOptions,
-  ): Promise<pb.FrontendInfo> {
+  ): Promise<FrontendInfo> {
     return this.call('setFrontendPoolBackendWeight', req, o);
   }
   /** Parses and validates maglevd's config file without applying it (CheckConfig). */
-  checkConfig(o?: CallOptions): Promise<pb.CheckConfigResponse> {
+  checkConfig(o?: CallOptions): Promise<CheckConfigResponse> {
     return this.call('checkConfig', {}, o);
   }
   /** Reloads maglevd's config file and applies it, as SIGHUP does (ReloadConfig). */
-  reloadConfig(o?: CallOptions): Promise<pb.ReloadConfigResponse> {
+  reloadConfig(o?: CallOptions): Promise<ReloadConfigResponse> {
     return this.call('reloadConfig', {}, o);
   }
   /**
    * Previews a configuration (a file maglevd reads, the text of one, or neither: maglevd's own
    * file) against what runs now; changes nothing.
    */
-  planConfig(req: MaglevRequest<'planConfig'> = {}, o?: CallOptions): Promise<pb.PlanConfigResponse> {
+  planConfig(req: MaglevRequest<'planConfig'> = {}, o?: CallOptions): Promise<PlanConfigResponse> {
     return this.call('planConfig', req, o);
   }
   /** VPP's version, connection state and uptime as maglevd sees them (GetVPPInfo). */
-  getVPPInfo(o?: CallOptions): Promise<pb.VPPInfo> {
+  getVPPInfo(o?: CallOptions): Promise<VPPInfo> {
     return this.call('getVPPInfo', {}, o);
   }
   /** The lb state read back from VPP: conf, VIPs and ASes (GetVPPLBState); UNAVAILABLE without VPP. */
-  getVPPLBState(o?: CallOptions): Promise<pb.VPPLBState> {
+  getVPPLBState(o?: CallOptions): Promise<VPPLBState> {
     return this.call('getVPPLBState', {}, o);
   }
   /** Syncs all of VPP, or only the VIP of the frontend named (`frontend_name` on the wire). */
-  syncVPPLBState(frontend = '', o?: CallOptions): Promise<pb.SyncVPPLBStateResponse> {
+  syncVPPLBState(frontend = '', o?: CallOptions): Promise<SyncVPPLBStateResponse> {
     return this.call('syncVPPLBState', { frontendName: frontend }, o);
   }
   /** A dry-run sync: zero counts, with `preview` set to what the sync would repair. */
-  previewSyncVPPLBState(frontend = '', o?: CallOptions): Promise<pb.SyncVPPLBStateResponse> {
+  previewSyncVPPLBState(frontend = '', o?: CallOptions): Promise<SyncVPPLBStateResponse> {
     return this.call('syncVPPLBState', { frontendName: frontend, dryRun: true }, o);
   }
   /** Per-VIP packet counters from VPP's stats segment (GetVPPLBCounters). */
-  getVPPLBCounters(o?: CallOptions): Promise<pb.VPPLBCounters> {
+  getVPPLBCounters(o?: CallOptions): Promise<VPPLBCounters> {
     return this.call('getVPPLBCounters', {}, o);
   }
 
@@ -385,9 +403,9 @@ export class MaglevClient {
    * @param signal - Ends the iteration without an error when aborted.
    */
   async *watchEvents(
-    req: MessageInitShape<typeof pb.WatchRequestSchema>,
+    req: MessageInitShape<typeof WatchRequestSchema>,
     signal?: AbortSignal,
-  ): AsyncGenerator<pb.Event> {
+  ): AsyncGenerator<ProtoEvent> {
     const fn = (
       this.#client as unknown as Record<string, (r: unknown) => NodeJS.ReadableStream & { cancel(): void }>
     ).WatchEvents as (r: unknown) => NodeJS.ReadableStream & { cancel(): void };
@@ -395,7 +413,7 @@ export class MaglevClient {
     const onAbort = () => stream.cancel();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      for await (const ev of stream) yield ev as unknown as pb.Event;
+      for await (const ev of stream) yield ev as unknown as ProtoEvent;
     } catch (e) {
       const err = e as Partial<ServiceError>;
       if (err.code === status.CANCELLED && signal?.aborted) return;

@@ -51,6 +51,7 @@ export {
   type ListHealthChecksRequest,
   type ListHealthChecksResponse,
   type LogEvent as ProtoLogEvent,
+  Maglev as MaglevService,
   type PlanConfigRequest,
   PlanConfigRequestSchema,
   type PlanConfigResponse,

@@ -15,6 +15,37 @@ import { type Logger, silentLogger } from '../events/logger.js';
 import { type FrontendState, type LogLevel, logLevelRank, type MaglevEvent } from '../events/types.js';
 import { parseListenAddress } from '../util/listen-address.js';
 import { grpcStatusOf, InvalidArgumentError } from './errors.js';
+import type {
+  BackendInfo,
+  BackendRequest,
+  CheckConfigRequest,
+  CheckConfigResponse,
+  FrontendInfo,
+  GetBackendRequest,
+  GetFrontendRequest,
+  GetHealthCheckRequest,
+  GetVPPInfoRequest,
+  GetVPPLBCountersRequest,
+  GetVPPLBStateRequest,
+  HealthCheckInfo,
+  ListBackendsRequest,
+  ListBackendsResponse,
+  ListFrontendsRequest,
+  ListFrontendsResponse,
+  ListHealthChecksRequest,
+  ListHealthChecksResponse,
+  PlanConfigRequest,
+  PlanConfigResponse,
+  Event as ProtoEvent,
+  ReloadConfigRequest,
+  ReloadConfigResponse,
+  SetWeightRequest,
+  SyncVPPLBStateRequest,
+  SyncVPPLBStateResponse,
+  VPPInfo,
+  VPPLBCounters,
+  VPPLBState,
+} from './gen/maglev_pb.js';
 import * as pb from './gen/maglev_pb.js';
 import { fileDescriptorProtos, grpcServiceDefinition } from './grpc-service.js';
 
@@ -35,41 +66,41 @@ export type Awaitable<T> = T | Promise<T>;
  */
 export interface MaglevHandlers {
   /** Every frontend, in config order. */
-  listFrontends(req: pb.ListFrontendsRequest): Awaitable<pb.ListFrontendsResponse>;
+  listFrontends(req: ListFrontendsRequest): Awaitable<ListFrontendsResponse>;
   /** One frontend; throw NotFoundError for an unknown name. */
-  getFrontend(req: pb.GetFrontendRequest): Awaitable<pb.FrontendInfo>;
+  getFrontend(req: GetFrontendRequest): Awaitable<FrontendInfo>;
   /** Every backend, in config order. */
-  listBackends(req: pb.ListBackendsRequest): Awaitable<pb.ListBackendsResponse>;
+  listBackends(req: ListBackendsRequest): Awaitable<ListBackendsResponse>;
   /** One backend; throw NotFoundError for an unknown name. */
-  getBackend(req: pb.GetBackendRequest): Awaitable<pb.BackendInfo>;
+  getBackend(req: GetBackendRequest): Awaitable<BackendInfo>;
   /** Pauses a backend's checks (or, with `dry_run`, previews it); the backend after. */
-  pauseBackend(req: pb.BackendRequest): Awaitable<pb.BackendInfo>;
+  pauseBackend(req: BackendRequest): Awaitable<BackendInfo>;
   /** Resumes a paused backend (or previews it); the backend after. */
-  resumeBackend(req: pb.BackendRequest): Awaitable<pb.BackendInfo>;
+  resumeBackend(req: BackendRequest): Awaitable<BackendInfo>;
   /** Enables a disabled backend (or previews it); the backend after. */
-  enableBackend(req: pb.BackendRequest): Awaitable<pb.BackendInfo>;
+  enableBackend(req: BackendRequest): Awaitable<BackendInfo>;
   /** Disables a backend (or previews it); the backend after. */
-  disableBackend(req: pb.BackendRequest): Awaitable<pb.BackendInfo>;
+  disableBackend(req: BackendRequest): Awaitable<BackendInfo>;
   /** Every health check of the config. */
-  listHealthChecks(req: pb.ListHealthChecksRequest): Awaitable<pb.ListHealthChecksResponse>;
+  listHealthChecks(req: ListHealthChecksRequest): Awaitable<ListHealthChecksResponse>;
   /** One health check; throw NotFoundError for an unknown name. */
-  getHealthCheck(req: pb.GetHealthCheckRequest): Awaitable<pb.HealthCheckInfo>;
+  getHealthCheck(req: GetHealthCheckRequest): Awaitable<HealthCheckInfo>;
   /** Overrides a pool member's weight, 0-100 (or previews it); the frontend after. */
-  setFrontendPoolBackendWeight(req: pb.SetWeightRequest): Awaitable<pb.FrontendInfo>;
+  setFrontendPoolBackendWeight(req: SetWeightRequest): Awaitable<FrontendInfo>;
   /** Parses and validates the config file without applying it. */
-  checkConfig(req: pb.CheckConfigRequest): Awaitable<pb.CheckConfigResponse>;
+  checkConfig(req: CheckConfigRequest): Awaitable<CheckConfigResponse>;
   /** Reloads and applies the config file. */
-  reloadConfig(req: pb.ReloadConfigRequest): Awaitable<pb.ReloadConfigResponse>;
+  reloadConfig(req: ReloadConfigRequest): Awaitable<ReloadConfigResponse>;
   /** VPP's version and connection state. */
-  getVPPInfo(req: pb.GetVPPInfoRequest): Awaitable<pb.VPPInfo>;
+  getVPPInfo(req: GetVPPInfoRequest): Awaitable<VPPInfo>;
   /** The lb state read back from VPP; throw UnavailableError without VPP. */
-  getVPPLBState(req: pb.GetVPPLBStateRequest): Awaitable<pb.VPPLBState>;
+  getVPPLBState(req: GetVPPLBStateRequest): Awaitable<VPPLBState>;
   /** Converges VPP to the plan, all of it or one frontend's VIP (or previews it). */
-  syncVPPLBState(req: pb.SyncVPPLBStateRequest): Awaitable<pb.SyncVPPLBStateResponse>;
+  syncVPPLBState(req: SyncVPPLBStateRequest): Awaitable<SyncVPPLBStateResponse>;
   /** Per-VIP counters from VPP's stats segment. */
-  getVPPLBCounters(req: pb.GetVPPLBCountersRequest): Awaitable<pb.VPPLBCounters>;
+  getVPPLBCounters(req: GetVPPLBCountersRequest): Awaitable<VPPLBCounters>;
   /** Previews a config against what runs now; changes nothing. */
-  planConfig(req: pb.PlanConfigRequest): Awaitable<pb.PlanConfigResponse>;
+  planConfig(req: PlanConfigRequest): Awaitable<PlanConfigResponse>;
 }
 
 /**
@@ -166,7 +197,7 @@ function stringAttrs(attrs: Readonly<Record<string, unknown>>): Record<string, s
  *
  * @public
  */
-export function eventToProto(e: MaglevEvent): pb.Event {
+export function eventToProto(e: MaglevEvent): ProtoEvent {
   switch (e.kind) {
     case 'log':
       return create(pb.EventSchema, {

@@ -1,6 +1,29 @@
 import { create } from '@bufbuild/protobuf';
 import { type Duration, DurationSchema } from '@bufbuild/protobuf/wkt';
 import { InvalidArgumentError, NotFoundError, UnavailableError } from '../api/errors.js';
+import type {
+  BackendInfo,
+  BackendRequest,
+  CheckConfigResponse,
+  FrontendInfo,
+  GetBackendRequest,
+  GetFrontendRequest,
+  GetHealthCheckRequest,
+  HealthCheckInfo,
+  ListBackendsResponse,
+  ListFrontendsResponse,
+  ListHealthChecksResponse,
+  PlanConfigRequest,
+  PlanConfigResponse,
+  ChangePreview as ProtoChangePreview,
+  ReloadConfigResponse,
+  SetWeightRequest,
+  SyncVPPLBStateRequest,
+  SyncVPPLBStateResponse,
+  VPPInfo,
+  VPPLBCounters,
+  VPPLBState,
+} from '../api/gen/maglev_pb.js';
 import * as pb from '../api/gen/maglev_pb.js';
 import type { MaglevHandlers } from '../api/server.js';
 import type { CheckResult } from '../config/loader.js';
@@ -105,7 +128,7 @@ function duration(ms: number): Duration {
  *
  * @internal
  */
-export function previewToProto(p: ChangePreview): pb.ChangePreview {
+export function previewToProto(p: ChangePreview): ProtoChangePreview {
   const count = (c: string) => p.vips.filter((v) => v.change === c).length;
   return create(pb.ChangePreviewSchema, {
     before: p.before,
@@ -142,7 +165,7 @@ function formatRanges(ranges: readonly { from: number; to: number }[]): string {
 export class MaglevHandlersImpl implements MaglevHandlers {
   constructor(private readonly d: MaglevdServices) {}
 
-  #frontendInfo(name: string): pb.FrontendInfo {
+  #frontendInfo(name: string): FrontendInfo {
     const config = this.d.config;
     const fe = config.frontends.get(name);
     if (!fe) throw new NotFoundError(`frontend "${name}" not found`);
@@ -177,7 +200,7 @@ export class MaglevHandlersImpl implements MaglevHandlers {
     });
   }
 
-  #backendInfo(b: BackendSnapshot): pb.BackendInfo {
+  #backendInfo(b: BackendSnapshot): BackendInfo {
     const last = b.history.at(-1);
     return create(pb.BackendInfoSchema, {
       name: b.name,
@@ -209,7 +232,7 @@ export class MaglevHandlersImpl implements MaglevHandlers {
     });
   }
 
-  #healthCheckInfo(hc: HealthCheckConfig): pb.HealthCheckInfo {
+  #healthCheckInfo(hc: HealthCheckConfig): HealthCheckInfo {
     return create(pb.HealthCheckInfoSchema, {
       name: hc.name,
       type: hc.type,
@@ -242,7 +265,7 @@ export class MaglevHandlersImpl implements MaglevHandlers {
   }
 
   /** {@inheritDoc MaglevHandlers.listFrontends} */
-  listFrontends(): pb.ListFrontendsResponse {
+  listFrontends(): ListFrontendsResponse {
     const names = [...this.d.config.frontends.keys()];
     return create(pb.ListFrontendsResponseSchema, {
       names,
@@ -251,12 +274,12 @@ export class MaglevHandlersImpl implements MaglevHandlers {
   }
 
   /** {@inheritDoc MaglevHandlers.getFrontend} */
-  getFrontend(req: pb.GetFrontendRequest): pb.FrontendInfo {
+  getFrontend(req: GetFrontendRequest): FrontendInfo {
     return this.#frontendInfo(req.name);
   }
 
   /** {@inheritDoc MaglevHandlers.listBackends} */
-  listBackends(): pb.ListBackendsResponse {
+  listBackends(): ListBackendsResponse {
     const names = [...this.d.config.backends.keys()];
     return create(pb.ListBackendsResponseSchema, {
       names,
@@ -265,11 +288,11 @@ export class MaglevHandlersImpl implements MaglevHandlers {
   }
 
   /** {@inheritDoc MaglevHandlers.getBackend} */
-  getBackend(req: pb.GetBackendRequest): pb.BackendInfo {
+  getBackend(req: GetBackendRequest): BackendInfo {
     return this.#backendInfo(this.#backend(req.name));
   }
 
-  async #act(action: OperatorAction, req: pb.BackendRequest): Promise<pb.BackendInfo> {
+  async #act(action: OperatorAction, req: BackendRequest): Promise<BackendInfo> {
     this.#backend(req.name);
     if (req.dryRun) {
       const r = await this.d.previewBackendAction(action, req.name, req.assumeUp);
@@ -281,27 +304,27 @@ export class MaglevHandlersImpl implements MaglevHandlers {
   }
 
   /** {@inheritDoc MaglevHandlers.pauseBackend} */
-  pauseBackend(req: pb.BackendRequest): Promise<pb.BackendInfo> {
+  pauseBackend(req: BackendRequest): Promise<BackendInfo> {
     return this.#act('pause', req);
   }
 
   /** {@inheritDoc MaglevHandlers.resumeBackend} */
-  resumeBackend(req: pb.BackendRequest): Promise<pb.BackendInfo> {
+  resumeBackend(req: BackendRequest): Promise<BackendInfo> {
     return this.#act('resume', req);
   }
 
   /** {@inheritDoc MaglevHandlers.enableBackend} */
-  enableBackend(req: pb.BackendRequest): Promise<pb.BackendInfo> {
+  enableBackend(req: BackendRequest): Promise<BackendInfo> {
     return this.#act('enable', req);
   }
 
   /** {@inheritDoc MaglevHandlers.disableBackend} */
-  disableBackend(req: pb.BackendRequest): Promise<pb.BackendInfo> {
+  disableBackend(req: BackendRequest): Promise<BackendInfo> {
     return this.#act('disable', req);
   }
 
   /** {@inheritDoc MaglevHandlers.listHealthChecks} */
-  listHealthChecks(): pb.ListHealthChecksResponse {
+  listHealthChecks(): ListHealthChecksResponse {
     const checks = [...this.d.config.healthchecks.values()];
     return create(pb.ListHealthChecksResponseSchema, {
       names: checks.map((c) => c.name),
@@ -310,14 +333,14 @@ export class MaglevHandlersImpl implements MaglevHandlers {
   }
 
   /** {@inheritDoc MaglevHandlers.getHealthCheck} */
-  getHealthCheck(req: pb.GetHealthCheckRequest): pb.HealthCheckInfo {
+  getHealthCheck(req: GetHealthCheckRequest): HealthCheckInfo {
     const hc = this.d.config.healthchecks.get(req.name);
     if (!hc) throw new NotFoundError(`healthcheck "${req.name}" not found`);
     return this.#healthCheckInfo(hc);
   }
 
   /** {@inheritDoc MaglevHandlers.setFrontendPoolBackendWeight} */
-  async setFrontendPoolBackendWeight(req: pb.SetWeightRequest): Promise<pb.FrontendInfo> {
+  async setFrontendPoolBackendWeight(req: SetWeightRequest): Promise<FrontendInfo> {
     const config = this.d.config;
     const fe = config.frontends.get(req.frontend);
     if (!fe) throw new NotFoundError(`frontend "${req.frontend}" not found`);
@@ -348,12 +371,12 @@ export class MaglevHandlersImpl implements MaglevHandlers {
   }
 
   /** {@inheritDoc MaglevHandlers.checkConfig} */
-  async checkConfig(): Promise<pb.CheckConfigResponse> {
+  async checkConfig(): Promise<CheckConfigResponse> {
     return create(pb.CheckConfigResponseSchema, await this.d.checkConfig());
   }
 
   /** {@inheritDoc MaglevHandlers.planConfig} */
-  async planConfig(req: pb.PlanConfigRequest): Promise<pb.PlanConfigResponse> {
+  async planConfig(req: PlanConfigRequest): Promise<PlanConfigResponse> {
     if (req.path !== '' && req.content.length > 0)
       throw new InvalidArgumentError('set path or content, not both');
     let input: PlanConfigInput;
@@ -382,7 +405,7 @@ export class MaglevHandlersImpl implements MaglevHandlers {
   }
 
   /** {@inheritDoc MaglevHandlers.reloadConfig} */
-  async reloadConfig(): Promise<pb.ReloadConfigResponse> {
+  async reloadConfig(): Promise<ReloadConfigResponse> {
     return create(pb.ReloadConfigResponseSchema, await this.d.reload());
   }
 
@@ -395,7 +418,7 @@ export class MaglevHandlersImpl implements MaglevHandlers {
   }
 
   /** {@inheritDoc MaglevHandlers.getVPPInfo} */
-  getVPPInfo(): pb.VPPInfo {
+  getVPPInfo(): VPPInfo {
     const { info } = this.#vpp();
     return create(pb.VPPInfoSchema, {
       version: info.version,
@@ -408,7 +431,7 @@ export class MaglevHandlersImpl implements MaglevHandlers {
   }
 
   /** {@inheritDoc MaglevHandlers.getVPPLBState} */
-  async getVPPLBState(): Promise<pb.VPPLBState> {
+  async getVPPLBState(): Promise<VPPLBState> {
     const { vpp } = this.#vpp();
     const state = await vpp.lb.getState();
     const config = this.d.config;
@@ -448,7 +471,7 @@ export class MaglevHandlersImpl implements MaglevHandlers {
   }
 
   /** {@inheritDoc MaglevHandlers.syncVPPLBState} */
-  async syncVPPLBState(req: pb.SyncVPPLBStateRequest): Promise<pb.SyncVPPLBStateResponse> {
+  async syncVPPLBState(req: SyncVPPLBStateRequest): Promise<SyncVPPLBStateResponse> {
     this.#vpp();
     if (req.frontendName !== '' && !this.d.config.frontends.has(req.frontendName)) {
       throw new NotFoundError(`frontend "${req.frontendName}" not found in config`);
@@ -475,7 +498,7 @@ export class MaglevHandlersImpl implements MaglevHandlers {
   }
 
   /** {@inheritDoc MaglevHandlers.getVPPLBCounters} */
-  getVPPLBCounters(): pb.VPPLBCounters {
+  getVPPLBCounters(): VPPLBCounters {
     this.#vpp();
     const counters = this.d.counters;
     if (!counters) throw new UnavailableError('VPP stats are disabled (--vpp-stats-addr is empty)');

@@ -30,6 +30,11 @@ import type {
   TransitionCode,
 } from './types.js';
 
+/**
+ * Options of {@link HealthChecker}; every one has a default for production use.
+ *
+ * @public
+ */
 export interface HealthCheckerOptions {
   /** How a probe worker enters `healthchecker.netns`; default nsenter(1). */
   readonly netnsLauncher?: NetnsLauncher;
@@ -39,9 +44,15 @@ export interface HealthCheckerOptions {
   readonly random?: () => number;
 }
 
-/** What a reload changed, by backend name. */
+/**
+ * What a reload changed, by backend name.
+ *
+ * @public
+ */
 export interface ReloadSummary {
+  /** Backends new in the config: they start from unknown. */
   readonly added: readonly string[];
+  /** Backends no longer in the config: their probes stopped. */
   readonly removed: readonly string[];
   /** Health check changed: a fresh worker, state unknown (or disabled). */
   readonly restarted: readonly string[];
@@ -142,6 +153,8 @@ function validate(config: Config): void {
  * Probes every configured backend once, however many frontends use it, and keeps its health
  * state with the Go original's rise/fall rules. Emits `transition` (once per backend state
  * change), `probe-start`, `probe-done` and `log` records. Probes run in this process, or in a worker inside `healthchecker.netns`.
+ *
+ * @public
  */
 export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
   private config: Config;

@@ -9,19 +9,31 @@ import type { ProbeTarget } from './probes/common.js';
 import type { Prober } from './probes/index.js';
 import type { LogRecord, ProbeResult } from './types.js';
 
-/** Builds the command that runs `argv` inside the network namespace at `path`. */
+/**
+ * Builds the command that runs `argv` inside the network namespace at `path`.
+ *
+ * @public
+ */
 export type NetnsLauncher = (
   path: string,
   argv: readonly string[],
 ) => { readonly command: string; readonly args: readonly string[] };
 
-/** nsenter(1) from util-linux: setns(CLONE_NEWNET) on /run/netns/NAME, then exec. */
+/**
+ * nsenter(1) from util-linux: setns(CLONE_NEWNET) on /run/netns/NAME, then exec.
+ *
+ * @public
+ */
 export const nsenterLauncher: NetnsLauncher = (path, argv) => ({
   command: 'nsenter',
   args: [`--net=${path}`, '--', ...argv],
 });
 
-/** A name as `ip netns` uses it lives in /run/netns; anything with a slash is a path already. */
+/**
+ * A name as `ip netns` uses it lives in /run/netns; anything with a slash is a path already.
+ *
+ * @public
+ */
 export function netnsPath(netns: string): string {
   return netns.includes('/') ? netns : `/run/netns/${netns}`;
 }
@@ -61,18 +73,31 @@ interface Pending {
   readonly onAbort: () => void;
 }
 
+/**
+ * Options of {@link NetnsProber}.
+ *
+ * @public
+ */
 export interface NetnsProberOptions {
+  /** The namespace: a name under /run/netns or a path. */
   readonly netns: string;
+  /** How the worker enters it; default {@link nsenterLauncher}. */
   readonly launcher?: NetnsLauncher;
   /** The worker's node command line; default {@link probeWorkerCommand}. */
   readonly workerCommand?: readonly string[];
+  /** Where the prober's own records go (worker start failures, namespace errors). */
   readonly onLog?: (record: LogRecord) => void;
-  /** Backoff between failed worker starts; default 1 s doubling up to 30 s. */
+  /** Backoff between failed worker starts, first step; default 1 s, doubling. */
   readonly restartMinMs?: number;
+  /** Backoff between failed worker starts, the most; default 30 s. */
   readonly restartMaxMs?: number;
 }
 
-/** The detail of a namespace that could not be entered, worded as the Go original logs it. */
+/**
+ * The detail of a namespace that could not be entered, worded as the Go original logs it.
+ *
+ * @public
+ */
 export function netnsErrorDetail(netns: string, reason: string): string {
   return `enter netns ${JSON.stringify(netns)}: ${reason}`;
 }
@@ -93,6 +118,8 @@ export function launcherReason(stderr: string): string | null {
  * JSON lines on its stdio. The worker is started on the first probe and restarted when it dies.
  * When the namespace cannot be entered every probe fails with L4CON and the detail
  * `enter netns "NAME": <reason>`, and a `probe-netns-error` log record says why.
+ *
+ * @public
  */
 export class NetnsProber implements Prober {
   private child: ChildProcess | null = null;

@@ -9,10 +9,20 @@ import type { ProbeTarget } from './probes/common.js';
 import { LocalProber } from './probes/index.js';
 import type { ProbeResult } from './types.js';
 
+/**
+ * A request to the probe worker: one probe to run, or one to cancel.
+ *
+ * @internal
+ */
 export type WorkerRequest =
   | { readonly t: 'probe'; readonly id: number; readonly target: ProbeTarget }
   | { readonly t: 'cancel'; readonly id: number };
 
+/**
+ * The probe worker's answer: the result of the probe with that id.
+ *
+ * @internal
+ */
 export type WorkerReply =
   | { readonly t: 'ready'; readonly pid: number }
   | { readonly t: 'result'; readonly id: number; readonly result: ProbeResult };
@@ -20,6 +30,8 @@ export type WorkerReply =
 /**
  * Answers probe requests from `input` on `output` until `input` ends, then waits for the
  * probes in flight and releases its sockets.
+ *
+ * @internal
  */
 export async function runProbeWorker(io: { input: Readable; output: Writable }): Promise<void> {
   const prober = new LocalProber();

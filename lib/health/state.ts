@@ -6,28 +6,55 @@
  */
 import type { BackendState, HealthStatus } from './types.js';
 
+/**
+ * A health check's thresholds: passes to come up, failures to go down.
+ *
+ * @public
+ */
 export interface RiseFall {
+  /** Consecutive passes that bring a backend up. */
   readonly rise: number;
+  /** Consecutive failures that take it down. */
   readonly fall: number;
 }
 
+/**
+ * A health check's probe intervals in milliseconds, by the backend's situation.
+ *
+ * @public
+ */
 export interface Intervals {
+  /** Between probes of a backend that is up and steady. */
   readonly interval: number;
+  /** While the counter moves between up and down (rising or falling). */
   readonly fastInterval: number;
+  /** Between probes of a backend that is down. */
   readonly downInterval: number;
 }
 
-/** The top of the counter range ("Max" in the original). */
+/**
+ * The top of the counter range ("Max" in the original).
+ *
+ * @public
+ */
 export function maxCounter(rf: RiseFall): number {
   return rf.rise + rf.fall - 1;
 }
 
-/** States in which a backend is probed and results are recorded. */
+/**
+ * States in which a backend is probed and results are recorded.
+ *
+ * @public
+ */
 export function isProbing(state: BackendState): boolean {
   return state === 'unknown' || state === 'up' || state === 'down';
 }
 
-/** The status of a new, restarted, resumed or re-enabled backend: unknown, counter rise - 1. */
+/**
+ * The status of a new, restarted, resumed or re-enabled backend: unknown, counter rise - 1.
+ *
+ * @public
+ */
 export function enterUnknown(rf: RiseFall): HealthStatus {
   return { state: 'unknown', counter: rf.rise - 1 };
 }
@@ -37,6 +64,8 @@ export function enterUnknown(rf: RiseFall): HealthStatus {
  * adds one up to Max, a failure takes one off down to 0; the state follows the counter, except
  * that a failure while unknown goes to down whatever the counter (it is then kept below rise
  * so that "up iff counter >= rise" holds everywhere outside unknown).
+ *
+ * @public
  */
 export function recordResult(status: HealthStatus, ok: boolean, rf: RiseFall): HealthStatus {
   if (!isProbing(status.state)) return status;
@@ -53,6 +82,8 @@ export function recordResult(status: HealthStatus, ok: boolean, rf: RiseFall): H
 /**
  * The base delay before the next probe: `interval` when fully up (counter at Max),
  * `down-interval` when fully down (counter 0), `fast-interval` in between and while unknown.
+ *
+ * @public
  */
 export function baseInterval(status: HealthStatus, rf: RiseFall, iv: Intervals): number {
   if (status.state === 'up' && status.counter === maxCounter(rf)) return iv.interval;
@@ -60,12 +91,20 @@ export function baseInterval(status: HealthStatus, rf: RiseFall, iv: Intervals):
   return iv.fastInterval;
 }
 
-/** ±10% jitter so that probes started together drift apart. `random` returns [0, 1). */
+/**
+ * ±10% jitter so that probes started together drift apart. `random` returns [0, 1).
+ *
+ * @public
+ */
 export function applyJitter(ms: number, random: () => number = Math.random): number {
   return ms * (0.9 + 0.2 * random());
 }
 
-/** {@link baseInterval} with jitter: the delay the scheduler waits before the next probe. */
+/**
+ * {@link baseInterval} with jitter: the delay the scheduler waits before the next probe.
+ *
+ * @public
+ */
 export function nextInterval(
   status: HealthStatus,
   rf: RiseFall,
@@ -78,15 +117,26 @@ export function nextInterval(
 /**
  * Delay of backend `index` of `count` before its first probe after start: the first probes are
  * spread evenly over one interval so that thousands of backends do not fire together.
+ *
+ * @public
  */
 export function initialDelay(index: number, count: number, spreadMs: number): number {
   if (count <= 1 || spreadMs <= 0) return 0;
   return (spreadMs * index) / count;
 }
 
+/**
+ * An operator action on a backend: pause or resume its checks, disable or enable it.
+ *
+ * @public
+ */
 export type OperatorAction = 'pause' | 'resume' | 'disable' | 'enable';
 
-/** The outcome of an operator action on a backend, before any I/O. */
+/**
+ * The outcome of an operator action on a backend, before any I/O.
+ *
+ * @public
+ */
 export type ActionOutcome =
   | {
       readonly kind: 'transition';
@@ -104,6 +154,8 @@ export type ActionOutcome =
  * Applies pause, resume, disable or enable (ORIGINAL.md §2.6). Idempotency is keyed on the
  * state: disabling a disabled backend or enabling one that is not disabled only syncs the
  * enabled flag, which also repairs enabled=true with state disabled.
+ *
+ * @public
  */
 export function applyAction(
   action: OperatorAction,

@@ -5,83 +5,50 @@
  * and details are what the codec's encoder accepts.
  */
 
-import type * as ip from '../../vpp-api/generated/ip.js';
-import type * as ipTypes from '../../vpp-api/generated/ip_types.js';
-import type * as lb from '../../vpp-api/generated/lb.js';
-import type * as lbTypes from '../../vpp-api/generated/lb_types.js';
-import type * as vlib from '../../vpp-api/generated/vlib.js';
+import type {
+  IpRouteInput as IpRoute,
+  IpRouteLookup,
+  IpRouteLookupReplyInput as IpRouteLookupReply,
+} from '../../vpp-api/generated/ip.js';
+import type {
+  Address,
+  Prefix as AddressWithPrefix,
+  PrefixMatcher,
+} from '../../vpp-api/generated/ip_types.js';
+import type {
+  LbAddDelAs,
+  LbAddDelAsReplyInput as LbAddDelAsReply,
+  LbAddDelAsV2,
+  LbAddDelAsV2ReplyInput as LbAddDelAsV2Reply,
+  LbAddDelIntfNat4 as LbAddDelIntfNat,
+  LbAddDelIntfNat4ReplyInput as LbAddDelIntfNatReply,
+  LbAddDelVip,
+  LbAddDelVipReplyInput as LbAddDelVipReply,
+  LbAddDelVipV2,
+  LbAddDelVipV2ReplyInput as LbAddDelVipV2Reply,
+  LbAsDetailsInput as LbAsDetails,
+  LbAsDump,
+  LbAsSetWeight,
+  LbAsSetWeightReplyInput as LbAsSetWeightReply,
+  LbAsV2DetailsInput as LbAsV2Details,
+  LbAsV2Dump,
+  LbConf,
+  LbConfGet,
+  LbConfGetReplyInput as LbConfGetReply,
+  LbConfReplyInput as LbConfReply,
+  LbFlushVip,
+  LbFlushVipReplyInput as LbFlushVipReply,
+  LbVipDetailsInput as LbVipDetails,
+  LbVipDump,
+} from '../../vpp-api/generated/lb.js';
+import type { LbVip } from '../../vpp-api/generated/lb_types.js';
+import type { CliInband, CliInbandReplyInput as CliInbandReply } from '../../vpp-api/generated/vlib.js';
 
-/** `vl_api_address_t`: af 0 (IPv4, address in un[0..3]) or 1 (IPv6); `un` is 16 bytes. @public */
-export type Address = ipTypes.Address;
-/** `vl_api_address_with_prefix_t` (= `vl_api_prefix_t`). @public */
-export type AddressWithPrefix = ipTypes.Prefix;
-/** `vl_api_prefix_matcher_t`. @public */
-export type PrefixMatcher = ipTypes.PrefixMatcher;
-/** `vl_api_lb_vip_t`. @public */
-export type LbVip = lbTypes.LbVip;
 /** The reply every lb mutating message gets: 0, or a negative vnet_api_error_t. @public */
 export interface RetvalReply {
   /** 0, or a negative vnet_api_error_t. */
   readonly retval: number;
 }
-/** `lb_conf`. @public */
-export type LbConf = lb.LbConf;
-/** `lb_conf_reply`. @public */
-export type LbConfReply = lb.LbConfReplyInput;
-/** `lb_conf_get`. @public */
-export type LbConfGet = lb.LbConfGet;
-/** `lb_conf_get_reply`. @public */
-export type LbConfGetReply = lb.LbConfGetReplyInput;
-/** `lb_add_del_vip`. @public */
-export type LbAddDelVip = lb.LbAddDelVip;
-/** `lb_add_del_vip_reply`. @public */
-export type LbAddDelVipReply = lb.LbAddDelVipReplyInput;
-/** `lb_add_del_vip_v2`. @public */
-export type LbAddDelVipV2 = lb.LbAddDelVipV2;
-/** `lb_add_del_vip_v2_reply`. @public */
-export type LbAddDelVipV2Reply = lb.LbAddDelVipV2ReplyInput;
-/** `lb_add_del_as`. @public */
-export type LbAddDelAs = lb.LbAddDelAs;
-/** `lb_add_del_as_reply`. @public */
-export type LbAddDelAsReply = lb.LbAddDelAsReplyInput;
-/** `lb_add_del_as_v2`. @public */
-export type LbAddDelAsV2 = lb.LbAddDelAsV2;
-/** `lb_add_del_as_v2_reply`. @public */
-export type LbAddDelAsV2Reply = lb.LbAddDelAsV2ReplyInput;
-/** `lb_as_set_weight`. @public */
-export type LbAsSetWeight = lb.LbAsSetWeight;
-/** `lb_as_set_weight_reply`. @public */
-export type LbAsSetWeightReply = lb.LbAsSetWeightReplyInput;
-/** `lb_flush_vip`. @public */
-export type LbFlushVip = lb.LbFlushVip;
-/** `lb_flush_vip_reply`. @public */
-export type LbFlushVipReply = lb.LbFlushVipReplyInput;
-/** `lb_vip_dump`. @public */
-export type LbVipDump = lb.LbVipDump;
-/** `lb_vip_details`. @public */
-export type LbVipDetails = lb.LbVipDetailsInput;
-/** `lb_as_dump`. @public */
-export type LbAsDump = lb.LbAsDump;
-/** `lb_as_details`. @public */
-export type LbAsDetails = lb.LbAsDetailsInput;
-/** `lb_as_v2_dump`. @public */
-export type LbAsV2Dump = lb.LbAsV2Dump;
-/** `lb_as_v2_details`. @public */
-export type LbAsV2Details = lb.LbAsV2DetailsInput;
-/** `lb_add_del_intf_nat4` / `lb_add_del_intf_nat6` (the same fields). @public */
-export type LbAddDelIntfNat = lb.LbAddDelIntfNat4;
-/** `lb_add_del_intf_nat4_reply` / `_nat6_reply`. @public */
-export type LbAddDelIntfNatReply = lb.LbAddDelIntfNat4ReplyInput;
-/** `cli_inband`. @public */
-export type CliInband = vlib.CliInband;
-/** `cli_inband_reply`. @public */
-export type CliInbandReply = vlib.CliInbandReplyInput;
-/** `ip_route_lookup`. @public */
-export type IpRouteLookup = ip.IpRouteLookup;
-/** `vl_api_ip_route_t`, as a reply carries it. @public */
-export type IpRoute = ip.IpRouteInput;
-/** `ip_route_lookup_reply`. @public */
-export type IpRouteLookupReply = ip.IpRouteLookupReplyInput;
 
 /**
  * `sim_reply_requests` as the simulator decodes it, fields as in the .api.json.
@@ -222,4 +189,74 @@ export const DETAILS_MESSAGE: { readonly [N in SimDumpName]: string } = {
   lb_vip_dump: 'lb_vip_details',
   lb_as_dump: 'lb_as_details',
   lb_as_v2_dump: 'lb_as_v2_details',
+};
+
+// The generated types, under the simulator's names (each documented where it is generated).
+export type {
+  /** `vl_api_address_t`: af 0 (IPv4, address in un[0..3]) or 1 (IPv6); `un` is 16 bytes. */
+  Address,
+  /** `vl_api_address_with_prefix_t` (= `vl_api_prefix_t`). */
+  AddressWithPrefix,
+  /** `cli_inband`. */
+  CliInband,
+  /** `cli_inband_reply`. */
+  CliInbandReply,
+  /** `vl_api_ip_route_t`, as a reply carries it. */
+  IpRoute,
+  /** `ip_route_lookup`. */
+  IpRouteLookup,
+  /** `ip_route_lookup_reply`. */
+  IpRouteLookupReply,
+  /** `lb_add_del_as`. */
+  LbAddDelAs,
+  /** `lb_add_del_as_reply`. */
+  LbAddDelAsReply,
+  /** `lb_add_del_as_v2`. */
+  LbAddDelAsV2,
+  /** `lb_add_del_as_v2_reply`. */
+  LbAddDelAsV2Reply,
+  /** `lb_add_del_intf_nat4` / `lb_add_del_intf_nat6` (the same fields). */
+  LbAddDelIntfNat,
+  /** `lb_add_del_intf_nat4_reply` / `_nat6_reply`. */
+  LbAddDelIntfNatReply,
+  /** `lb_add_del_vip`. */
+  LbAddDelVip,
+  /** `lb_add_del_vip_reply`. */
+  LbAddDelVipReply,
+  /** `lb_add_del_vip_v2`. */
+  LbAddDelVipV2,
+  /** `lb_add_del_vip_v2_reply`. */
+  LbAddDelVipV2Reply,
+  /** `lb_as_details`. */
+  LbAsDetails,
+  /** `lb_as_dump`. */
+  LbAsDump,
+  /** `lb_as_set_weight`. */
+  LbAsSetWeight,
+  /** `lb_as_set_weight_reply`. */
+  LbAsSetWeightReply,
+  /** `lb_as_v2_details`. */
+  LbAsV2Details,
+  /** `lb_as_v2_dump`. */
+  LbAsV2Dump,
+  /** `lb_conf`. */
+  LbConf,
+  /** `lb_conf_get`. */
+  LbConfGet,
+  /** `lb_conf_get_reply`. */
+  LbConfGetReply,
+  /** `lb_conf_reply`. */
+  LbConfReply,
+  /** `lb_flush_vip`. */
+  LbFlushVip,
+  /** `lb_flush_vip_reply`. */
+  LbFlushVipReply,
+  /** `vl_api_lb_vip_t`. */
+  LbVip,
+  /** `lb_vip_details`. */
+  LbVipDetails,
+  /** `lb_vip_dump`. */
+  LbVipDump,
+  /** `vl_api_prefix_matcher_t`. */
+  PrefixMatcher,
 };

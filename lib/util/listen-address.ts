@@ -10,6 +10,7 @@
 export interface ListenAddress {
   /** undefined: every interface (IPv6 and IPv4). */
   readonly host: string | undefined;
+  /** The TCP port; 0 picks a free one. */
   readonly port: number;
 }
 
@@ -21,9 +22,12 @@ export interface ListenAddress {
 export class ListenAddressError extends Error {
   /** A stable identifier of this kind of error, for code that classifies errors. */
   readonly code = 'LISTEN_ADDRESS' as const;
+  /** The class name, for logs and for matching without `instanceof`. */
   override readonly name = 'ListenAddressError';
   constructor(
+    /** The address as given. */
     readonly address: string,
+    /** What is wrong with it. */
     readonly reason: string,
   ) {
     super(`invalid listen address ${JSON.stringify(address)}: ${reason}`);

@@ -20,6 +20,8 @@ export {
   VppInvalidArgumentError,
   VppLbClient,
 } from './lb-client.js';
+// The connection VppLbClient runs on, from the vpp-api entry point.
+export type { VppConnection, VppRequestOptions } from '../../vpp-api/index.js';
 export {
   type ParseShowLbVipsOptions,
   parseShowLbVipsVerbose,

@@ -2,14 +2,25 @@ import type { HealthCheckConfig } from '../../config/types.js';
 import { formatDuration } from '../../util/duration.js';
 import type { ProbeCode, ProbeResult } from '../types.js';
 
-/** What a probe needs: plain data, so that it can cross to a probe worker process. */
+/**
+ * What a probe needs: plain data, so that it can cross to a probe worker process.
+ *
+ * @public
+ */
 export interface ProbeTarget {
+  /** The backend's address. */
   readonly address: string;
+  /** Its address family. */
   readonly family: 4 | 6;
+  /** The health check to run against it. */
   readonly healthcheck: HealthCheckConfig;
 }
 
-/** Runs one probe. Never rejects: every failure is a result with a code. */
+/**
+ * Runs one probe. Never rejects: every failure is a result with a code.
+ *
+ * @public
+ */
 export type ProbeFunction = (target: ProbeTarget, signal?: AbortSignal) => Promise<ProbeResult>;
 
 export function result(ok: boolean, code: ProbeCode, detail: string, startedAt: number): ProbeResult {
