@@ -1,6 +1,6 @@
 /*
- * The health checker's probe engine: TCP connect checks and plain HTTP checks on an epoll set
- * of their own, driven from Node's event loop, with results handed to JavaScript in batches.
+ * The health checker's probe engine: TCP connect checks, plain HTTP checks and ICMP echo (the
+ * packets themselves are icmp.c's) on an epoll set of their own, driven from Node's event loop, with results handed to JavaScript in batches.
  * A net.Socket per probe costs tens of microseconds of stream machinery that a
  * connect-and-close check never uses; here a probe is a handful of system calls.
  *
@@ -12,6 +12,7 @@
  * which returns an object of functions bound to one engine:
  *
  *   prepare(kind, family, address, port, source, timeoutMs, request, ranges, flags) -> id
+ *                            kind 0 TCP, 1 HTTP, 2 ICMP (port, request, ranges unused)
  *                            what to probe, parsed once per backend and kept under a number
  *   release(id)              forgets a prepared target (probes using it finish normally)
  *   startBatch(ints, count)  starts `count` probes, (slot, seq, id) triples: one call a turn
@@ -23,6 +24,10 @@
  * of an Int32Array it must not keep (the engine reuses it): slot, seq, code, value, duration
  * in µs, body length per finished probe; and, when a record carries a body, one Buffer with
  * the bodies one after another.
+ *
+ * ICMP: one socket per family and source address, shared by all probes to it (opened on first
+ * use, kept until close), is in the epoll set with its pointer tagged in the low bit; a probe is
+ * an entry in its socket's table, by sequence number, and one sendto.
  *
  * TCP: the socket withholds the last ACK of the handshake (TCP_QUICKACK off, as HAProxy does
  * for its checks) and is closed with a reset (SO_LINGER 0) as soon as the connect completes,
