@@ -9,8 +9,8 @@
 ARG NODE_VERSION=24.22.3
 
 FROM node:${NODE_VERSION}-bookworm-slim AS build
-# node-gyp builds the native addons: vpp-maglev's stats-segment addon and net-ping's raw-socket,
-# against this image's own headers (/usr/local/include/node) instead of downloading them.
+# node-gyp builds vpp-maglev's native addon (stats segment, probe engine with ICMP) against this
+# image's own headers (/usr/local/include/node) instead of downloading them.
 ENV npm_config_nodedir=/usr/local
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
@@ -18,19 +18,14 @@ RUN apt-get update \
 WORKDIR /src
 COPY package.json package-lock.json binding.gyp ./
 COPY native/ native/
-COPY scripts/node-runtime.mjs scripts/
-# raw-socket asks for nan 2.19, which does not compile against Node.js 24: install without running
-# install scripts, put the nan that scripts/node-runtime.mjs pins in its place (C++ headers, read
-# only at build time), then run the install scripts and build vpp-maglev's own addon.
+# The dependencies' install scripts run once (npm rebuild), then vpp-maglev's own addon is built.
 RUN npm ci --ignore-scripts --no-audit --no-fund \
- && node scripts/node-runtime.mjs nan /tmp/nan-cache node_modules/nan \
  && npm rebuild --no-audit --no-fund \
- && node "$(npm root -g)/npm/node_modules/node-gyp/bin/node-gyp.js" rebuild \
- && rm -rf /tmp/nan-cache
+ && node "$(npm root -g)/npm/node_modules/node-gyp/bin/node-gyp.js" rebuild
 COPY . .
 # The build context has no .git: the commit shown by --version comes from this argument.
 ARG MAGLEV_BUILD_COMMIT=unknown
-# --ignore-scripts: pruning puts the lockfile's nan back, and must not rebuild raw-socket with it.
+# --ignore-scripts: pruning must not run install scripts (nor rebuild the addon) again.
 RUN npm run build && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM node:${NODE_VERSION}-bookworm-slim

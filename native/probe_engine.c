@@ -1,6 +1,6 @@
 /*
- * The health checker's probe engine: TCP connect checks and plain HTTP checks on an epoll set
- * of their own, driven from Node's event loop, with results handed to JavaScript in batches.
+ * The health checker's probe engine: TCP connect checks, plain HTTP checks and ICMP echo (the
+ * packets themselves are icmp.c's) on an epoll set of their own, driven from Node's event loop, with results handed to JavaScript in batches.
  * A net.Socket per probe costs tens of microseconds of stream machinery that a
  * connect-and-close check never uses; here a probe is a handful of system calls.
  *
@@ -12,6 +12,7 @@
  * which returns an object of functions bound to one engine:
  *
  *   prepare(kind, family, address, port, source, timeoutMs, request, ranges, flags) -> id
+ *                            kind 0 TCP, 1 HTTP, 2 ICMP (port, request, ranges unused)
  *                            what to probe, parsed once per backend and kept under a number
  *   release(id)              forgets a prepared target (probes using it finish normally)
  *   startBatch(ints, count)  starts `count` probes, (slot, seq, id) triples: one call a turn
@@ -23,6 +24,10 @@
  * of an Int32Array it must not keep (the engine reuses it): slot, seq, code, value, duration
  * in µs, body length per finished probe; and, when a record carries a body, one Buffer with
  * the bodies one after another.
+ *
+ * ICMP: one socket per family and source address, shared by all probes to it (opened on first
+ * use, kept until close), is in the epoll set with its pointer tagged in the low bit; a probe is
+ * an entry in its socket's table, by sequence number, and one sendto.
  *
  * TCP: the socket withholds the last ACK of the handshake (TCP_QUICKACK off, as HAProxy does
  * for its checks) and is closed with a reset (SO_LINGER 0) as soon as the connect completes,
@@ -36,6 +41,8 @@
 
 #include "probe_engine.h"
 
+#include "icmp.h"
+
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -47,6 +54,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/epoll.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -63,7 +71,7 @@
 #define MAX_EVENTS 256
 #define RECORD_INTS 6
 
-enum kind { KIND_TCP = 0, KIND_HTTP = 1 };
+enum kind { KIND_TCP = 0, KIND_HTTP = 1, KIND_ICMP = 2 };
 enum spec_flags { SPEC_HEAD = 1, SPEC_BODY = 2 };
 
 /* Result codes; lib/health/probes/engine.ts keeps the same list. */
@@ -77,6 +85,11 @@ enum code {
   R_L7STS = 6,      /* value: status */
   R_L7OK = 7,       /* value: status */
   R_BODY = 8,       /* value: status; a body follows for the response regex */
+  R_ICMP_REPLY = 9,
+  R_ICMP_SOCKET = 10, /* value: errno of socket() */
+  R_ICMP_BIND = 11,   /* value: errno of bind() to the source address */
+  R_ICMP_SEND = 12,   /* value: errno */
+  R_ICMP_ERROR = 13,  /* value: type | code << 8; the body is the sender's address, as text */
 };
 
 /* Parse errors (negative values), named in JS after Node's llhttp error codes. */
@@ -90,11 +103,7 @@ enum parse_error {
   PE_INVALID_CHUNK_SIZE = -7,
 };
 
-typedef union {
-  struct sockaddr sa;
-  struct sockaddr_in in4;
-  struct sockaddr_in6 in6;
-} sockaddr_any;
+typedef icmp_addr sockaddr_any;
 
 /* Immutable once prepared; shared by JS (through an External) and the probes using it. */
 typedef struct {
@@ -115,14 +124,22 @@ typedef struct {
   int32_t v[RECORD_INTS];
 } record_t;
 
-enum state { ST_CONNECT, ST_SEND, ST_HEAD, ST_BODY };
+enum state { ST_CONNECT, ST_SEND, ST_HEAD, ST_BODY, ST_ICMP };
 enum body_mode { BM_LENGTH, BM_EOF, BM_CHUNKED };
 enum chunk_state { CH_SIZE, CH_EXT, CH_SIZE_LF, CH_DATA, CH_DATA_CR, CH_DATA_LF };
 
-typedef struct {
+struct icmp_sock;
+
+typedef struct probe {
   spec_t *spec;
   uint32_t slot, seq;
   int fd;
+  /* ICMP: the socket the echo request goes out on, its sequence number there, and its place in
+   * that socket's send queue while the socket's buffer is full. */
+  struct icmp_sock *isock;
+  uint16_t icmp_seq;
+  bool queued;
+  struct probe *qnext, *qprev;
   uint8_t state, body_mode, chunk_state;
   bool chunk_digits;
   size_t heap_idx;
@@ -135,6 +152,29 @@ typedef struct {
   char *body;
   size_t body_len, body_cap;
 } probe_t;
+
+/* Echo sequence numbers per socket: a probe is found by the one its reply carries. */
+#define ICMP_SEQS 65536
+
+/*
+ * One ICMP socket per address family and source address (more when one has 65,536 echo
+ * requests outstanding). A raw socket's identifier is ours, drawn at random so that two
+ * engines (or two processes) rarely share one; a ping socket's is the kernel's.
+ */
+typedef struct icmp_sock {
+  struct icmp_sock *next;
+  int family;
+  sockaddr_any src;
+  socklen_t src_len;
+  int fd;
+  bool dgram;
+  bool want_out; /* EPOLLOUT is asked for: the send queue is not empty */
+  uint16_t id;
+  uint16_t next_seq;
+  uint32_t nout;
+  probe_t **out; /* by sequence number */
+  probe_t *qhead, *qtail;
+} icmp_sock_t;
 
 typedef struct {
   napi_env env;
@@ -162,6 +202,7 @@ typedef struct {
   /* Finished probes' structs, kept for the next ones instead of a malloc per probe. */
   probe_t **spare;
   size_t nspare, capspare;
+  icmp_sock_t *icmp_socks;
   record_t *pend;
   size_t npend, cappend;
   char *pendbody;
@@ -265,9 +306,32 @@ static void heap_remove(engine_t *e, probe_t *p) {
 
 /* ---------------------------------------------------------------- probes */
 
+static void icmp_unqueue(icmp_sock_t *s, probe_t *p) {
+  if (!p->queued)
+    return;
+  if (p->qprev)
+    p->qprev->qnext = p->qnext;
+  else
+    s->qhead = p->qnext;
+  if (p->qnext)
+    p->qnext->qprev = p->qprev;
+  else
+    s->qtail = p->qprev;
+  p->queued = false;
+  p->qnext = p->qprev = NULL;
+}
+
 static void free_probe(engine_t *e, probe_t *p) {
   heap_remove(e, p);
   e->slots[p->slot] = NULL;
+  icmp_sock_t *s = p->isock;
+  if (s) {
+    icmp_unqueue(s, p);
+    if (s->out[p->icmp_seq] == p) {
+      s->out[p->icmp_seq] = NULL;
+      s->nout--;
+    }
+  }
   /* SO_LINGER 0 was set at creation: an established connection ends with a reset. */
   if (p->fd >= 0)
     close(p->fd);
@@ -286,7 +350,7 @@ static void finish(engine_t *e, probe_t *p, int code, int value) {
   grow((void **)&e->pend, &e->cappend, e->npend + 1, sizeof *e->pend);
   record_t *r = &e->pend[e->npend++];
   uint64_t us = (now_ns() - p->start_ns) / 1000;
-  size_t body = code == R_BODY ? p->body_len : 0;
+  size_t body = code == R_BODY || code == R_ICMP_ERROR ? p->body_len : 0;
   r->v[0] = (int32_t)p->slot;
   r->v[1] = (int32_t)p->seq;
   r->v[2] = code;
@@ -308,6 +372,8 @@ static bool status_accepted(const spec_t *sp, int status) {
   }
   return false;
 }
+
+static void start_icmp(engine_t *e, probe_t *p);
 
 static void start_probe(engine_t *e, uint32_t slot, uint32_t seq, spec_t *sp) {
   probe_t *p = e->nspare ? e->spare[--e->nspare] : malloc(sizeof *p);
@@ -331,6 +397,10 @@ static void start_probe(engine_t *e, uint32_t slot, uint32_t seq, spec_t *sp) {
   /* JS never reuses a slot before its probe finished or was cancelled. */
   e->slots[slot] = p;
   heap_push(e, p);
+  if (sp->kind == KIND_ICMP) {
+    start_icmp(e, p);
+    return;
+  }
 
   int fd = socket(sp->family == 6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) {
@@ -725,13 +795,242 @@ static void on_event(engine_t *e, probe_t *p, uint32_t events) {
     read_response(e, p);
 }
 
+
+/* ------------------------------------------------------------------ ICMP */
+
+static void out_of_memory(void) {
+  fprintf(stderr, "vpp_maglev_native: probe engine out of memory\n");
+  abort();
+}
+
+static uint64_t icmp_tag(icmp_sock_t *s) { return (uint64_t)(uintptr_t)s | 1u; }
+
+/* Asks epoll for EPOLLOUT only while echo requests wait for room in the socket's buffer. */
+static void icmp_want_out(engine_t *e, icmp_sock_t *s, bool want) {
+  if (s->want_out == want)
+    return;
+  struct epoll_event ev = {.events = EPOLLIN | (want ? EPOLLOUT : 0), .data.u64 = icmp_tag(s)};
+  if (epoll_ctl(e->ep, EPOLL_CTL_MOD, s->fd, &ev) == 0)
+    s->want_out = want;
+}
+
+static void icmp_queue(icmp_sock_t *s, probe_t *p, bool front) {
+  p->queued = true;
+  if (front) {
+    p->qprev = NULL;
+    p->qnext = s->qhead;
+    if (s->qhead)
+      s->qhead->qprev = p;
+    else
+      s->qtail = p;
+    s->qhead = p;
+  } else {
+    p->qnext = NULL;
+    p->qprev = s->qtail;
+    if (s->qtail)
+      s->qtail->qnext = p;
+    else
+      s->qhead = p;
+    s->qtail = p;
+  }
+}
+
+static uint16_t random16(void) {
+  uint16_t v;
+  if (getrandom(&v, sizeof v, GRND_NONBLOCK) != (ssize_t)sizeof v)
+    v = (uint16_t)(now_ns() ^ (uint64_t)getpid());
+  return v;
+}
+
+/* A socket of this family and source with a sequence number free, opened when there is none. */
+static icmp_sock_t *icmp_socket(engine_t *e, const spec_t *sp, int *code, int *err) {
+  for (icmp_sock_t *s = e->icmp_socks; s; s = s->next) {
+    if (s->family == sp->family && s->src_len == sp->src_len && s->nout < ICMP_SEQS &&
+        (sp->src_len == 0 || memcmp(&s->src, &sp->src, sp->src_len) == 0))
+      return s;
+  }
+  bool dgram, bind_failed;
+  int fd = icmp_open(sp->family, &sp->src, sp->src_len, &dgram, &bind_failed);
+  if (fd < 0) {
+    *code = bind_failed ? R_ICMP_BIND : R_ICMP_SOCKET;
+    *err = -fd;
+    return NULL;
+  }
+  icmp_sock_t *s = calloc(1, sizeof *s);
+  probe_t **out = calloc(ICMP_SEQS, sizeof *out);
+  if (!s || !out)
+    out_of_memory();
+  s->family = sp->family;
+  s->src = sp->src;
+  s->src_len = sp->src_len;
+  s->fd = fd;
+  s->dgram = dgram;
+  s->id = random16();
+  s->next_seq = random16();
+  s->out = out;
+  struct epoll_event ev = {.events = EPOLLIN, .data.u64 = icmp_tag(s)};
+  if (epoll_ctl(e->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
+    *code = R_ICMP_SOCKET;
+    *err = errno;
+    close(fd);
+    free(out);
+    free(s);
+    return NULL;
+  }
+  s->next = e->icmp_socks;
+  e->icmp_socks = s;
+  return s;
+}
+
+enum send_result { SENT, FULL, FAILED };
+
+/* Sends a probe's echo request; FAILED when it could not be (the probe is finished). */
+static enum send_result icmp_send(engine_t *e, probe_t *p) {
+  icmp_sock_t *s = p->isock;
+  const spec_t *sp = p->spec;
+  uint8_t buf[ICMP_ECHO_LEN];
+  icmp_echo_build(buf, s->family, s->dgram, s->id, p->icmp_seq);
+  for (;;) {
+    if (sendto(s->fd, buf, sizeof buf, MSG_DONTWAIT | MSG_NOSIGNAL, &sp->dst.sa, sp->dst_len) >= 0)
+      return SENT;
+    if (errno == EINTR)
+      continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK)
+      return FULL;
+    finish(e, p, R_ICMP_SEND, errno);
+    return FAILED;
+  }
+}
+
+static void start_icmp(engine_t *e, probe_t *p) {
+  p->state = ST_ICMP;
+  int code = 0, err = 0;
+  icmp_sock_t *s = icmp_socket(e, p->spec, &code, &err);
+  if (!s) {
+    finish(e, p, code, err);
+    return;
+  }
+  /* Ends: the socket has a free number (nout < ICMP_SEQS). Numbers go round in order, so a
+   * late reply to a probe that timed out meets its number's next probe only 65,536 later. */
+  uint16_t seq = s->next_seq;
+  while (s->out[seq])
+    seq++;
+  s->next_seq = (uint16_t)(seq + 1);
+  s->out[seq] = p;
+  s->nout++;
+  p->isock = s;
+  p->icmp_seq = seq;
+  /* Requests go out in the order they were started. */
+  if (s->qhead) {
+    icmp_queue(s, p, false);
+    return;
+  }
+  if (icmp_send(e, p) == FULL) {
+    icmp_queue(s, p, false);
+    icmp_want_out(e, s, true);
+  }
+}
+
+/* Sends what waited for room in the socket's buffer. */
+static void icmp_flush(engine_t *e, icmp_sock_t *s) {
+  while (s->qhead) {
+    probe_t *p = s->qhead;
+    icmp_unqueue(s, p);
+    if (icmp_send(e, p) == FULL) {
+      icmp_queue(s, p, true);
+      break;
+    }
+  }
+  icmp_want_out(e, s, s->qhead != NULL);
+}
+
+/* Finishes the probe a reply or an error belongs to: same socket, identifier, number, peer. */
+static void icmp_match(engine_t *e, icmp_sock_t *s, const icmp_msg *m) {
+  if (m->kind == ICMP_NONE)
+    return;
+  probe_t *p = s->out[m->seq];
+  /* A ping socket's identifier is the kernel's, and it hands the socket only its own replies. */
+  if (!p || p->queued || (!s->dgram && m->id != s->id))
+    return;
+  const spec_t *sp = p->spec;
+  if (sp->family == 6 ? memcmp(m->peer, &sp->dst.in6.sin6_addr, 16) != 0
+                      : memcmp(m->peer, &sp->dst.in4.sin_addr, 4) != 0)
+    return;
+  if (m->kind == ICMP_REPLY) {
+    finish(e, p, R_ICMP_REPLY, 0);
+    return;
+  }
+  char text[INET6_ADDRSTRLEN + 1] = "";
+  if (m->from.sa.sa_family == AF_INET6)
+    uv_ip6_name(&m->from.in6, text, sizeof text);
+  else if (m->from.sa.sa_family == AF_INET)
+    uv_ip4_name(&m->from.in4, text, sizeof text);
+  body_append(p, text, strlen(text));
+  finish(e, p, R_ICMP_ERROR, m->type | m->code << 8);
+}
+
+/* At most this many datagrams per socket per wake-up; the rest wait for the next (epoll is
+ * level-triggered for ICMP sockets), so one busy socket cannot hold up the loop. */
+#define ICMP_READ_BUDGET 4096
+
+static void icmp_event(engine_t *e, icmp_sock_t *s, uint32_t events) {
+  icmp_msg m;
+  if (events & EPOLLOUT)
+    icmp_flush(e, s);
+  if (events & EPOLLERR) {
+    if (s->dgram) {
+      for (int i = 0; i < ICMP_READ_BUDGET; i++) {
+        int r = icmp_read_error(s->fd, s->family, &m);
+        if (r == -EINTR)
+          continue;
+        if (r < 0)
+          break;
+        if (r > 0)
+          icmp_match(e, s, &m);
+      }
+    } else {
+      /* A raw socket reports nothing there that a probe could use; reading clears it. */
+      int err = 0;
+      socklen_t len = sizeof err;
+      getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    }
+  }
+  if (!(events & EPOLLIN))
+    return;
+  for (int i = 0; i < ICMP_READ_BUDGET; i++) {
+    sockaddr_any from;
+    socklen_t from_len = sizeof from;
+    memset(&from, 0, sizeof from);
+    ssize_t n = recvfrom(s->fd, e->scratch, READ_CHUNK, MSG_DONTWAIT, &from.sa, &from_len);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      break;
+    }
+    icmp_parse(s->family, s->dgram, (const uint8_t *)e->scratch, (size_t)n, &from, &m);
+    icmp_match(e, s, &m);
+  }
+}
+
+static void icmp_close_all(engine_t *e) {
+  icmp_sock_t *s = e->icmp_socks;
+  e->icmp_socks = NULL;
+  while (s) {
+    icmp_sock_t *next = s->next;
+    close(s->fd);
+    free(s->out);
+    free(s);
+    s = next;
+  }
+}
+
 /* ------------------------------------------------------------ on the loop */
 
 static void expire(engine_t *e) {
   uint64_t now = now_ns();
   while (e->nheap > 0 && e->heap[0]->deadline_ns <= now) {
     probe_t *p = e->heap[0];
-    finish(e, p, p->state == ST_CONNECT ? R_L4TOUT : R_L7TOUT, 0);
+    finish(e, p, p->state == ST_CONNECT || p->state == ST_ICMP ? R_L4TOUT : R_L7TOUT, 0);
   }
 }
 
@@ -838,8 +1137,13 @@ static void on_poll(uv_poll_t *handle, int status, int events) {
   int n;
   do {
     n = epoll_wait(e->ep, evs, MAX_EVENTS, 0);
-    for (int i = 0; i < n; i++)
-      on_event(e, evs[i].data.ptr, evs[i].events);
+    for (int i = 0; i < n; i++) {
+      /* ICMP sockets are tagged in the low bit; probes' own sockets carry the probe. */
+      if (evs[i].data.u64 & 1u)
+        icmp_event(e, (icmp_sock_t *)(uintptr_t)(evs[i].data.u64 & ~(uint64_t)1), evs[i].events);
+      else
+        on_event(e, evs[i].data.ptr, evs[i].events);
+    }
   } while (n == MAX_EVENTS);
   expire(e);
   deliver(e);
@@ -881,6 +1185,7 @@ static void engine_stop(engine_box *box) {
   e->closing = true;
   while (e->nheap > 0)
     free_probe(e, e->heap[0]);
+  icmp_close_all(e);
   napi_delete_reference(e->env, e->callback);
   if (e->records)
     napi_delete_reference(e->env, e->records);
@@ -1132,7 +1437,7 @@ static napi_value engine_prepare(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "prepare needs 9 arguments");
     return NULL;
   }
-  if (napi_get_value_uint32(env, argv[0], &kind) != napi_ok || kind > KIND_HTTP ||
+  if (napi_get_value_uint32(env, argv[0], &kind) != napi_ok || kind > KIND_ICMP ||
       napi_get_value_uint32(env, argv[1], &family) != napi_ok || (family != 4 && family != 6) ||
       napi_get_value_uint32(env, argv[3], &port) != napi_ok || port > 65535 ||
       napi_get_value_uint32(env, argv[5], &timeout) != napi_ok ||

@@ -3,7 +3,6 @@ export const NODE_RUNTIME: {
   readonly version: string;
   readonly integrity: { readonly x64: string; readonly arm64: string };
 };
-export const NAN: { readonly version: string; readonly integrity: string };
 export const RUNTIME_ARCHES: readonly string[];
 export function runtimeVersion(env?: NodeJS.ProcessEnv): string;
 export function fileIntegrity(path: string): string;
@@ -16,4 +15,3 @@ export function fetchTarball(
 export function runtimeIntegrity(arch: string, version: string): string | undefined;
 export function fetchRuntime(arch: string, version: string, dir: string): string;
 export function unpack(tgz: string, dest: string, members?: readonly string[]): void;
-export function installNan(cache: string, dest: string): string;

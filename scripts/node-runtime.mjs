@@ -1,11 +1,10 @@
-// The Node.js runtime that the Debian packages bundle and `npm run test:runtime` tests on, and
-// the C++ headers its native addons are built with: all from the npm registry, all pinned here.
+// The Node.js runtime that the Debian packages bundle and `npm run test:runtime` tests on, from
+// the npm registry, pinned here (it has the headers vpp-maglev's addon is built with).
 // scripts/pkg-deb.sh, scripts/test-runtime.mjs and the Dockerfile use these pins (a test keeps
 // the Dockerfile's in step). docs/packaging.md explains the choices.
 //
 //   node scripts/node-runtime.mjs version                 the runtime version (NODE_RUNTIME_VERSION wins)
 //   node scripts/node-runtime.mjs tarball <x64|arm64> DIR  fetches node-linux-<arch> into DIR, prints its path
-//   node scripts/node-runtime.mjs nan CACHE DEST           fetches the pinned nan into CACHE, unpacks it as DEST
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
@@ -25,18 +24,6 @@ export const NODE_RUNTIME = Object.freeze({
     x64: 'sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA==',
     arm64: 'sha512-IZx0J52/1NDwAsY2iyWR9nlPIYuYviTWetjj8+ElvYQh2+XRhLfCfkbFEF/2O5vGI2hcUbyPNHV+nz342FbJXw==',
   }),
-});
-
-/**
- * nan, the C++ header library raw-socket (net-ping's ICMP sockets) is written against. raw-socket
- * 1.8.1 asks for nan 2.19.*, which does not compile against Node.js 24's V8 (SetAccessor and the
- * interceptor callbacks changed); nan 2.30 compiles the same raw-socket sources for Node.js 20, 22
- * and 24. It is only read at build time: nothing loads it at run time.
- */
-export const NAN = Object.freeze({
-  version: '2.30.0',
-  integrity:
-    'sha512-P5mokDkSvCGBz6mZDD/2l+w9QoICRXdCyZ9ONGmTePr40oihJg3Kpn0YU3twKd6PJnwSlLBWNQeOT6yWEV2c4A==',
 });
 
 /** The architectures the registry has runtime packages for, by Node.js's name (process.arch). */
@@ -119,14 +106,6 @@ export function unpack(tgz, dest, members = []) {
     throw new RuntimeError(`unpacking ${tgz} failed: ${r.error?.message ?? r.stderr.trim()}`);
 }
 
-/** Fetches the pinned nan into `cache` and unpacks it as the directory `dest` (replaced). */
-export function installNan(cache, dest) {
-  const tgz = fetchTarball('nan', NAN.version, NAN.integrity, cache);
-  rmSync(dest, { recursive: true, force: true });
-  unpack(tgz, dest);
-  return dest;
-}
-
 function main(argv) {
   const [command, ...args] = argv;
   switch (command) {
@@ -139,14 +118,8 @@ function main(argv) {
       process.stdout.write(`${fetchRuntime(arch, runtimeVersion(), dir)}\n`);
       return;
     }
-    case 'nan': {
-      const [cache, dest] = args;
-      if (!cache || !dest) throw new RuntimeError('usage: node-runtime.mjs nan CACHE DEST');
-      process.stdout.write(`${installNan(cache, dest)}\n`);
-      return;
-    }
     default:
-      throw new RuntimeError(`unknown command ${JSON.stringify(command ?? '')} (version, tarball, nan)`);
+      throw new RuntimeError(`unknown command ${JSON.stringify(command ?? '')} (version, tarball)`);
   }
 }
 

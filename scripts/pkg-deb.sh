@@ -4,7 +4,7 @@
 #   vpp-maglev_<version>_<arch>.deb   maglevc, maglevt
 # Each package carries the Node.js runtime of its architecture (the version pinned in
 # scripts/node-runtime.mjs, from the npm registry's node-linux-<arch> packages, cached in
-# build/cache) and its native addons, built against that runtime's headers and cross-compiled for
+# build/cache) and its native addon, built against that runtime's headers and cross-compiled for
 # arm64. It packages the existing dist/: run `npm run build` first (`npm run pkg-deb` does).
 # docs/packaging.md explains the choices.
 set -euo pipefail
@@ -147,7 +147,6 @@ node_gyp=${npm_config_node_gyp:-$(npm root -g)/npm/node_modules/node-gyp/bin/nod
 
 rm -rf "$work"
 mkdir -p "$work"
-runtime nan "$cache" "$work/nan" >/dev/null || die "cannot fetch nan"
 
 # --- The architecture-independent part of the application tree ----------------------------
 common=$work/common
@@ -210,19 +209,8 @@ stage_arch() {
   install -D -m 0755 "$nodedir/bin/node" "$app/node/bin/node"
   install -m 0644 "$nodedir/LICENSE" "$app/node/LICENSE"
 
-  # net-ping's raw-socket, for ICMP health checks, compiled with the pinned nan: the 2.19 that
-  # raw-socket asks for does not compile against Node.js 24 (scripts/node-runtime.mjs says why).
-  rm -rf "$app/node_modules/nan"
-  cp -a "$work/nan" "$app/node_modules/nan"
-  gyp_build "$app/node_modules/raw-socket" "$arch" "$nodedir"
-  local raw=$app/node_modules/raw-socket/build
-  mv "$raw/Release/raw.node" "$work/raw-$arch.node"
-  rm -rf "$raw" "$app/node_modules/raw-socket/gyp.log" "$app/node_modules/raw-socket/src"
-  install -D -m 0644 "$work/raw-$arch.node" "$raw/Release/raw.node"
-  # nan is raw-socket's build-time C++ header library; nothing loads it at run time.
-  rm -rf "$app/node_modules/nan"
-
-  # vpp-maglev's own addon (VPP stats segment), built from binding.gyp and native/.
+  # vpp-maglev's own addon (VPP stats segment, the probe engine with ICMP), built from
+  # binding.gyp and native/: the only native code in the packages.
   local own=$work/addon-$arch
   mkdir -p "$own"
   cp -a binding.gyp native "$own/"
@@ -233,9 +221,8 @@ stage_arch() {
   s=$(strip_tool "$arch")
   "$s" --remove-section=.comment --remove-section=.note "$app/node/bin/node"
   "$s" --strip-unneeded --remove-section=.comment --remove-section=.note \
-    "$app/node_modules/raw-socket/build/Release/raw.node" "$app/build/Release/vpp_maglev_native.node"
-  for f in "$app/node/bin/node" "$app/node_modules/raw-socket/build/Release/raw.node" \
-    "$app/build/Release/vpp_maglev_native.node"; do
+    "$app/build/Release/vpp_maglev_native.node"
+  for f in "$app/node/bin/node" "$app/build/Release/vpp_maglev_native.node"; do
     check_elf "$f" "$arch"
   done
 }
@@ -334,7 +321,7 @@ build_package() {
 pids=()
 for arch in $arches; do
   stage_arch "$arch"
-  log "staged $arch (node $node_version, addons built)"
+  log "staged $arch (node $node_version, addon built)"
   # Compression dominates the run time: the packages compress in parallel.
   for pkg in vpp-maglevd vpp-maglev; do
     build_package "$pkg" "$arch" &

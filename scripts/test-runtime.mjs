@@ -6,9 +6,7 @@
 //   2. builds vpp-maglev's addon against that runtime's headers into build/node-v<ABI>/, where
 //      lib/vpp/stats/native.ts looks first (rebuilt when binding.gyp, native/ or the runtime
 //      change);
-//   3. builds net-ping's raw-socket for it, with the pinned nan, into the cache; a preload hook
-//      (scripts/test-runtime-hooks.mjs) makes raw-socket load that build;
-//   4. runs `vitest run` under that runtime, its bin directory first on PATH. Without arguments
+//   3. runs `vitest run` under that runtime, its bin directory first on PATH. Without arguments
 //      it runs every test but the Debian packaging test, whose subject (the .deb files and the
 //      runtime inside them) does not depend on the node running it; with arguments, exactly
 //      those (`npm run test:runtime -- test/unit/vpp-stats`).
@@ -27,8 +25,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { fetchRuntime, installNan, NAN, runtimeVersion, unpack } from './node-runtime.mjs';
+import { fileURLToPath } from 'node:url';
+import { fetchRuntime, runtimeVersion, unpack } from './node-runtime.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cache = join(root, 'node_modules', '.cache', 'vpp-maglev');
@@ -122,28 +120,6 @@ function ensureOwnAddon(runtimeDir, version, abi) {
   }
 }
 
-/** net-ping's raw-socket built for the runtime, with the pinned nan; returns its raw.node. */
-function ensureRawSocket(runtimeDir, version, arch) {
-  const src = join(root, 'node_modules', 'raw-socket');
-  const { version: rawVersion } = JSON.parse(readFileSync(join(src, 'package.json'), 'utf8'));
-  const out = join(cache, `raw-socket-${rawVersion}-nan-${NAN.version}-node-v${version}-linux-${arch}`);
-  const addon = join(out, 'raw.node');
-  if (existsSync(addon)) return addon;
-  log(`building raw-socket ${rawVersion} for node ${version} with nan ${NAN.version}`);
-  const work = mkdtempSync(join(cache, '.raw-socket-'));
-  try {
-    // nan is found as raw-socket's sibling, as in a node_modules tree.
-    const pkg = join(work, 'node_modules', 'raw-socket');
-    cpSync(src, pkg, { recursive: true, filter: (f) => !f.startsWith(join(src, 'build')) });
-    installNan(cache, join(work, 'node_modules', 'nan'));
-    gypRebuild(pkg, runtimeDir, 'raw-socket');
-    atomicDir(out, (tmp) => copyFileSync(join(pkg, 'build', 'Release', 'raw.node'), join(tmp, 'raw.node')));
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
-  return addon;
-}
-
 function main() {
   if (!existsSync(join(root, 'node_modules', 'vitest')))
     fail('node_modules is not installed: run npm ci first');
@@ -167,15 +143,11 @@ function main() {
     );
   }
   ensureOwnAddon(runtimeDir, version, abi);
-  const rawSocket = ensureRawSocket(runtimeDir, version, arch);
 
   const args = process.argv.slice(2);
-  const hooks = pathToFileURL(join(root, 'scripts', 'test-runtime-hooks.mjs')).href;
   const env = {
     ...process.env,
     PATH: `${join(runtimeDir, 'bin')}:${process.env['PATH'] ?? ''}`,
-    NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --import=${hooks}`.trim(),
-    VPP_MAGLEV_TEST_RAW_SOCKET: rawSocket,
     // Lets a test tell this run from the plain one (test/unit/vpp-stats/native-runtime.test.ts).
     VPP_MAGLEV_TEST_RUNTIME: version,
   };

@@ -1,13 +1,14 @@
 /**
- * The native probe engine (native/probe_engine.c in the vpp_maglev_native addon): TCP and
- * plain HTTP probes on an epoll set of their own, polled from Node's event loop; results come
- * back in batches, one call per loop turn.
+ * The native probe engine (native/probe_engine.c and native/icmp.c in the vpp_maglev_native
+ * addon): TCP, plain HTTP and ICMP echo probes on an epoll set of their own, polled from Node's
+ * event loop; results come back in batches, one call per loop turn.
  * This side prepares each target once (address, request bytes, accepted statuses), hands out
  * probes, turns the engine's numeric results into ProbeResults with the same codes and details
  * as the JS probes, and runs the response regex, whose syntax is JavaScript's.
  */
 import { createRequire } from 'node:module';
-import { getSystemErrorName } from 'node:util';
+import { constants } from 'node:os';
+import { getSystemErrorMap, getSystemErrorName } from 'node:util';
 import type { HealthCheckConfig } from '../../config/types.js';
 import { findPackageRoot, nativeAddonPath } from '../../util/native-addon.js';
 import type { ProbeResult } from '../types.js';
@@ -45,6 +46,7 @@ interface EngineObject {
 
 const KIND_TCP = 0;
 const KIND_HTTP = 1;
+const KIND_ICMP = 2;
 const FLAG_HEAD = 1;
 const FLAG_BODY = 2;
 const RECORD_INTS = 6;
@@ -59,6 +61,11 @@ const R_L7RSP_BODY = 5;
 const R_L7STS = 6;
 const R_L7OK = 7;
 const R_BODY = 8;
+const R_ICMP_REPLY = 9;
+const R_ICMP_SOCKET = 10;
+const R_ICMP_BIND = 11;
+const R_ICMP_SEND = 12;
+const R_ICMP_ERROR = 13;
 
 /** The engine's parse errors, named as Node's HTTP parser (llhttp) names the same faults. */
 const PARSE_ERRORS: Record<number, string> = {
@@ -126,6 +133,47 @@ function errnoName(value: number): string {
   return name;
 }
 
+/** libuv's text for an errno ("operation not permitted"), as net-ping's details had it. */
+const errnoMessages = new Map<number, string>();
+function errnoMessage(value: number): string {
+  let text = errnoMessages.get(value);
+  if (text === undefined) {
+    text = getSystemErrorMap().get(-value)?.[1] ?? `errno ${value}`;
+    errnoMessages.set(value, text);
+  }
+  return text;
+}
+
+/** The detail of an ICMP socket that could not be opened (or bound to its source). */
+export function icmpSocketDetail(errno: number, source: string | null = null): string {
+  const message = errnoMessage(errno);
+  if (source !== null) return `icmp socket: bind ${source}: ${message}`;
+  // The raw socket's errno: only CAP_NET_RAW is sure to grant it (a ping socket, the fallback,
+  // also needs the group in net.ipv4.ping_group_range, and was refused as well).
+  return errno === constants.errno.EPERM || errno === constants.errno.EACCES
+    ? `icmp socket: ${message} (needs CAP_NET_RAW)`
+    : `icmp socket: ${message}`;
+}
+
+/** ICMP (IPv4) and ICMPv6 error messages by type, named as net-ping named them. */
+const ICMP4_ERRORS: Record<number, string> = {
+  3: 'destination unreachable',
+  11: 'time exceeded',
+  12: 'parameter problem',
+};
+const ICMP6_ERRORS: Record<number, string> = {
+  1: 'destination unreachable',
+  2: 'packet too big',
+  3: 'time exceeded',
+  4: 'parameter problem',
+};
+
+function icmpErrorDetail(family: 4 | 6, value: number, sender: string): string {
+  const type = value & 0xff;
+  const name = (family === 4 ? ICMP4_ERRORS : ICMP6_ERRORS)[type] ?? `unknown response type '${type}'`;
+  return `icmp ${name} (source=${sender})`;
+}
+
 const statusDetails = new Map<number, string>();
 function statusDetail(status: number): string {
   let d = statusDetails.get(status);
@@ -178,6 +226,9 @@ export function httpRequestBytes(target: ProbeTarget): Buffer | string {
 function prepare(engine: EngineObject, target: ProbeTarget): number | string {
   const hc: HealthCheckConfig = target.healthcheck;
   const source = sourceAddress(target) ?? null;
+  if (hc.type === 'icmp') {
+    return engine.prepare(KIND_ICMP, target.family, target.address, 0, source, hc.timeout, null, null, 0);
+  }
   if (hc.type === 'tcp') {
     return engine.prepare(
       KIND_TCP,
@@ -232,8 +283,8 @@ const SLOTS = 1 << SLOT_BITS;
 const TICKET_SEQ_MASK = 0x3ff;
 
 /**
- * TCP and HTTP probes through the native engine, set up on the first probe. Only `tcp` and
- * `http` targets are accepted.
+ * TCP, HTTP and ICMP probes through the native engine, set up on the first probe. Only `tcp`,
+ * `http` and `icmp` targets are accepted.
  */
 export class NativeProbeEngine {
   private engine: EngineObject | null = null;
@@ -435,6 +486,23 @@ function toResult(
   switch (code) {
     case R_L4OK:
       return { ok: true, code: 'L4OK', detail: 'connected', durationMs };
+    case R_ICMP_REPLY:
+      return { ok: true, code: 'L4OK', detail: 'echo reply', durationMs };
+    case R_ICMP_SOCKET:
+      return { ok: false, code: 'SOCKERR', detail: icmpSocketDetail(value), durationMs };
+    case R_ICMP_BIND:
+      return {
+        ok: false,
+        code: 'SOCKERR',
+        detail: icmpSocketDetail(value, sourceAddress(target) ?? ''),
+        durationMs,
+      };
+    case R_ICMP_SEND:
+      return { ok: false, code: 'L4CON', detail: `icmp ${errnoMessage(value)}`, durationMs };
+    case R_ICMP_ERROR: {
+      const sender = bodies && length > 0 ? bodies.toString('latin1', start, start + length) : '';
+      return { ok: false, code: 'L4CON', detail: icmpErrorDetail(target.family, value, sender), durationMs };
+    }
     case R_L4TOUT:
       return { ok: false, code: 'L4TOUT', detail: timeoutText(target.healthcheck.timeout), durationMs };
     case R_L4CON:

@@ -2,7 +2,7 @@ import type { ProbeResult } from '../types.js';
 import type { ProbeTarget } from './common.js';
 import { NativeProbeEngine, type ProbeCallback } from './engine.js';
 import { probeHttp } from './http.js';
-import { IcmpPinger } from './icmp.js';
+import { icmpProbe } from './icmp.js';
 import { probeTcp } from './tcp.js';
 
 export type { ProbeFunction, ProbeTarget } from './common.js';
@@ -13,7 +13,7 @@ export {
   type ProbeCallback,
 } from './engine.js';
 export { DEFAULT_HTTP_PARAMS, MAX_BODY_BYTES, probeHttp, USER_AGENT } from './http.js';
-export { IcmpPinger } from './icmp.js';
+export { IcmpPinger, type IcmpPingerOptions, icmpUnavailable } from './icmp.js';
 export { probeTcp } from './tcp.js';
 
 /** Something that runs probes: in this process, or in a worker inside a network namespace. */
@@ -30,7 +30,10 @@ export interface Prober {
   close(): Promise<void>;
 }
 
-/** Which engine runs TCP and HTTP probes: the addon's when it loads (`auto`), or Node's sockets. */
+/**
+ * Which engine runs TCP and HTTP probes: the addon's when it loads (`auto`), or Node's sockets.
+ * ICMP probes always run in the addon's engine.
+ */
 export type ProbeEngineChoice = 'auto' | 'js';
 
 export interface LocalProberOptions {
@@ -43,11 +46,13 @@ export interface LocalProberOptions {
 /**
  * Runs probes in the current process and network namespace. TCP and HTTP probes go to the
  * native probe engine when the addon provides one, else to the JS probes (probeTcp,
- * probeHttp); HTTPS always runs on Node's TLS, ICMP on net-ping's raw sockets.
+ * probeHttp); HTTPS always runs on Node's TLS. ICMP probes need the engine: without the addon
+ * they fail with a result that says so.
  */
 export class LocalProber implements Prober {
-  private readonly icmp = new IcmpPinger();
   private native: NativeProbeEngine | null | undefined;
+  /** The engine for ICMP probes when JS probes were chosen for TCP and HTTP. */
+  private icmpOnly: NativeProbeEngine | Error | undefined;
   private nativeError: string | null = null;
   /** Probes start() ran as JS probes, by (negative) ticket: native tickets are never negative. */
   private readonly jsProbes = new Map<number, AbortController>();
@@ -75,7 +80,7 @@ export class LocalProber implements Prober {
       case 'https':
         return probeHttp(target, signal);
       case 'icmp':
-        return this.icmp.probe(target, signal);
+        return icmpProbe(this.icmpEngine(), target, signal);
     }
   }
 
@@ -83,6 +88,10 @@ export class LocalProber implements Prober {
     const type = target.healthcheck.type;
     if (type === 'tcp' || type === 'http') {
       const ticket = this.engineOrNull()?.start(target, done, context) ?? null;
+      if (ticket !== null) return ticket;
+    } else if (type === 'icmp') {
+      const engine = this.icmpEngine();
+      const ticket = engine instanceof Error ? null : engine.start(target, done, context);
       if (ticket !== null) return ticket;
     }
     const ticket = this.nextJsTicket--;
@@ -96,7 +105,9 @@ export class LocalProber implements Prober {
 
   cancel(ticket: number): void {
     if (ticket >= 0) {
+      // Tickets of the two engines overlap; only one of them exists.
       this.native?.cancel(ticket);
+      if (this.icmpOnly instanceof NativeProbeEngine) this.icmpOnly.cancel(ticket);
       return;
     }
     const ac = this.jsProbes.get(ticket);
@@ -107,8 +118,17 @@ export class LocalProber implements Prober {
   async close(): Promise<void> {
     for (const ac of this.jsProbes.values()) ac.abort();
     this.jsProbes.clear();
-    this.icmp.close();
     this.native?.close();
+    if (this.icmpOnly instanceof NativeProbeEngine) this.icmpOnly.close();
+  }
+
+  /** The engine ICMP probes run in: the shared one, or one of their own under `engine: 'js'`. */
+  private icmpEngine(): NativeProbeEngine | Error {
+    const native = this.engineOrNull();
+    if (native) return native;
+    if (this.options.engine !== 'js') return new Error(this.nativeError ?? 'no probe engine');
+    this.icmpOnly ??= NativeProbeEngine.open(this.options.packageRoot);
+    return this.icmpOnly;
   }
 
   private engineOrNull(): NativeProbeEngine | null {

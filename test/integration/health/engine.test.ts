@@ -4,15 +4,15 @@
  * bytes against Node's, cancellation, slot reuse, shutdown and the fallback to JS probes. The
  * behaviour shared with the JS probes is tested for both engines in probes.test.ts.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HealthCheckConfig } from '../../../lib/config/types.js';
-import type { ProbeTarget } from '../../../lib/health/probes/common.js';
+import { NetnsProber } from '../../../lib/health/netns.js';
+import { type ProbeTarget, timeoutDetail } from '../../../lib/health/probes/common.js';
 import { LocalProber, NativeProbeEngine, probeHttp } from '../../../lib/health/probes/index.js';
 import { healthcheck, httpParams } from '../../support/health-config.js';
 import { closedPort, tcpServer } from './servers.js';
@@ -63,7 +63,7 @@ async function rawServer(
   return { port: (server.address() as AddressInfo).port, requests, server };
 }
 
-/** Polls `done` until it holds (or 5 s pass): for raw-socket reads, which have no event to await. */
+/** Polls `done` until it holds (or 5 s pass): for what has no event to await. */
 async function until(done: () => boolean): Promise<void> {
   const deadline = Date.now() + 5000;
   while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
@@ -107,39 +107,20 @@ describe('native tcp probe', () => {
     expect(await run(engine, target('::1', tcp(p6)))).toMatchObject({ code: 'L4CON' });
   });
 
-  it('sends its SYN from probe-ipv4-src (seen on the wire by a raw socket)', async () => {
+  it('binds probe-ipv4-src and probe-ipv6-src', async () => {
+    // That the SYN leaves from the source address is proven in a namespace whose backend can
+    // answer only that address (see "probes inside network namespaces" below).
     const srv = await tcpServer(HOST);
-    const raw = createRequire(createRequire(import.meta.url).resolve('net-ping'))('raw-socket') as {
-      createSocket(o: { protocol: number }): {
-        on(ev: 'message', fn: (b: Buffer) => void): void;
-        close(): void;
-      };
-      Protocol: { TCP: number };
-    };
-    const sniffer = raw.createSocket({ protocol: raw.Protocol.TCP });
-    const syns: string[] = [];
-    sniffer.on('message', (b) => {
-      const ihl = ((b[0] ?? 0) & 0x0f) * 4;
-      const flags = b[ihl + 13] ?? 0;
-      if (b.readUInt16BE(ihl + 2) === srv.port && (flags & 0x12) === 0x02) {
-        syns.push([...b.subarray(12, 16)].join('.'));
-      }
-    });
+    const v6 = await tcpServer('::1');
     try {
-      const r = await run(engine, target(HOST, tcp(srv.port, { probeIpv4Src: '127.0.0.42' })));
-      expect(r).toMatchObject({ ok: true, code: 'L4OK' });
-      await until(() => syns.length > 0);
-      expect(syns).toEqual(['127.0.0.42']);
-      const v6 = await tcpServer('::1');
-      try {
-        expect(await run(engine, target('::1', tcp(v6.port, { probeIpv6Src: '::1' })))).toMatchObject({
-          ok: true,
-        });
-      } finally {
-        await v6.close();
-      }
+      expect(await run(engine, target(HOST, tcp(srv.port, { probeIpv4Src: '127.0.0.42' })))).toMatchObject({
+        ok: true,
+      });
+      expect(await run(engine, target('::1', tcp(v6.port, { probeIpv6Src: '::1' })))).toMatchObject({
+        ok: true,
+      });
     } finally {
-      sniffer.close();
+      await v6.close();
       await srv.close();
     }
   });
@@ -494,5 +475,287 @@ describe('HealthChecker on the native engine', () => {
       await checker.close();
       server.close();
     }
+  });
+});
+
+const icmp = (extra: Partial<HealthCheckConfig> = {}) =>
+  healthcheck({ name: 'i', type: 'icmp', timeout: 3000, ...extra });
+
+describe('native icmp probe', () => {
+  it('gets echo replies from 127.0.0.x and ::1, and from its source addresses', async () => {
+    for (const t of [
+      target('127.0.0.1', icmp()),
+      target('127.0.0.45', icmp()),
+      target('::1', icmp()),
+      target('127.0.0.45', icmp({ probeIpv4Src: '127.0.0.46' })),
+      target('::1', icmp({ probeIpv6Src: '::1' })),
+    ]) {
+      expect(await run(engine, t)).toMatchObject({ ok: true, code: 'L4OK', detail: 'echo reply' });
+    }
+  });
+
+  it('runs 500 probes at once to as many 127.0.0.0/8 addresses, each matched to its own reply', async () => {
+    const addresses = Array.from({ length: 500 }, (_, i) => `127.1.${i >> 7}.${(i & 0x7f) + 1}`);
+    const rs = await Promise.all(
+      addresses.map((a, i) => run(engine, target(a, icmp(i % 3 ? {} : { timeout: 5000 })))),
+    );
+    expect(rs.filter((r) => !(r.ok && r.detail === 'echo reply'))).toEqual([]);
+  });
+
+  it('fails a source address the host does not have with SOCKERR, naming it', async () => {
+    expect(await run(engine, target('127.0.0.1', icmp({ probeIpv4Src: '192.0.2.77' })))).toMatchObject({
+      ok: false,
+      code: 'SOCKERR',
+      detail: 'icmp socket: bind 192.0.2.77: address not available',
+    });
+  });
+
+  it('a probe cancelled after its request went out takes no reply, and never answers', async () => {
+    const answers: string[] = [];
+    const ticket = engine.start(target('127.0.0.47', icmp()), (_c, r) => answers.push(r.detail), null);
+    expect(ticket).not.toBeNull();
+    // The batch is handed to the engine in a microtask; the reply can only be read once the
+    // loop polls, after every microtask. So the request is out and its reply not yet read.
+    await Promise.resolve();
+    await Promise.resolve();
+    engine.cancel(ticket as number);
+    // Probes after it, awaited: the cancelled one's reply has come and gone meanwhile.
+    for (let i = 0; i < 3; i++) {
+      expect(await run(engine, target('127.0.0.47', icmp()))).toMatchObject({ ok: true });
+    }
+    expect(answers).toEqual([]);
+    const ac = new AbortController();
+    const p = run(engine, target('127.0.0.48', icmp()), ac.signal);
+    ac.abort();
+    expect(await p).toMatchObject({ ok: false, code: 'L4CON', detail: 'probe cancelled' });
+  });
+
+  it('runs in the engine of a LocalProber that uses JS probes for tcp and http', async () => {
+    const js = new LocalProber({ engine: 'js' });
+    try {
+      expect(await js.probe(target('127.0.0.1', icmp()))).toMatchObject({ ok: true, detail: 'echo reply' });
+    } finally {
+      await js.close();
+    }
+  });
+
+  it('says that the native addon is missing, with code SOCKERR', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'maglev-no-addon-'));
+    const missing = new LocalProber({ packageRoot: empty });
+    try {
+      const r = await missing.probe(target('127.0.0.1', icmp()));
+      expect(r).toMatchObject({ ok: false, code: 'SOCKERR' });
+      expect(r.detail).toMatch(/^ICMP probes need the native addon \(.*vpp_maglev_native\.node/);
+    } finally {
+      await missing.close();
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});
+
+/**
+ * Two namespaces of our own joined by a veth pair: the prober's (P) has 10.214.X.1 and .77
+ * (fd00:214:X::1 and ::77), the target's (T) has 10.214.X.9 (fd00:214:X::9) and a route back
+ * to .77 (::77) only, so T answers a probe only when it left from .77: what comes back proves the
+ * source address. T also routes 10.217.X.0/24 as unreachable, so that probes to it through T
+ * get an ICMP error. A third namespace (S), on a second veth pair, has 10.215.X.2 and
+ * fd00:215:X::2 and ignores echo requests: probes to it time out. Probes run in a probe worker
+ * inside P, as maglevd runs them with healthchecker.netns.
+ */
+describe('probes inside network namespaces of our own', () => {
+  const X = process.pid % 250;
+  const P = `mgli-${process.pid}-p`;
+  const T = `mgli-${process.pid}-t`;
+  const VP = `mgli${process.pid}p`;
+  const VT = `mgli${process.pid}t`;
+  const TARGET4 = `10.214.${X}.9`;
+  const TARGET6 = `fd00:214:${X}::9`;
+  const SRC4 = `10.214.${X}.77`;
+  const SRC6 = `fd00:214:${X}::77`;
+  const S = `mgli-${process.pid}-s`;
+  const VP2 = `mgli${process.pid}q`;
+  const VS = `mgli${process.pid}s`;
+  const SILENT4 = `10.215.${X}.2`;
+  const SILENT6 = `fd00:215:${X}::2`;
+  const UNREACHABLE4 = `10.217.${X}.5`;
+  let server: ChildProcess | null = null;
+  let serverPort = 0;
+  let raw: NetnsProber;
+  let ping: NetnsProber;
+
+  /** A probe worker in P without CAP_NET_RAW. */
+  function unprivileged(): NetnsProber {
+    return new NetnsProber({
+      netns: P,
+      launcher: (path, argv) => ({
+        command: 'nsenter',
+        args: [`--net=${path}`, '--', 'setpriv', '--bounding-set=-net_raw', '--', ...argv],
+      }),
+    });
+  }
+  function ip(...args: string[]): void {
+    execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  }
+  function sysctl(ns: string, setting: string): void {
+    ip('netns', 'exec', ns, 'sysctl', '-qw', setting);
+  }
+
+  beforeAll(async () => {
+    ip('netns', 'add', P);
+    ip('netns', 'add', T);
+    ip('-n', P, 'link', 'set', 'lo', 'up');
+    ip('-n', T, 'link', 'set', 'lo', 'up');
+    ip('-n', P, 'link', 'add', VP, 'type', 'veth', 'peer', 'name', VT, 'netns', T);
+    ip('-n', P, 'addr', 'add', `10.214.${X}.1/24`, 'dev', VP);
+    ip('-n', P, 'addr', 'add', `${SRC4}/24`, 'dev', VP);
+    ip('-n', P, 'addr', 'add', `fd00:214:${X}::1/64`, 'dev', VP, 'nodad');
+    // Deprecated, so that the kernel never picks it as the default source; bound, it works.
+    ip('-n', P, 'addr', 'add', `${SRC6}/64`, 'dev', VP, 'nodad', 'preferred_lft', '0');
+    ip('-n', T, 'addr', 'add', `${TARGET4}/32`, 'dev', VT);
+    ip('-n', T, 'addr', 'add', `${TARGET6}/128`, 'dev', VT, 'nodad');
+    ip('-n', P, 'link', 'set', VP, 'up');
+    ip('-n', T, 'link', 'set', VT, 'up');
+    ip('-n', T, 'route', 'add', `${SRC4}/32`, 'dev', VT);
+    ip('-n', T, 'route', 'add', `${SRC6}/128`, 'dev', VT);
+    ip('-n', T, 'route', 'add', 'unreachable', `10.217.${X}.0/24`);
+    sysctl(T, 'net.ipv4.ip_forward=1');
+    ip('-n', P, 'route', 'add', `10.217.${X}.0/24`, 'via', TARGET4);
+    ip('netns', 'add', S);
+    ip('-n', P, 'link', 'add', VP2, 'type', 'veth', 'peer', 'name', VS, 'netns', S);
+    ip('-n', P, 'addr', 'add', `10.215.${X}.1/24`, 'dev', VP2);
+    ip('-n', P, 'addr', 'add', `fd00:215:${X}::1/64`, 'dev', VP2, 'nodad');
+    ip('-n', S, 'addr', 'add', `${SILENT4}/24`, 'dev', VS);
+    ip('-n', S, 'addr', 'add', `${SILENT6}/64`, 'dev', VS, 'nodad');
+    ip('-n', P, 'link', 'set', VP2, 'up');
+    ip('-n', S, 'link', 'set', VS, 'up');
+    sysctl(S, 'net.ipv4.icmp_echo_ignore_all=1');
+    sysctl(S, 'net.ipv6.icmp.echo_ignore_all=1');
+    // Ping sockets for root's group, for the worker that runs without CAP_NET_RAW.
+    sysctl(P, 'net.ipv4.ping_group_range=0 0');
+    raw = new NetnsProber({ netns: P });
+    ping = unprivileged();
+    serverPort = await closedPort('127.0.0.1');
+    const code = `require('node:net').createServer((s) => s.on('error', () => {}).end())
+      .listen(${serverPort}, '::', () => process.stdout.write('ready\\n'));`;
+    const srv = spawn('ip', ['netns', 'exec', T, process.execPath, '-e', code], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    server = srv;
+    await new Promise<void>((resolve, reject) => {
+      srv.once('exit', (c) => reject(new Error(`server in ${T} exited with ${c}`)));
+      srv.stdout?.setEncoding('utf8').on('data', (d: string) => {
+        if (d.includes('ready')) resolve();
+      });
+    });
+  }, 30_000);
+
+  afterAll(async () => {
+    await Promise.all([raw?.close(), ping?.close()]);
+    if (server && server.exitCode === null) {
+      const gone = new Promise((r) => server?.once('exit', r));
+      server.kill('SIGTERM');
+      await gone;
+    }
+    for (const ns of [P, T, S]) {
+      try {
+        ip('netns', 'del', ns);
+      } catch {
+        // Not made: beforeAll failed early.
+      }
+    }
+  });
+
+  it('icmp: an echo request from probe-ipv4-src / probe-ipv6-src gets its reply, from the default source none', async () => {
+    const short = { timeout: 1000 };
+    const [v4, v6, v4default, v6default] = await Promise.all([
+      raw.probe(target(TARGET4, icmp({ probeIpv4Src: SRC4 }))),
+      raw.probe(target(TARGET6, icmp({ probeIpv6Src: SRC6 }))),
+      raw.probe(target(TARGET4, icmp(short))),
+      raw.probe(target(TARGET6, icmp(short))),
+    ]);
+    expect(v4).toMatchObject({ ok: true, code: 'L4OK', detail: 'echo reply' });
+    expect(v6).toMatchObject({ ok: true, code: 'L4OK', detail: 'echo reply' });
+    expect(v4default).toMatchObject({ ok: false, code: 'L4TOUT', detail: timeoutDetail(1000) });
+    expect(v6default).toMatchObject({ ok: false, code: 'L4TOUT', detail: timeoutDetail(1000) });
+  });
+
+  it('icmp: an address that never answers times out with L4TOUT, over IPv4 and IPv6', async () => {
+    const started = performance.now();
+    const rs = await Promise.all([
+      raw.probe(target(SILENT4, icmp({ timeout: 700 }))),
+      raw.probe(target(SILENT6, icmp({ timeout: 700 }))),
+    ]);
+    for (const r of rs) expect(r).toMatchObject({ ok: false, code: 'L4TOUT', detail: timeoutDetail(700) });
+    expect(rs.every((r) => r.durationMs >= 690)).toBe(true);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(690);
+  });
+
+  it('icmp: an ICMP error about the request fails the probe with L4CON, naming its sender', async () => {
+    expect(await raw.probe(target(UNREACHABLE4, icmp({ probeIpv4Src: SRC4 })))).toMatchObject({
+      ok: false,
+      code: 'L4CON',
+      detail: `icmp destination unreachable (source=${TARGET4})`,
+    });
+  });
+
+  it('icmp: 400 probes at once, answering and silent addresses interleaved, each get their own result', async () => {
+    const rs = await Promise.all(
+      Array.from({ length: 400 }, (_, i) =>
+        raw.probe(
+          i % 2
+            ? target(`127.2.${i >> 7}.${(i & 0x7f) + 1}`, icmp({ timeout: 1500 }))
+            : target(SILENT4, icmp({ timeout: 1500 })),
+        ),
+      ),
+    );
+    rs.forEach((r, i) => {
+      expect([i, r.code]).toEqual([i, i % 2 ? 'L4OK' : 'L4TOUT']);
+    });
+  }, 20_000);
+
+  it('icmp without CAP_NET_RAW: a ping socket (net.ipv4.ping_group_range) does the same', async () => {
+    const [v4, v6, v4default, silent, error] = await Promise.all([
+      ping.probe(target(TARGET4, icmp({ probeIpv4Src: SRC4 }))),
+      ping.probe(target(TARGET6, icmp({ probeIpv6Src: SRC6 }))),
+      ping.probe(target(TARGET4, icmp({ timeout: 1000 }))),
+      ping.probe(target(SILENT6, icmp({ timeout: 700 }))),
+      ping.probe(target(UNREACHABLE4, icmp({ probeIpv4Src: SRC4 }))),
+    ]);
+    expect(v4).toMatchObject({ ok: true, code: 'L4OK', detail: 'echo reply' });
+    expect(v6).toMatchObject({ ok: true, code: 'L4OK', detail: 'echo reply' });
+    expect(v4default).toMatchObject({ ok: false, code: 'L4TOUT' });
+    expect(silent).toMatchObject({ ok: false, code: 'L4TOUT' });
+    expect(error).toMatchObject({
+      ok: false,
+      code: 'L4CON',
+      detail: `icmp destination unreachable (source=${TARGET4})`,
+    });
+  });
+
+  it('icmp without CAP_NET_RAW and without ping sockets: SOCKERR naming CAP_NET_RAW', async () => {
+    sysctl(P, 'net.ipv4.ping_group_range=1 0');
+    // A worker of its own: the other one keeps the ping sockets it opened while allowed.
+    const refused = unprivileged();
+    try {
+      expect(await refused.probe(target(TARGET4, icmp({ probeIpv4Src: SRC4 })))).toMatchObject({
+        ok: false,
+        code: 'SOCKERR',
+        detail: 'icmp socket: operation not permitted (needs CAP_NET_RAW)',
+      });
+    } finally {
+      await refused.close();
+      sysctl(P, 'net.ipv4.ping_group_range=0 0');
+    }
+  });
+
+  it('tcp: the SYN leaves from probe-ipv4-src / probe-ipv6-src (the backend answers no other)', async () => {
+    const [v4, v6, v4default] = await Promise.all([
+      raw.probe(target(TARGET4, tcp(serverPort, { probeIpv4Src: SRC4 }))),
+      raw.probe(target(TARGET6, tcp(serverPort, { probeIpv6Src: SRC6 }))),
+      raw.probe(target(TARGET4, tcp(serverPort, { timeout: 1000 }))),
+    ]);
+    expect(v4).toMatchObject({ ok: true, code: 'L4OK' });
+    expect(v6).toMatchObject({ ok: true, code: 'L4OK' });
+    expect(v4default).toMatchObject({ ok: false, code: 'L4TOUT' });
   });
 });
