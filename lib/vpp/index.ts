@@ -3,6 +3,8 @@
  * Entry point `vpp-maglev/vpp`.
  */
 
+// The connection VppLbClient runs on, from the vpp-api entry point.
+export type { VppConnection, VppRequestOptions } from '../../vpp-api/index.js';
 export {
   jsonSafe,
   REQUIRED_MESSAGES,
@@ -20,8 +22,6 @@ export {
   VppInvalidArgumentError,
   VppLbClient,
 } from './lb-client.js';
-// The connection VppLbClient runs on, from the vpp-api entry point.
-export type { VppConnection, VppRequestOptions } from '../../vpp-api/index.js';
 export {
   type ParseShowLbVipsOptions,
   parseShowLbVipsVerbose,
