@@ -150,6 +150,8 @@ function main() {
     PATH: `${join(runtimeDir, 'bin')}:${process.env['PATH'] ?? ''}`,
     // Lets a test tell this run from the plain one (test/unit/vpp-stats/native-runtime.test.ts).
     VPP_MAGLEV_TEST_RUNTIME: version,
+    // node-gyp builds (an `npm install` in a test) use this runtime's headers: nothing to download.
+    npm_config_nodedir: runtimeDir,
   };
   log(`vitest run on node ${version} (ABI ${abi})`);
   const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
