@@ -83,7 +83,7 @@ export interface NetnsProberOptions {
   readonly netns: string;
   /** How the worker enters it; default {@link nsenterLauncher}. */
   readonly launcher?: NetnsLauncher;
-  /** The worker's node command line; default {@link probeWorkerCommand}. */
+  /** The worker's node command line; default: node running the probe worker found next to the library. */
   readonly workerCommand?: readonly string[];
   /** Where the prober's own records go (worker start failures, namespace errors). */
   readonly onLog?: (record: LogRecord) => void;
@@ -142,10 +142,12 @@ export class NetnsProber implements Prober {
     this.backoff = this.minBackoff;
   }
 
+  /** The namespace the worker runs in. */
   get netns(): string {
     return this.opts.netns;
   }
 
+  /** Runs one probe in the worker; never rejects. */
   probe(target: ProbeTarget, signal?: AbortSignal): Promise<ProbeResult> {
     const started = performance.now();
     const fail = (detail: string): Promise<ProbeResult> =>
@@ -180,6 +182,7 @@ export class NetnsProber implements Prober {
     });
   }
 
+  /** Stops the worker; probes in flight resolve as failed. */
   async close(): Promise<void> {
     this.closed = true;
     this.failAll('probe worker closed');

@@ -260,7 +260,11 @@ function prepare(engine: EngineObject, target: ProbeTarget): number | string {
   );
 }
 
-/** Receives a probe's result, with the context given to start(). */
+/**
+ * Receives a probe's result, with the context given to start().
+ *
+ * @public
+ */
 export type ProbeCallback<C> = (context: C, result: ProbeResult) => void;
 
 interface Pending {

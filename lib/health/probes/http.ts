@@ -15,9 +15,18 @@ import {
   timeoutDetail,
 } from './common.js';
 
-/** At most this much of the body is read for the response regex; the rest is never waited for. */
+/**
+ * At most this much of the body is read for the response regex; the rest is never waited for.
+ *
+ * @public
+ */
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/**
+ * The HTTP parameters of a check that sets none: GET / expecting 200-399, as the Go original.
+ *
+ * @public
+ */
 export const DEFAULT_HTTP_PARAMS: HttpParams = Object.freeze({
   path: '/',
   host: null,
@@ -28,6 +37,11 @@ export const DEFAULT_HTTP_PARAMS: HttpParams = Object.freeze({
   insecureSkipVerify: false,
 });
 
+/**
+ * The User-Agent header of HTTP probes: vpp-maglev/VERSION.
+ *
+ * @public
+ */
 export const USER_AGENT = `vpp-maglev/${buildInfo.version}`;
 
 type Phase = 'connect' | 'tls' | 'http';
@@ -74,6 +88,8 @@ function hostName(host: string): string {
  * body match it. The timeout covers connect, TLS, headers and the body read. HTTPS verifies the
  * certificate against `server-name` (default: the Host header, else the address) unless
  * `insecure-skip-verify` is set.
+ *
+ * @public
  */
 export function probeHttp(target: ProbeTarget, signal?: AbortSignal): Promise<ProbeResult> {
   const started = performance.now();

@@ -7,7 +7,11 @@ import type { ProbeResult } from '../types.js';
 import { ABORTED_DETAIL, type ProbeTarget } from './common.js';
 import { NativeProbeEngine } from './engine.js';
 
-/** The result of an ICMP probe when the native addon is missing or too old; `reason` says why. */
+/**
+ * The result of an ICMP probe when the native addon is missing or too old; `reason` says why.
+ *
+ * @public
+ */
 export function icmpUnavailable(reason: string): ProbeResult {
   return {
     ok: false,
@@ -35,6 +39,11 @@ export function icmpProbe(
   return engine.probe(target, signal) ?? Promise.resolve(UNUSABLE_TARGET);
 }
 
+/**
+ * Options of {@link IcmpPinger}.
+ *
+ * @public
+ */
 export interface IcmpPingerOptions {
   /** Where build/Release/vpp_maglev_native.node is looked for; default the package root. */
   readonly packageRoot?: string | null;
@@ -44,6 +53,8 @@ export interface IcmpPingerOptions {
  * ICMP echo probes through a native probe engine of their own: one raw socket (or, without
  * CAP_NET_RAW, an unprivileged ping socket) per address family and source address, shared by
  * all probes, replies matched by address, identifier and sequence number.
+ *
+ * @public
  */
 export class IcmpPinger {
   private engine: NativeProbeEngine | Error | undefined;
@@ -51,6 +62,7 @@ export class IcmpPinger {
 
   constructor(private readonly options: IcmpPingerOptions = {}) {}
 
+  /** Sends one echo request and resolves with the outcome; never rejects. */
   probe(target: ProbeTarget, signal?: AbortSignal): Promise<ProbeResult> {
     if (signal?.aborted || this.closed) {
       return Promise.resolve({ ok: false, code: 'L4CON', detail: ABORTED_DETAIL, durationMs: 0 });
@@ -59,6 +71,7 @@ export class IcmpPinger {
     return icmpProbe(this.engine, target, signal);
   }
 
+  /** Closes the engine and its sockets; later probes resolve as cancelled. */
   close(): void {
     this.closed = true;
     if (this.engine instanceof NativeProbeEngine) this.engine.close();

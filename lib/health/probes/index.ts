@@ -16,8 +16,13 @@ export { DEFAULT_HTTP_PARAMS, MAX_BODY_BYTES, probeHttp, USER_AGENT } from './ht
 export { IcmpPinger, type IcmpPingerOptions, icmpUnavailable } from './icmp.js';
 export { probeTcp } from './tcp.js';
 
-/** Something that runs probes: in this process, or in a worker inside a network namespace. */
+/**
+ * Something that runs probes: in this process, or in a worker inside a network namespace.
+ *
+ * @public
+ */
 export interface Prober {
+  /** Runs one probe; never rejects (every failure is a result with a code). */
   probe(target: ProbeTarget, signal?: AbortSignal): Promise<ProbeResult>;
   /**
    * The cheaper way, where a prober has it: no promise, no AbortSignal. Starts a probe and
@@ -27,15 +32,23 @@ export interface Prober {
   start?<C>(target: ProbeTarget, done: ProbeCallback<C>, context: C): number;
   /** Drops a probe start() began; its callback is then never called. */
   cancel?(ticket: number): void;
+  /** Stops every probe and frees sockets, timers and workers. */
   close(): Promise<void>;
 }
 
 /**
  * Which engine runs TCP and HTTP probes: the addon's when it loads (`auto`), or Node's sockets.
  * ICMP probes always run in the addon's engine.
+ *
+ * @public
  */
 export type ProbeEngineChoice = 'auto' | 'js';
 
+/**
+ * Options of {@link LocalProber}.
+ *
+ * @public
+ */
 export interface LocalProberOptions {
   /** Default `auto`. */
   readonly engine?: ProbeEngineChoice;
@@ -48,6 +61,8 @@ export interface LocalProberOptions {
  * native probe engine when the addon provides one, else to the JS probes (probeTcp,
  * probeHttp); HTTPS always runs on Node's TLS. ICMP probes need the engine: without the addon
  * they fail with a result that says so.
+ *
+ * @public
  */
 export class LocalProber implements Prober {
   private native: NativeProbeEngine | null | undefined;
@@ -71,6 +86,7 @@ export class LocalProber implements Prober {
     return native ? { engine: 'native', reason: null } : { engine: 'js', reason: this.nativeError };
   }
 
+  /** Runs one probe; never rejects. */
   probe(target: ProbeTarget, signal?: AbortSignal): Promise<ProbeResult> {
     switch (target.healthcheck.type) {
       case 'tcp':
@@ -84,6 +100,7 @@ export class LocalProber implements Prober {
     }
   }
 
+  /** Starts a probe without a promise; see {@link Prober.start}. */
   start<C>(target: ProbeTarget, done: ProbeCallback<C>, context: C): number {
     const type = target.healthcheck.type;
     if (type === 'tcp' || type === 'http') {
@@ -103,6 +120,7 @@ export class LocalProber implements Prober {
     return ticket;
   }
 
+  /** Drops a probe start() began. */
   cancel(ticket: number): void {
     if (ticket >= 0) {
       // Tickets of the two engines overlap; only one of them exists.
@@ -115,6 +133,7 @@ export class LocalProber implements Prober {
     ac?.abort();
   }
 
+  /** Stops every probe and closes the engines. */
   async close(): Promise<void> {
     for (const ac of this.jsProbes.values()) ac.abort();
     this.jsProbes.clear();

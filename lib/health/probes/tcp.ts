@@ -12,6 +12,8 @@ import {
 /**
  * TCP probe: a completed handshake passes. The socket is then reset rather than closed, as
  * HAProxy does for its checks, so that thousands of probes a second leave no TIME_WAIT behind.
+ *
+ * @public
  */
 export function probeTcp(target: ProbeTarget, signal?: AbortSignal): Promise<ProbeResult> {
   const started = performance.now();
