@@ -18,6 +18,7 @@ export { runProbeWorker, type WorkerReply, type WorkerRequest } from './probe-wo
 export {
   DEFAULT_HTTP_PARAMS,
   IcmpPinger,
+  type IcmpPingerOptions,
   LocalProber,
   type LocalProberOptions,
   MAX_BODY_BYTES,
