@@ -87,11 +87,31 @@ export {
   type CallObserver,
   type EventSource,
   eventToProto,
+  type GrpcBoundListener,
+  type GrpcListenTarget,
   grpcListenAddress,
+  isExposedListenAddress,
   MaglevGrpcServer,
   type MaglevGrpcServerOptions,
   type MaglevHandlers,
+  parseGrpcListenTargets,
 } from './api/server.js';
+export {
+  checkGrpcTlsMaterial,
+  type GrpcAccess,
+  type GrpcCaller,
+  GrpcServerTls,
+  type GrpcTlsFiles,
+  type GrpcTlsMaterial,
+  type GrpcTlsSummary,
+  grpcCallPermitted,
+  grpcMethodAccess,
+  loadGrpcTlsFiles,
+  type PeerCertificateNames,
+  parseSubjectAltName,
+  peerIdentities,
+  TlsMaterialError,
+} from './api/tls.js';
 export { formatSpan } from './cli/format.js';
 export {
   MAGLEVC_EXIT,
