@@ -31,8 +31,11 @@ export interface GrpcTlsMaterial {
  * @public
  */
 export interface GrpcTlsFiles {
+  /** The certificate chain file (PEM). */
   readonly certFile: string;
+  /** Its private key file (PEM, unencrypted). */
   readonly keyFile: string;
+  /** The client CA bundle (PEM); absent: no client certificates. */
   readonly clientCaFile?: string;
   /** How errors name the files; default "certificate", "key", "client CA". */
   readonly labels?: { readonly cert?: string; readonly key?: string; readonly clientCa?: string };
@@ -299,6 +302,7 @@ export class GrpcServerTls {
  * @public
  */
 export interface PeerCertificateNames {
+  /** The subject; its CN, one or several, is an identity. */
   readonly subject?: { readonly CN?: string | readonly string[] } | undefined;
   /** node's rendering of the subjectAltName extension: "DNS:a, URI:spiffe://x, email:o@x". */
   readonly subjectaltname?: string | undefined;
