@@ -88,6 +88,7 @@ export {
   type EventSource,
   eventToProto,
   type GrpcBoundListener,
+  GrpcListenError,
   type GrpcListenTarget,
   grpcListenAddress,
   isExposedListenAddress,

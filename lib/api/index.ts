@@ -81,6 +81,7 @@ export {
   type EventSource,
   eventToProto,
   type GrpcBoundListener,
+  GrpcListenError,
   type GrpcListenTarget,
   grpcListenAddress,
   isExposedListenAddress,

@@ -222,6 +222,27 @@ export interface GrpcBoundListener {
 /** What the access check reads of a call (unary or streaming). */
 type CallContext = Pick<ServerUnaryCall<unknown, unknown>, 'metadata' | 'getAuthContext' | 'getPeer'>;
 
+/**
+ * One listener of {@link MaglevGrpcServer} could not be bound: `address` names it (as given, or
+ * "unix:/path"), `cause` is the system's error (its `code`, e.g. EADDRINUSE) or the socket file's
+ * problem ("/run/x.sock exists and is not a socket", "another process listens on this socket").
+ *
+ * @public
+ */
+export class GrpcListenError extends Error {
+  /** A stable identifier of this kind of error, for code that classifies errors. */
+  readonly code = 'GRPC_LISTEN' as const;
+  /** The class name, for logs and for matching without `instanceof`. */
+  override readonly name = 'GrpcListenError';
+  constructor(
+    /** The listener that failed. */
+    readonly address: string,
+    cause: unknown,
+  ) {
+    super(`gRPC listen ${address}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
 /** Metadata of calls that came over a unix socket: marked by that listener's interceptor. */
 const localCalls = new WeakSet<Metadata>();
 
@@ -429,43 +450,44 @@ export class MaglevGrpcServer {
     const targets = parseGrpcListenTargets(this.#opts.address);
     if (targets.length === 0) throw new ListenAddressError(String(this.#opts.address), 'no address');
     for (const t of targets) {
-      if (t.kind === 'tcp') {
-        const address = grpcListenAddress(t.address);
-        await probeBind(address);
-        const port = await this.#bind(
-          t.address,
-          address,
-          this.#opts.tls?.credentials ?? ServerCredentials.createInsecure(),
-        );
-        if (this.#port === 0) this.#port = port;
-        this.#listeners.push({ address: t.address, port, tls: this.#opts.tls !== undefined });
-      } else {
-        const given = `unix:${t.path}`;
-        try {
-          await prepareUnixSocket(t.path);
-        } catch (e) {
-          throw new Error(`gRPC listen ${given}: ${(e as Error).message}`, { cause: e });
-        }
-        const local = experimental.createServerCredentialsWithInterceptors(
-          ServerCredentials.createInsecure(),
-          [markLocal],
-        );
-        await this.#bind(given, given, local);
-        // Bound with the process's umask; narrowed at once to owner and group (the socket's
-        // directory, /run/vpp-maglev, is the first guard).
-        await chmod(t.path, this.#opts.unixSocketMode ?? 0o660);
-        this.#listeners.push({ address: given, port: 0, path: t.path, tls: false });
+      const given = t.kind === 'tcp' ? t.address : `unix:${t.path}`;
+      try {
+        await this.#listen(t);
+      } catch (e) {
+        if (e instanceof ListenAddressError) throw e;
+        throw new GrpcListenError(given, e);
       }
     }
     return this.#port;
   }
 
-  #bind(given: string, address: string, credentials: ServerCredentials): Promise<number> {
+  async #listen(t: GrpcListenTarget): Promise<void> {
+    if (t.kind === 'tcp') {
+      const address = grpcListenAddress(t.address);
+      await probeBind(address);
+      const port = await this.#bind(
+        address,
+        this.#opts.tls?.credentials ?? ServerCredentials.createInsecure(),
+      );
+      if (this.#port === 0) this.#port = port;
+      this.#listeners.push({ address: t.address, port, tls: this.#opts.tls !== undefined });
+      return;
+    }
+    const given = `unix:${t.path}`;
+    await prepareUnixSocket(t.path);
+    const local = experimental.createServerCredentialsWithInterceptors(ServerCredentials.createInsecure(), [
+      markLocal,
+    ]);
+    await this.#bind(given, local);
+    // Bound with the process's umask; narrowed at once to owner and group (the socket's
+    // directory, /run/vpp-maglev, is the first guard).
+    await chmod(t.path, this.#opts.unixSocketMode ?? 0o660);
+    this.#listeners.push({ address: given, port: 0, path: t.path, tls: false });
+  }
+
+  #bind(address: string, credentials: ServerCredentials): Promise<number> {
     return new Promise((resolve, reject) => {
-      this.#server.bindAsync(address, credentials, (err, port) => {
-        if (err) reject(new Error(`gRPC listen ${given}: ${err.message}`, { cause: err }));
-        else resolve(port);
-      });
+      this.#server.bindAsync(address, credentials, (err, port) => (err ? reject(err) : resolve(port)));
     });
   }
 

@@ -1,5 +1,5 @@
 import { UnavailableError } from '../api/errors.js';
-import { isExposedListenAddress, MaglevGrpcServer } from '../api/server.js';
+import { GrpcListenError, isExposedListenAddress, MaglevGrpcServer } from '../api/server.js';
 import { GrpcServerTls, type GrpcTlsFiles, loadGrpcTlsFiles } from '../api/tls.js';
 import { ConfigParseError, ConfigSemanticError, formatProblem } from '../config/errors.js';
 import { type CheckResult, ConfigLoader } from '../config/loader.js';
@@ -380,6 +380,8 @@ export class Maglevd {
         grpcPort = await server.start();
       } catch (e) {
         await server.close().catch(() => undefined);
+        // Name the one listener that failed, with the system's reason ("address already in use").
+        if (e instanceof GrpcListenError) throw new ComponentStartError(`gRPC listen ${e.address}`, e.cause);
         throw new ComponentStartError(`gRPC listen ${this.#opts.grpcAddr}`, e);
       }
       this.#running.push({ name: 'grpc', close: () => server.close() });

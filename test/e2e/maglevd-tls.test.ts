@@ -301,6 +301,15 @@ describe('maglevd refuses bad TLS settings, naming the flag and the file', () =>
     expect(r.stderr).toContain(message);
   });
 
+  it('a unix socket that cannot be made stops the start, naming that listener', async () => {
+    const dir = join(ws.dir, 'no-such-dir');
+    const r = await runBin('maglevd', [...base(), '--grpc-addr', `127.0.0.1:0,unix://${dir}/maglevd.sock`]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `maglevd: gRPC listen unix:${dir}/maglevd.sock: directory ${dir} does not exist`,
+    );
+  });
+
   it('a missing key file, and a key of another certificate, stop the start', async () => {
     const missing = join(ws.dir, 'missing.key');
     const r = await runBin('maglevd', [

@@ -310,7 +310,11 @@ describe('unix socket listener', () => {
       handlers,
       events: { bus, frontendStates: () => [] },
     });
-    await expect(second.start()).rejects.toThrow(/another process listens/);
+    await expect(second.start()).rejects.toMatchObject({
+      name: 'GrpcListenError',
+      address: `unix:${path}`,
+      message: `gRPC listen unix:${path}: ${path}: another process listens on this socket`,
+    });
     await second.close();
     await first.close();
     servers.length = 0;
