@@ -1,8 +1,9 @@
 import { ConfigError, ConfigParseError, formatWarning } from '../lib/config/errors.js';
 import { ConfigLoader } from '../lib/config/loader.js';
-import { maglevdFlags } from '../lib/daemon/flags.js';
+import { grpcSecurityFromFlags, maglevdFlags } from '../lib/daemon/flags.js';
 import { Maglevd } from '../lib/daemon/maglevd.js';
 import type { LogLevel } from '../lib/events/types.js';
+import { UsageError } from '../lib/flags/flags.js';
 import { parseOrExit, run } from './common.js';
 
 run('maglevd', async () => {
@@ -11,10 +12,20 @@ run('maglevd', async () => {
     usage: 'maglevd [flags]',
     summary: 'vpp-maglev daemon: health-checks backends and programs the VPP lb plugin.',
     footer:
-      'Signals: SIGHUP reloads the config (a bad file keeps the running config); SIGTERM and SIGINT stop.\n' +
+      'Signals: SIGHUP reloads the config (a bad file keeps the running config) and re-reads the gRPC TLS\n' +
+      'files (a bad one keeps the old); SIGTERM and SIGINT stop. Unix-socket clients are admins: the\n' +
+      "socket's mode (0660) and directory guard it. See maglevd(8), SECURITY.\n" +
       '--check exits 0 when the config is valid (printing any warnings on stderr), 1 on a parse error,\n' +
       '2 on a semantic error.',
   });
+  let security: ReturnType<typeof grpcSecurityFromFlags>;
+  try {
+    security = grpcSecurityFromFlags(values);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`maglevd: ${e.message}\nRun 'maglevd --help' for usage.\n`);
+    return 2;
+  }
   if (values.check) {
     // Exit codes as the Go maglevd: 0 valid, 1 parse error, 2 semantic error. Warnings do not
     // change them: a file the original accepts stays accepted.
@@ -39,8 +50,10 @@ run('maglevd', async () => {
     stop = resolve;
   });
   process.on('SIGHUP', () => {
-    if (daemon) void daemon.reload();
-    else reloadWanted = true;
+    if (daemon) {
+      void daemon.reloadTls();
+      void daemon.reload();
+    } else reloadWanted = true;
   });
   const onStop = () => {
     stopWanted = true;
@@ -53,6 +66,8 @@ run('maglevd', async () => {
     daemon = await Maglevd.create({
       configPath: values.config,
       grpcAddr: values['grpc-addr'],
+      ...(security.tls ? { grpcTls: security.tls } : {}),
+      ...(security.admins ? { grpcAdmins: security.admins } : {}),
       metricsAddr: values['metrics-addr'],
       vppApiAddr: values['vpp-api-addr'],
       vppStatsAddr: values['vpp-stats-addr'],

@@ -1,4 +1,4 @@
-import type { FlagSpec } from '../flags/flags.js';
+import { type FlagSpec, type FlagValues, UsageError } from '../flags/flags.js';
 
 /**
  * maglevd's flags, as the Go maglevd 1.0 user guide lists them (plus --state-file).
@@ -18,8 +18,40 @@ export const maglevdFlags = {
     env: ['MAGLEV_GRPC_ADDR'],
     default: ':9090',
     valueName: 'ADDR',
-    description: 'gRPC listen address',
+    description:
+      'gRPC listen addresses, comma separated: host:port, :port (every interface), unix:///path (a unix socket, mode 0660)',
   } as FlagSpec<'string'>,
+  'grpc-tls-cert': {
+    kind: 'string',
+    env: ['MAGLEV_GRPC_TLS_CERT'],
+    default: '',
+    valueName: 'FILE',
+    description:
+      'serve gRPC over TLS on every TCP listener with this certificate (PEM; needs --grpc-tls-key)',
+  } as FlagSpec<'string'>,
+  'grpc-tls-key': {
+    kind: 'string',
+    env: ['MAGLEV_GRPC_TLS_KEY'],
+    default: '',
+    valueName: 'FILE',
+    description: 'private key of --grpc-tls-cert (PEM, unencrypted)',
+  } as FlagSpec<'string'>,
+  'grpc-client-ca': {
+    kind: 'string',
+    env: ['MAGLEV_GRPC_CLIENT_CA'],
+    default: '',
+    valueName: 'FILE',
+    description: 'require TCP clients to present a certificate signed by these CAs (PEM; mutual TLS)',
+  } as FlagSpec<'string'>,
+  'grpc-admin': {
+    kind: 'strings',
+    env: ['MAGLEV_GRPC_ADMIN'],
+    default: [],
+    repeatable: true,
+    valueName: 'ID',
+    description:
+      'client certificate identities (CN, DNS, URI or email SAN) that may change things; other clients are read-only (needs --grpc-client-ca)',
+  } as FlagSpec<'strings'>,
   'metrics-addr': {
     kind: 'string',
     env: ['MAGLEV_METRICS_ADDR'],
@@ -80,3 +112,51 @@ export const maglevdFlags = {
     description: 'show this help',
   } as FlagSpec<'boolean'>,
 } as const;
+
+/**
+ * The gRPC security settings of maglevd's flags, checked together: the certificate and key go
+ * in pairs; a client CA needs them; admin identities need a client CA. Pure.
+ *
+ * @throws {@link UsageError} naming the flags concerned.
+ * @internal
+ */
+export function grpcSecurityFromFlags(
+  values: Pick<
+    FlagValues<typeof maglevdFlags>,
+    'grpc-tls-cert' | 'grpc-tls-key' | 'grpc-client-ca' | 'grpc-admin'
+  >,
+): {
+  readonly tls?: { readonly certFile: string; readonly keyFile: string; readonly clientCaFile?: string };
+  readonly admins?: readonly string[];
+} {
+  const cert = values['grpc-tls-cert'];
+  const key = values['grpc-tls-key'];
+  const ca = values['grpc-client-ca'];
+  const admins = values['grpc-admin'];
+  if (cert !== '' && key === '')
+    throw new UsageError(
+      "--grpc-tls-cert needs --grpc-tls-key (the certificate's private key)",
+      'grpc-tls-key',
+    );
+  if (key !== '' && cert === '')
+    throw new UsageError(
+      '--grpc-tls-key needs --grpc-tls-cert (the certificate it belongs to)',
+      'grpc-tls-cert',
+    );
+  if (ca !== '' && cert === '')
+    throw new UsageError(
+      '--grpc-client-ca needs --grpc-tls-cert and --grpc-tls-key: client certificates are checked over TLS only',
+      'grpc-client-ca',
+    );
+  if (admins.length > 0 && ca === '')
+    throw new UsageError(
+      '--grpc-admin needs --grpc-client-ca: without client certificates no client has an identity',
+      'grpc-admin',
+    );
+  return {
+    ...(cert === ''
+      ? {}
+      : { tls: { certFile: cert, keyFile: key, ...(ca === '' ? {} : { clientCaFile: ca }) } }),
+    ...(admins.length === 0 ? {} : { admins }),
+  };
+}

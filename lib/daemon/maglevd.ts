@@ -1,5 +1,6 @@
 import { UnavailableError } from '../api/errors.js';
-import { MaglevGrpcServer } from '../api/server.js';
+import { GrpcListenError, isExposedListenAddress, MaglevGrpcServer } from '../api/server.js';
+import { GrpcServerTls, type GrpcTlsFiles, loadGrpcTlsFiles } from '../api/tls.js';
 import { ConfigParseError, ConfigSemanticError, formatProblem } from '../config/errors.js';
 import { type CheckResult, ConfigLoader } from '../config/loader.js';
 import type { Config } from '../config/types.js';
@@ -56,8 +57,21 @@ import { frontendsByVipKey, VipCounterScraper } from './vip-counters.js';
 export interface MaglevdOptions {
   /** The YAML config file (maglev.yaml). */
   readonly configPath: string;
-  /** gRPC listen address; "" disables the API. */
+  /**
+   * gRPC listen addresses, comma separated ("host:port", ":port", "unix:///path"); "" disables
+   * the API.
+   */
   readonly grpcAddr: string;
+  /**
+   * TLS of the gRPC TCP listeners (unix sockets stay plaintext); absent: plaintext. The files
+   * are read at start and again by {@link Maglevd.reloadTls}.
+   */
+  readonly grpcTls?: { readonly certFile: string; readonly keyFile: string; readonly clientCaFile?: string };
+  /**
+   * Client certificate identities that may change things; every other verified client is
+   * read-only. Needs `grpcTls.clientCaFile`. Absent: every client may do everything.
+   */
+  readonly grpcAdmins?: readonly string[];
   /** Prometheus listen address; "" disables it. */
   readonly metricsAddr: string;
   /** VPP API socket; "" disables VPP integration. */
@@ -88,7 +102,7 @@ export interface MaglevdOptions {
  * @public
  */
 export interface MaglevdAddresses {
-  /** Bound gRPC port (0 when disabled). */
+  /** The first bound gRPC TCP port (0 when disabled or on unix sockets only). */
   readonly grpcPort: number;
   /** Bound /metrics port (0 when disabled). */
   readonly metricsPort: number;
@@ -195,6 +209,8 @@ export class Maglevd {
   #startupDone: () => void = () => undefined;
   #closing: Promise<void> = Promise.resolve();
   #stateFileNote: string | null;
+  /** The gRPC listeners' TLS, swapped by {@link Maglevd.reloadTls}; null without TLS. */
+  #grpcTls: GrpcServerTls | null = null;
 
   private constructor(opts: MaglevdOptions, config: Config, operator: OperatorState, note: string | null) {
     this.#opts = opts;
@@ -326,8 +342,27 @@ export class Maglevd {
   async #startComponents(): Promise<MaglevdAddresses> {
     let grpcPort = 0;
     if (this.#opts.grpcAddr !== '') {
+      let tls: GrpcServerTls | undefined;
+      if (this.#opts.grpcTls) {
+        try {
+          const { material, summary } = await loadGrpcTlsFiles(this.#tlsFiles(this.#opts.grpcTls));
+          tls = new GrpcServerTls(material);
+          this.logger.info('grpc-tls', {
+            cert: this.#opts.grpcTls.certFile,
+            subject: summary.subject,
+            fingerprint: summary.fingerprint256,
+            not_after: summary.notAfter,
+            client_ca: this.#opts.grpcTls.clientCaFile ?? '',
+          });
+        } catch (e) {
+          throw new ComponentStartError('gRPC TLS', e);
+        }
+        this.#grpcTls = tls;
+      }
       const server = new MaglevGrpcServer({
         address: this.#opts.grpcAddr,
+        ...(tls ? { tls } : {}),
+        ...(this.#opts.grpcAdmins ? { admins: this.#opts.grpcAdmins } : {}),
         handlers: new MaglevHandlersImpl(this),
         events: { bus: this.bus, frontendStates: () => this.core.frontendStates().entries() },
         reflection: this.#opts.reflection,
@@ -345,14 +380,34 @@ export class Maglevd {
         grpcPort = await server.start();
       } catch (e) {
         await server.close().catch(() => undefined);
+        // Name the one listener that failed, with the system's reason ("address already in use").
+        if (e instanceof GrpcListenError) throw new ComponentStartError(`gRPC listen ${e.address}`, e.cause);
         throw new ComponentStartError(`gRPC listen ${this.#opts.grpcAddr}`, e);
       }
       this.#running.push({ name: 'grpc', close: () => server.close() });
-      this.logger.info('grpc-listen', {
-        addr: this.#opts.grpcAddr,
-        port: grpcPort,
-        reflection: this.#opts.reflection,
-      });
+      for (const l of server.listeners) {
+        this.logger.info('grpc-listen', {
+          addr: l.address,
+          port: l.port,
+          ...(l.path === undefined ? {} : { path: l.path }),
+          tls: l.tls,
+          client_auth: l.tls && tls?.requireClientCertificate === true,
+          reflection: this.#opts.reflection,
+        });
+        if (l.path !== undefined || !isExposedListenAddress(l.address)) continue;
+        if (!l.tls)
+          this.logger.warn('grpc-insecure', {
+            addr: l.address,
+            detail:
+              'plaintext gRPC on a non-loopback address: anyone who can reach this port can drain, pause and re-weight backends and reload the config. Close it: listen on 127.0.0.1 or a unix socket (--grpc-addr unix:///run/vpp-maglev/maglevd.sock), or set --grpc-tls-cert, --grpc-tls-key and --grpc-client-ca (see maglevd(8), SECURITY)',
+          });
+        else if (!tls?.requireClientCertificate)
+          this.logger.warn('grpc-unauthenticated', {
+            addr: l.address,
+            detail:
+              'TLS without client certificates on a non-loopback address: the traffic is encrypted, but anyone who can reach this port can drain backends. Set --grpc-client-ca (and --grpc-admin for read-only clients)',
+          });
+      }
     }
     let metricsPort = 0;
     if (this.#opts.metricsAddr !== '') {
@@ -396,6 +451,45 @@ export class Maglevd {
       this.logger.warn('vpp-disabled', { reason: '--vpp-api-addr is empty' });
     }
     return { grpcPort, metricsPort };
+  }
+
+  /**
+   * SIGHUP (with {@link Maglevd.reload}): re-reads the gRPC TLS certificate, key and client CA.
+   * New handshakes use them; established connections and the listening sockets stay. A file
+   * that fails to load keeps the old material in use and logs ERROR `grpc-tls-reload`; success
+   * logs INFO `grpc-tls-reload`. Resolves true when the new material is in use; false without
+   * TLS, before start, or on a problem.
+   */
+  async reloadTls(): Promise<boolean> {
+    const files = this.#opts.grpcTls;
+    const tls = this.#grpcTls;
+    if (!files || !tls || this.#state === 'closed') return false;
+    try {
+      const { material, summary } = await loadGrpcTlsFiles(this.#tlsFiles(files));
+      tls.update(material);
+      this.logger.info('grpc-tls-reload', {
+        cert: files.certFile,
+        subject: summary.subject,
+        fingerprint: summary.fingerprint256,
+        not_after: summary.notAfter,
+        client_ca: files.clientCaFile ?? '',
+      });
+      return true;
+    } catch (e) {
+      this.logger.error('grpc-tls-reload', {
+        cert: files.certFile,
+        err: (e as Error).message,
+        detail: 'the previous certificate, key and client CA stay in use',
+      });
+      return false;
+    }
+  }
+
+  #tlsFiles(files: NonNullable<MaglevdOptions['grpcTls']>): GrpcTlsFiles {
+    return {
+      ...files,
+      labels: { cert: '--grpc-tls-cert', key: '--grpc-tls-key', clientCa: '--grpc-client-ca' },
+    };
   }
 
   /**
