@@ -128,7 +128,8 @@ export interface MaglevcIo {
 
 const HELP = {
   program: 'maglevc',
-  usage: 'maglevc [--server host:port] [--tls-ca FILE [--tls-cert FILE --tls-key FILE]] [--color[=always|never|auto]] [command...]',
+  usage:
+    'maglevc [--server host:port] [--tls-ca FILE [--tls-cert FILE --tls-key FILE]] [--color[=always|never|auto]] [command...]',
   summary:
     'Command-line client of maglevd. With a command, runs it once and exits (0 on success, 1 when\n' +
     'it failed, 2 when the command line is wrong); without one, opens an interactive shell.\n' +

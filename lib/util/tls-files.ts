@@ -84,9 +84,13 @@ export function loadClientTls(
 ): ClientTlsMaterial | undefined {
   if (!wantsTls(s)) return undefined;
   if (s.cert !== '' && s.key === '')
-    throw new ClientTlsError(`${origin('tls-cert')} is set but --tls-key is not: a certificate needs its key`);
+    throw new ClientTlsError(
+      `${origin('tls-cert')} is set but --tls-key is not: a certificate needs its key`,
+    );
   if (s.key !== '' && s.cert === '')
-    throw new ClientTlsError(`${origin('tls-key')} is set but --tls-cert is not: a key needs its certificate`);
+    throw new ClientTlsError(
+      `${origin('tls-key')} is set but --tls-cert is not: a key needs its certificate`,
+    );
   const load = (flag: ClientTlsFlag, path: string, kind: 'certificate' | 'key'): Buffer | undefined => {
     if (path === '') return undefined;
     let pem: Buffer;

@@ -7,7 +7,7 @@
  * against the fakes.
  */
 import { connect as netConnect, type Socket } from 'node:net';
-import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
+import { createServer as createTlsServer, type TLSSocket, type Server as TlsServer } from 'node:tls';
 
 export interface TlsProxyOptions {
   /** Plaintext gRPC server to forward to, "127.0.0.1:port". */
