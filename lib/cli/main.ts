@@ -1,6 +1,6 @@
 import { MaglevClient, type MaglevClientOptions } from '../api/client.js';
 import { type FlagSpecs, formatHelp, parseFlags, UsageError } from '../flags/flags.js';
-import { ClientTlsError, type ClientTlsFlag, loadClientTls } from '../util/tls-files.js';
+import { type ClientTlsFlag, loadClientTls, TlsFileError } from '../util/tls-files.js';
 import { type BuildInfo, buildInfo, formatVersion } from '../version.js';
 import { isPreview, PREVIEW_EXIT, runCommand } from './commands.js';
 import { describeError } from './errors.js';
@@ -204,7 +204,7 @@ export async function runMaglevc(argv: readonly string[], io: MaglevcIo): Promis
     // profile do not get in the way of `--server unix:///...`.
     clientOptions = tls && !target.startsWith('unix:') ? { tls } : {};
   } catch (e) {
-    if (!(e instanceof ClientTlsError)) throw e;
+    if (!(e instanceof TlsFileError)) throw e;
     return usage(io, e.message);
   }
   const noColor = (io.env.NO_COLOR ?? '') !== '';

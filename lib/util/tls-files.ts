@@ -1,7 +1,8 @@
 /**
- * The `--tls-*` settings of maglevd's clients (maglevc, maglevd-frontend): how they reach
- * maglevd. Files are read here, once, so a missing or wrong file is reported with the flag or
- * variable it came from instead of surfacing later as a failed handshake.
+ * TLS files named by flags: the `--tls-*` settings of maglevd's clients (maglevc,
+ * maglevd-frontend: how they reach maglevd) and a listener's own certificate and key. Files are
+ * read here, up front, so a missing or wrong file is reported with the flag or variable it came
+ * from instead of surfacing later as a failed handshake.
  */
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
@@ -37,16 +38,16 @@ export interface ClientTlsMaterial {
 }
 
 /**
- * A `--tls-*` setting that cannot be used; the message names the setting (as `origin` described
+ * A TLS file setting that cannot be used; the message names the setting (as `origin` described
  * it, e.g. "flag --tls-ca" or "MAGLEV_TLS_CA (--tls-ca)") and the file.
  *
  * @internal
  */
-export class ClientTlsError extends Error {
+export class TlsFileError extends Error {
   /** A stable identifier of this kind of error, for code that classifies errors. */
-  readonly code = 'CLIENT_TLS' as const;
+  readonly code = 'TLS_FILE' as const;
   /** The class name, for logs and for matching without `instanceof`. */
-  override readonly name = 'ClientTlsError';
+  override readonly name = 'TlsFileError';
 }
 
 /**
@@ -74,7 +75,7 @@ function wantsTls(s: ClientTlsSettings): boolean {
  *
  * @param origin - Describes where a setting came from, for messages (e.g. "flag --tls-ca").
  * @param read - Reads a file; default readFileSync (tests may pass their own).
- * @throws ClientTlsError naming the setting and the file.
+ * @throws TlsFileError naming the setting and the file.
  * @internal
  */
 export function loadClientTls(
@@ -84,13 +85,9 @@ export function loadClientTls(
 ): ClientTlsMaterial | undefined {
   if (!wantsTls(s)) return undefined;
   if (s.cert !== '' && s.key === '')
-    throw new ClientTlsError(
-      `${origin('tls-cert')} is set but --tls-key is not: a certificate needs its key`,
-    );
+    throw new TlsFileError(`${origin('tls-cert')} is set but --tls-key is not: a certificate needs its key`);
   if (s.key !== '' && s.cert === '')
-    throw new ClientTlsError(
-      `${origin('tls-key')} is set but --tls-cert is not: a key needs its certificate`,
-    );
+    throw new TlsFileError(`${origin('tls-key')} is set but --tls-cert is not: a key needs its certificate`);
   const load = (flag: ClientTlsFlag, path: string, kind: 'certificate' | 'key'): Buffer | undefined => {
     if (path === '') return undefined;
     let pem: Buffer;
@@ -98,7 +95,7 @@ export function loadClientTls(
       pem = read(path);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? '';
-      throw new ClientTlsError(
+      throw new TlsFileError(
         `cannot read ${path} (${origin(flag)}): ${READ_ERRORS[code] ?? (e as Error).message}`,
         { cause: e },
       );
@@ -109,7 +106,7 @@ export function loadClientTls(
         ? text.includes('-----BEGIN CERTIFICATE-----')
         : /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/.test(text);
     if (!ok)
-      throw new ClientTlsError(
+      throw new TlsFileError(
         `${path} (${origin(flag)}) holds no PEM ${kind === 'certificate' ? 'certificate ("-----BEGIN CERTIFICATE-----")' : 'private key ("-----BEGIN ... PRIVATE KEY-----")'}`,
       );
     return pem;
@@ -124,7 +121,7 @@ export function loadClientTls(
       what();
     } catch (e) {
       const reason = (e as Error).message.replace(/^error:[0-9A-F]+:[^:]*:[^:]*:/, '');
-      throw new ClientTlsError(`cannot use ${files}: ${reason}`, { cause: e });
+      throw new TlsFileError(`cannot use ${files}: ${reason}`, { cause: e });
     }
   };
   if (ca) check(() => createSecureContext({ ca }), `${s.ca} (${origin('tls-ca')})`);
@@ -139,4 +136,64 @@ export function loadClientTls(
     ...(key && { key }),
     ...(s.serverName !== '' && { serverName: s.serverName }),
   };
+}
+
+/**
+ * A server's own certificate and key, read from files (maglevd-frontend's `--listen-tls-*`).
+ *
+ * @internal
+ */
+export interface ListenerTlsMaterial {
+  readonly cert: Buffer;
+  readonly key: Buffer;
+}
+
+/**
+ * Reads and checks a listener's certificate and key: both or neither (undefined: plain HTTP),
+ * readable PEM, and the key must be the certificate's. Used at start and again on SIGHUP.
+ *
+ * @param files - The paths; "" for unset. `certFlag` and `keyFlag` name them in messages.
+ * @throws TlsFileError naming the flag and the file.
+ * @internal
+ */
+export function loadListenerTls(
+  files: {
+    readonly cert: string;
+    readonly key: string;
+    readonly certFlag: string;
+    readonly keyFlag: string;
+  },
+  read: (path: string) => Buffer = (p) => readFileSync(p),
+): ListenerTlsMaterial | undefined {
+  const { cert: certPath, key: keyPath, certFlag, keyFlag } = files;
+  if (certPath === '' && keyPath === '') return undefined;
+  if (keyPath === '')
+    throw new TlsFileError(`${certFlag} is set but ${keyFlag} is not: a certificate needs its key`);
+  if (certPath === '')
+    throw new TlsFileError(`${keyFlag} is set but ${certFlag} is not: a key needs its certificate`);
+  const load = (path: string, flag: string): Buffer => {
+    try {
+      return read(path);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? '';
+      throw new TlsFileError(`cannot read ${path} (${flag}): ${READ_ERRORS[code] ?? (e as Error).message}`, {
+        cause: e,
+      });
+    }
+  };
+  const cert = load(certPath, certFlag);
+  const key = load(keyPath, keyFlag);
+  if (!cert.toString('latin1').includes('-----BEGIN CERTIFICATE-----'))
+    throw new TlsFileError(`${certPath} (${certFlag}) holds no PEM certificate`);
+  if (!/-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/.test(key.toString('latin1')))
+    throw new TlsFileError(`${keyPath} (${keyFlag}) holds no PEM private key`);
+  try {
+    createSecureContext({ cert, key });
+  } catch (e) {
+    const reason = (e as Error).message.replace(/^error:[0-9A-F]+:[^:]*:[^:]*:/, '');
+    throw new TlsFileError(`cannot use ${certPath} (${certFlag}) with ${keyPath} (${keyFlag}): ${reason}`, {
+      cause: e,
+    });
+  }
+  return { cert, key };
 }
