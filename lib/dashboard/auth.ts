@@ -265,6 +265,11 @@ export class HashedAuthChecker {
     this.#hash = creds.passwordHash;
   }
 
+  /** How many verified headers are remembered. */
+  get cached(): number {
+    return this.#verified.size;
+  }
+
   /** Whether the Authorization header carries the right user and password. */
   async check(header: string | undefined): Promise<boolean> {
     const got = parseBasicAuth(header);
