@@ -96,6 +96,8 @@ run(PROGRAM, async () => {
     key: values['listen-tls-key'],
     certFlag: origin('listen-tls-cert'),
     keyFlag: origin('listen-tls-key'),
+    certName: '--listen-tls-cert',
+    keyName: '--listen-tls-key',
   };
   let admin: ReturnType<typeof adminCredentialsFromEnv>;
   let tls: ReturnType<typeof loadClientTls>;

@@ -152,7 +152,8 @@ export interface ListenerTlsMaterial {
  * Reads and checks a listener's certificate and key: both or neither (undefined: plain HTTP),
  * readable PEM, and the key must be the certificate's. Used at start and again on SIGHUP.
  *
- * @param files - The paths; "" for unset. `certFlag` and `keyFlag` name them in messages.
+ * @param files - The paths; "" for unset. `certFlag` and `keyFlag` say where each was given
+ *   (e.g. "flag --listen-tls-cert"); `certName` and `keyName` name an unset one ("--listen-tls-cert").
  * @throws TlsFileError naming the flag and the file.
  * @internal
  */
@@ -162,15 +163,17 @@ export function loadListenerTls(
     readonly key: string;
     readonly certFlag: string;
     readonly keyFlag: string;
+    readonly certName: string;
+    readonly keyName: string;
   },
   read: (path: string) => Buffer = (p) => readFileSync(p),
 ): ListenerTlsMaterial | undefined {
-  const { cert: certPath, key: keyPath, certFlag, keyFlag } = files;
+  const { cert: certPath, key: keyPath, certFlag, keyFlag, certName, keyName } = files;
   if (certPath === '' && keyPath === '') return undefined;
   if (keyPath === '')
-    throw new TlsFileError(`${certFlag} is set but ${keyFlag} is not: a certificate needs its key`);
+    throw new TlsFileError(`${certFlag} is set but ${keyName} is not: a certificate needs its key`);
   if (certPath === '')
-    throw new TlsFileError(`${keyFlag} is set but ${certFlag} is not: a key needs its certificate`);
+    throw new TlsFileError(`${keyFlag} is set but ${certName} is not: a key needs its certificate`);
   const load = (path: string, flag: string): Buffer => {
     try {
       return read(path);
