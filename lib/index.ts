@@ -183,7 +183,7 @@ export {
   type VipCounterSnapshot,
 } from './daemon/vip-counters.js';
 // maglevd-frontend: the dashboard server and the JSON model of its browser API.
-export type { AdminCredentials } from './dashboard/auth.js';
+export type { AdminCredentials, HashedAdminCredentials, PasswordHash } from './dashboard/auth.js';
 export type { EventBrokerOptions } from './dashboard/broker.js';
 export { type ConnectionTimings, DEFAULT_CONNECTION_TIMINGS } from './dashboard/connection.js';
 export { DashboardServer, type DashboardServerOptions } from './dashboard/server.js';
