@@ -97,6 +97,9 @@ function httpStatusOf(e: MaglevCallError): number {
     case grpcStatus.FAILED_PRECONDITION:
     case grpcStatus.ALREADY_EXISTS:
       return 409;
+    case grpcStatus.PERMISSION_DENIED:
+      // maglevd refused the dashboard's certificate the right to change things (--grpc-admin).
+      return 403;
     case grpcStatus.UNAVAILABLE:
       return 503;
     case grpcStatus.DEADLINE_EXCEEDED:
