@@ -199,15 +199,17 @@ describe('maglevd-frontend over HTTPS, reaching maglevd over mutual TLS', () => 
 });
 
 describe("the dashboard's connection state says why TLS failed", () => {
-  it('without a client certificate, a maglevd that requires one is shown as such', async () => {
+  it('without a client certificate, a maglevd that requires one is shown as such, in the API and the page', async () => {
     const d = new DashboardServer({
       listen: '127.0.0.1:0',
       servers: [mtls.address],
       tls: { ca: pki.ca },
-      assetsDir: null,
+      assetsDir,
       timings: { healthIntervalMs: 300, backoffInitialMs: 100 },
     });
     const port = await d.start();
+    const why = `cannot reach maglevd at ${mtls.address}: TLS: maglevd requires a client certificate`;
+    const ctx = await browser.newContext();
     try {
       await expect
         .poll(
@@ -217,8 +219,12 @@ describe("the dashboard's connection state says why TLS failed", () => {
             )[0]?.status.error,
           { timeout: 30_000 },
         )
-        .toBe(`cannot reach maglevd at ${mtls.address}: TLS: maglevd requires a client certificate`);
+        .toBe(why);
+      const page = await ctx.newPage();
+      await page.goto(`http://127.0.0.1:${port}/view/`);
+      await expect.poll(() => page.locator('body').textContent(), { timeout: 20_000 }).toContain(why);
     } finally {
+      await ctx.close();
       await d.close();
     }
   });
