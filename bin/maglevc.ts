@@ -1,5 +1,6 @@
 import { runMaglevc } from '../lib/cli/main.js';
 import { run } from './common.js';
+import { quietIpServerNameWarning } from './tls-warning.js';
 
 // A reader that went away (`maglevc show backends | head -1`) wants no more output: end
 // quietly instead of dying on an unhandled EPIPE with a stack trace.
@@ -7,6 +8,8 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(0);
   throw e;
 });
+
+quietIpServerNameWarning();
 
 run('maglevc', () =>
   runMaglevc(process.argv.slice(2), {

@@ -99,13 +99,56 @@ const SOCKET_ERRORS: ReadonlyArray<readonly [RegExp, string]> = [
   [/Connection dropped/i, 'connection lost'],
 ];
 
+// TLS handshake failures as an operator says them: Node's certificate verification errors and
+// the TLS alerts OpenSSL reports when the server refused the client.
+const TLS_ERRORS: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray) => string]> = [
+  [
+    /Host: (.*?)\. is not in the cert's altnames: (.*?)(?:\. Resolution note|$)/,
+    (m) => `TLS: maglevd's certificate is not valid for "${m[1]}" (it names ${m[2]})`,
+  ],
+  [
+    /IP: (.*?) is not in the cert's list: (.*?)(?:\. Resolution note|$)/,
+    (m) => `TLS: maglevd's certificate is not valid for "${m[1]}" (it names IP ${m[2]})`,
+  ],
+  [/ERR_TLS_CERT_ALTNAME_INVALID/, () => "TLS: maglevd's certificate is not valid for the name dialled"],
+  [
+    /unable to verify the first certificate|unable to get (?:local )?issuer certificate|self[- ]signed certificate|certificate signature failure/i,
+    () => "TLS: maglevd's certificate is not signed by a CA this client trusts",
+  ],
+  [/certificate has expired/i, () => "TLS: maglevd's certificate has expired"],
+  [/certificate is not yet valid/i, () => "TLS: maglevd's certificate is not yet valid"],
+  [/alert certificate required/i, () => 'TLS: maglevd requires a client certificate'],
+  [/alert certificate expired/i, () => "TLS: maglevd refused this client's certificate: it has expired"],
+  [
+    /alert (?:unknown ca|bad certificate|certificate unknown|access denied|unsupported certificate|decrypt error)/i,
+    () => "TLS: maglevd refused this client's certificate",
+  ],
+  [
+    /wrong version number|packet length too long|http request|unknown protocol/i,
+    () => 'TLS: maglevd does not speak TLS at this address',
+  ],
+  [
+    /no application protocol|alert no_application_protocol/i,
+    () => 'TLS: the server does not offer HTTP/2 (not a gRPC server)',
+  ],
+  [/SSL routines:[^:]*:([^:]+):/, (m) => `TLS handshake failed: ${m[1]}`],
+];
+
 /**
  * The reason a call that never got a connection failed, from grpc-js's status text, which
  * carries the socket error (`No connection established. Last error: Error: connect
- * ECONNREFUSED 127.0.0.1:9090. Resolution note: `).
+ * ECONNREFUSED 127.0.0.1:9090. Resolution note: `). On a TLS channel, handshake failures are
+ * named, and a connection closed before gRPC started is most likely a refused client
+ * certificate (TLS 1.3 clients finish their side of the handshake before the server checks it).
  */
-function unreachableReason(code: status, details: string, timeoutMs: number): string {
+function unreachableReason(code: status, details: string, timeoutMs: number, tls: boolean): string {
   if (code === status.DEADLINE_EXCEEDED) return `no connection within ${timeoutMs / 1000}s`;
+  for (const [re, say] of TLS_ERRORS) {
+    const m = re.exec(details);
+    if (m) return say(m);
+  }
+  if (tls && /\bECONNRESET\b|Failed to connect|protocol error/i.test(details))
+    return "the connection closed during the TLS handshake (maglevd may have refused this client's certificate, or requires one)";
   for (const [re, reason] of SOCKET_ERRORS) if (re.test(details)) return reason;
   const last = /Last error: (?:Error: )?(.*?)\.? Resolution note/.exec(details)?.[1];
   return last || details || 'no connection';
@@ -221,6 +264,7 @@ export class MaglevClient {
   readonly address: string;
   readonly #client: Client;
   readonly #timeoutMs: number;
+  readonly #tls: boolean;
 
   /**
    * Creates the channel; it connects lazily, on the first call.
@@ -236,6 +280,7 @@ export class MaglevClient {
         : { 'grpc.ssl_target_name_override': serverName, 'grpc.default_authority': serverName };
     this.#client = new MaglevGenericClient(address, channelCredentials(opts.tls), channelOptions);
     this.#timeoutMs = opts.timeoutMs ?? 10_000;
+    this.#tls = opts.tls !== undefined;
   }
 
   /**
@@ -253,7 +298,7 @@ export class MaglevClient {
           code,
           details,
           this.address,
-          unreachableReason(code, details, timeoutMs),
+          unreachableReason(code, details, timeoutMs, this.#tls),
         )
       : new MaglevCallError(method, code, details);
   }

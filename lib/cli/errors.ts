@@ -1,3 +1,4 @@
+import { status } from '@grpc/grpc-js';
 import { MaglevCallError, MaglevUnreachableError } from '../api/client.js';
 import type { Style } from './format.js';
 import { CommandSyntaxError } from './walk.js';
@@ -34,17 +35,36 @@ export class ConfigFileReadError extends Error {
  * already shown to the right, e.g. the prompt); a failed call shows maglevd's message only.
  * A call that never reached maglevd, or a local file it could not read, is maglevc's own
  * diagnosis, not maglevd's words, so outside the interactive shell it carries the program's name
- * (`prefix`), as usage errors do.
+ * (`prefix`), as usage errors do. So does a call maglevd refused for this client's identity
+ * (PERMISSION_DENIED): the line says what was refused and why, whatever maglevd's wording.
+ * `tls: false` says the channel was plaintext, so a peer that hung up before gRPC started gets
+ * the hint that it may want TLS.
  *
  * @internal
  */
 export function describeError(
   err: unknown,
   style: Style,
-  where: { readonly echoLine: boolean; readonly indent: number; readonly prefix?: string },
+  where: {
+    readonly echoLine: boolean;
+    readonly indent: number;
+    readonly prefix?: string;
+    readonly tls?: boolean;
+  },
 ): string[] {
-  if (err instanceof MaglevUnreachableError || err instanceof ConfigFileReadError)
-    return [style.error(`${where.prefix ?? ''}${err.message}`)];
+  if (err instanceof MaglevUnreachableError) {
+    const lines = [style.error(`${where.prefix ?? ''}${err.message}`)];
+    if (where.tls === false && /closed before the gRPC handshake/.test(err.reason))
+      lines.push(`${where.prefix ?? ''}if maglevd serves TLS, give --tls-ca FILE (or --tls)`);
+    return lines;
+  }
+  if (err instanceof ConfigFileReadError) return [style.error(`${where.prefix ?? ''}${err.message}`)];
+  if (err instanceof MaglevCallError && err.code === status.PERMISSION_DENIED)
+    return [
+      style.error(
+        `${where.prefix ?? ''}maglevd refused ${err.method}: ${err.details || 'permission denied'} (this client is read-only)`,
+      ),
+    ];
   if (err instanceof CommandSyntaxError) {
     const caret = `${' '.repeat(where.indent + err.column)}^`;
     return [

@@ -1,5 +1,6 @@
-import { MaglevClient } from '../api/client.js';
+import { MaglevClient, type MaglevClientOptions } from '../api/client.js';
 import { type FlagSpecs, formatHelp, parseFlags, UsageError } from '../flags/flags.js';
+import { type ClientTlsFlag, loadClientTls, TlsFileError } from '../util/tls-files.js';
 import { type BuildInfo, buildInfo, formatVersion } from '../version.js';
 import { isPreview, PREVIEW_EXIT, runCommand } from './commands.js';
 import { describeError } from './errors.js';
@@ -10,8 +11,9 @@ import { type CommandName, MAGLEVC_TREE } from './tree.js';
 import { CommandSyntaxError, type ParsedCommand, parseCommand } from './walk.js';
 
 /**
- * maglevc's flags. `--server` and `--color` fall back to `MAGLEV_SERVER` and `MAGLEV_COLOR`,
- * so a shell profile can point maglevc at a remote maglevd once.
+ * maglevc's flags. Each falls back to a `MAGLEV_*` variable (`MAGLEV_SERVER`, `MAGLEV_TLS_CA`,
+ * ...), so a shell profile can point maglevc at a remote maglevd, and say how to reach it, once.
+ * The `--tls-*` flags say how maglevc reaches maglevd; any of them turns TLS on.
  *
  * @internal
  */
@@ -21,7 +23,41 @@ export const maglevcFlags = {
     env: ['MAGLEV_SERVER'],
     default: 'localhost:9090',
     valueName: 'HOST:PORT',
-    description: "address of maglevd's gRPC API: HOST:PORT, [IPV6]:PORT or unix:PATH",
+    description: "address of maglevd's gRPC API: HOST:PORT, [IPV6]:PORT or unix:///PATH",
+  },
+  tls: {
+    kind: 'boolean',
+    env: ['MAGLEV_TLS'],
+    default: false,
+    description: "reach maglevd over TLS, trusting the system's CAs (implied by any --tls-* flag)",
+  },
+  'tls-ca': {
+    kind: 'string',
+    env: ['MAGLEV_TLS_CA'],
+    default: '',
+    valueName: 'FILE',
+    description: "PEM file of the CA that signs maglevd's certificate (instead of the system's CAs)",
+  },
+  'tls-cert': {
+    kind: 'string',
+    env: ['MAGLEV_TLS_CERT'],
+    default: '',
+    valueName: 'FILE',
+    description: "PEM file of this client's certificate, for a maglevd that requires one (with --tls-key)",
+  },
+  'tls-key': {
+    kind: 'string',
+    env: ['MAGLEV_TLS_KEY'],
+    default: '',
+    valueName: 'FILE',
+    description: 'PEM file of the private key of --tls-cert',
+  },
+  'tls-server-name': {
+    kind: 'string',
+    env: ['MAGLEV_TLS_SERVER_NAME'],
+    default: '',
+    valueName: 'NAME',
+    description: "the name maglevd's certificate must carry (default: the host of --server)",
   },
   color: {
     kind: 'string',
@@ -80,7 +116,7 @@ export interface MaglevcIo {
   readonly stderr: NodeJS.WritableStream & { readonly isTTY?: boolean };
   /** The shell's input: on a terminal, line editing and completion; otherwise read line by line. */
   readonly stdin: ShellInput;
-  /** The environment `MAGLEV_SERVER`, `MAGLEV_COLOR` and `NO_COLOR` are read from. */
+  /** The environment `MAGLEV_SERVER`, `MAGLEV_TLS_*`, `MAGLEV_COLOR` and `NO_COLOR` are read from. */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Ends `watch events` on SIGINT; without it only keys and `num` end a one-shot watch. */
   readonly signals?: SignalSource;
@@ -92,7 +128,8 @@ export interface MaglevcIo {
 
 const HELP = {
   program: 'maglevc',
-  usage: 'maglevc [--server host:port] [--color[=always|never|auto]] [command...]',
+  usage:
+    'maglevc [--server host:port] [--tls-ca FILE [--tls-cert FILE --tls-key FILE]] [--color[=always|never|auto]] [command...]',
   summary:
     'Command-line client of maglevd. With a command, runs it once and exits (0 on success, 1 when\n' +
     'it failed, 2 when the command line is wrong); without one, opens an interactive shell.\n' +
@@ -131,7 +168,7 @@ export async function runMaglevc(argv: readonly string[], io: MaglevcIo): Promis
   }
   // Checked before anything runs, so a typo in --server is a usage error, not an unreachable
   // server; the flag or variable it came from is named.
-  const origin = (flag: keyof typeof maglevcFlags): string => {
+  const origin = (flag: keyof typeof maglevcFlags | ClientTlsFlag): string => {
     if (flags.sources[flag] === 'flag') return `flag --${flag}`;
     const env = (maglevcFlags[flag] as { env?: readonly string[] }).env?.find((e) => io.env[e] !== undefined);
     return `${env ?? 'the default'} (--${flag})`;
@@ -149,6 +186,26 @@ export async function runMaglevc(argv: readonly string[], io: MaglevcIo): Promis
   } catch (e) {
     if (!(e instanceof ColorModeError)) throw e;
     return usage(io, `invalid value ${JSON.stringify(values.color)} for ${origin('color')}: ${e.message}`);
+  }
+  // The files are read now, so a wrong path fails before any command runs, naming the flag.
+  let clientOptions: MaglevClientOptions;
+  try {
+    const tls = loadClientTls(
+      {
+        tls: values.tls,
+        ca: values['tls-ca'],
+        cert: values['tls-cert'],
+        key: values['tls-key'],
+        serverName: values['tls-server-name'],
+      },
+      origin,
+    );
+    // A unix socket is plaintext (its file permissions guard it), so TLS settings from a shell
+    // profile do not get in the way of `--server unix:///...`.
+    clientOptions = tls && !target.startsWith('unix:') ? { tls } : {};
+  } catch (e) {
+    if (!(e instanceof TlsFileError)) throw e;
+    return usage(io, e.message);
   }
   const noColor = (io.env.NO_COLOR ?? '') !== '';
   const style = makeStyle(
@@ -171,7 +228,7 @@ export async function runMaglevc(argv: readonly string[], io: MaglevcIo): Promis
       return MAGLEVC_EXIT.usage;
     }
     // Creating the client does not connect: `help` and `show version` work without a server.
-    const client = new MaglevClient(target);
+    const client = new MaglevClient(target, clientOptions);
     const stop = new AbortController();
     const release = cmd.command === 'watch-events' ? stopOnKeyOrSignal(io, stop) : () => {};
     try {
@@ -185,7 +242,14 @@ export async function runMaglevc(argv: readonly string[], io: MaglevcIo): Promis
         err: (l) => io.stderr.write(`${l}\n`),
       });
     } catch (e) {
-      errLines(describeError(e, style, { echoLine: false, indent: 0, prefix: 'maglevc: ' }));
+      errLines(
+        describeError(e, style, {
+          echoLine: false,
+          indent: 0,
+          prefix: 'maglevc: ',
+          tls: clientOptions.tls !== undefined,
+        }),
+      );
       return isPreview(cmd) ? PREVIEW_EXIT.error : MAGLEVC_EXIT.failed;
     } finally {
       release();
@@ -193,7 +257,7 @@ export async function runMaglevc(argv: readonly string[], io: MaglevcIo): Promis
     }
   }
 
-  const client = new MaglevClient(target);
+  const client = new MaglevClient(target, clientOptions);
   try {
     return await runShell({
       client,

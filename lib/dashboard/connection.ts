@@ -1,5 +1,5 @@
 import { status as grpcStatus } from '@grpc/grpc-js';
-import { MaglevCallError, MaglevClient } from '../api/client.js';
+import { MaglevCallError, MaglevClient, type MaglevClientTls } from '../api/client.js';
 import type * as pb from '../api/gen/maglev_pb.js';
 import { type Logger, silentLogger } from '../events/logger.js';
 import { backoffDelay, sleep } from './backoff.js';
@@ -74,10 +74,12 @@ export const DEFAULT_CONNECTION_TIMINGS: ConnectionTimings = Object.freeze({
  * @internal
  */
 export interface MaglevdConnectionOptions {
-  /** maglevd's gRPC address, host:port. */
+  /** maglevd's gRPC address, host:port or unix:///path. */
   readonly address: string;
   /** Display name. */
   readonly name: string;
+  /** Reach maglevd over TLS; plaintext without it. */
+  readonly tls?: MaglevClientTls;
   readonly timings?: Partial<ConnectionTimings>;
   readonly logger?: Logger;
   /** Every change, in order; the snapshot already includes it when this is called. */
@@ -111,6 +113,7 @@ export class MaglevdConnection {
   readonly name: string;
   readonly address: string;
   readonly #timings: ConnectionTimings;
+  readonly #tls: MaglevClientTls | undefined;
   readonly #logger: Logger;
   readonly #onEvent: (event: DashboardEvent) => void;
   readonly #abort = new AbortController();
@@ -132,6 +135,7 @@ export class MaglevdConnection {
     this.name = opts.name;
     this.address = opts.address;
     this.#timings = { ...DEFAULT_CONNECTION_TIMINGS, ...opts.timings };
+    this.#tls = opts.tls;
     this.#logger = opts.logger ?? silentLogger;
     this.#onEvent = opts.onEvent;
     this.#client = this.#newClient();
@@ -262,7 +266,10 @@ export class MaglevdConnection {
   // ---- internals ----
 
   #newClient(): MaglevClient {
-    return new MaglevClient(this.address, { timeoutMs: this.#timings.callTimeoutMs });
+    return new MaglevClient(this.address, {
+      timeoutMs: this.#timings.callTimeoutMs,
+      ...(this.#tls && { tls: this.#tls }),
+    });
   }
 
   #callOpts() {

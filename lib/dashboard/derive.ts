@@ -218,11 +218,13 @@ export function displayNames(addresses: readonly string[]): string[] {
 }
 
 /**
- * The host part of "host:port", "[v6]:port", "v6" or "host".
+ * The host part of "host:port", "[v6]:port", "v6" or "host"; "localhost" for "unix:PATH".
  *
  * @internal
  */
 export function hostOf(address: string): string {
+  // A unix socket reaches a maglevd on this machine, as grpc-js's authority for it says.
+  if (address.startsWith('unix:')) return 'localhost';
   if (address.startsWith('[')) {
     const end = address.indexOf(']');
     return end > 0 ? address.slice(1, end) : address;

@@ -1,13 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createHttpsServer, Server as HttpsServer } from 'node:https';
+import { type AddressInfo, isIP } from 'node:net';
 import { status as grpcStatus } from '@grpc/grpc-js';
-import { MaglevCallError } from '../api/client.js';
+import { MaglevCallError, type MaglevClientTls } from '../api/client.js';
 import { type Logger, silentLogger } from '../events/logger.js';
 import { parseListenAddress } from '../util/listen-address.js';
 import { buildInfo } from '../version.js';
 import { type Asset, loadAssets, locateAssets } from './assets.js';
-import { type AdminCredentials, BasicAuthChecker, parseBasicAuth } from './auth.js';
+import {
+  type AdminCredentials,
+  BasicAuthChecker,
+  type HashedAdminCredentials,
+  HashedAuthChecker,
+  parseBasicAuth,
+} from './auth.js';
 import { EventBroker, type EventBrokerOptions } from './broker.js';
 import { type ConnectionTimings, MaglevdConnection } from './connection.js';
 import { checkSameOrigin } from './csrf.js';
@@ -33,10 +40,23 @@ import {
 export interface DashboardServerOptions {
   /** HTTP listen address, Go style: ":8080", "127.0.0.1:0", "[::1]:8080". */
   readonly listen: string;
-  /** maglevd gRPC addresses, host:port; the page lists them in this order. */
+  /** maglevd gRPC addresses, host:port or unix:///path; the page lists them in this order. */
   readonly servers: readonly string[];
-  /** Turns /admin/ on; without it /admin/ answers that it is disabled. */
-  readonly admin?: AdminCredentials | null;
+  /**
+   * TLS towards every maglevd reached over TCP (a unix socket is always plaintext); without it
+   * the channels are plaintext.
+   */
+  readonly tls?: MaglevClientTls;
+  /**
+   * The dashboard's own certificate and key (PEM): it then serves HTTPS instead of HTTP.
+   * {@link DashboardServer.setListenTls} replaces them while running.
+   */
+  readonly listenTls?: { readonly cert: Buffer | string; readonly key: Buffer | string } | null;
+  /**
+   * Turns /admin/ on: a user and a password, or a user and the scrypt hash of the password.
+   * Without it /admin/ answers that it is disabled.
+   */
+  readonly admin?: AdminCredentials | HashedAdminCredentials | null;
   /** The built app; default: found next to the package (locateAssets). null: none, API only. */
   readonly assetsDir?: string | null;
   /** Where listening, admin actions and failed logins are logged; default silent. */
@@ -77,6 +97,9 @@ function httpStatusOf(e: MaglevCallError): number {
     case grpcStatus.FAILED_PRECONDITION:
     case grpcStatus.ALREADY_EXISTS:
       return 409;
+    case grpcStatus.PERMISSION_DENIED:
+      // maglevd refused the dashboard's certificate the right to change things (--grpc-admin).
+      return 403;
     case grpcStatus.UNAVAILABLE:
       return 503;
     case grpcStatus.DEADLINE_EXCEEDED:
@@ -186,8 +209,8 @@ export class DashboardServer {
   readonly #broker: EventBroker;
   readonly #connections: MaglevdConnection[];
   readonly #byName = new Map<string, MaglevdConnection>();
-  readonly #auth: BasicAuthChecker | null;
-  readonly #http: Server;
+  readonly #auth: BasicAuthChecker | HashedAuthChecker | null;
+  readonly #http: Server | HttpsServer;
   #assets: Map<string, Asset> | null = null;
   #port = 0;
 
@@ -203,7 +226,11 @@ export class DashboardServer {
     parseListenAddress(opts.listen);
     this.#opts = opts;
     this.#logger = opts.logger ?? silentLogger;
-    this.#auth = opts.admin ? new BasicAuthChecker(opts.admin) : null;
+    this.#auth = !opts.admin
+      ? null
+      : 'passwordHash' in opts.admin
+        ? new HashedAuthChecker(opts.admin)
+        : new BasicAuthChecker(opts.admin);
     this.#broker = new EventBroker({
       ...opts.events,
       epoch: opts.events?.epoch ?? `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`,
@@ -214,15 +241,36 @@ export class DashboardServer {
         new MaglevdConnection({
           address,
           name: names[i] as string,
+          ...(opts.tls && !address.startsWith('unix:') && { tls: opts.tls }),
           logger: this.#logger,
           ...(opts.timings && { timings: opts.timings }),
           onEvent: (e) => this.#broker.publish(e),
         }),
     );
     for (const c of this.#connections) this.#byName.set(c.name, c);
-    this.#http = createServer((req, res) => {
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
       this.#handle(req, res).catch((e: unknown) => this.#fail(res, e));
-    });
+    };
+    this.#http = opts.listenTls
+      ? createHttpsServer({ cert: opts.listenTls.cert, key: opts.listenTls.key }, handler)
+      : createServer(handler);
+  }
+
+  /** Whether the dashboard serves HTTPS (it was given a certificate). */
+  get https(): boolean {
+    return this.#http instanceof HttpsServer;
+  }
+
+  /**
+   * Replaces the HTTPS listener's certificate and key: new connections get them, open ones
+   * keep theirs, the socket stays. What SIGHUP does after a certificate was renewed on disk.
+   *
+   * @throws Error when the dashboard serves plain HTTP, or OpenSSL refuses the pair.
+   */
+  setListenTls(tls: { readonly cert: Buffer | string; readonly key: Buffer | string }): void {
+    if (!(this.#http instanceof HttpsServer))
+      throw new Error('the dashboard serves plain HTTP: it was started without a certificate');
+    this.#http.setSecureContext({ cert: tls.cert, key: tls.key });
   }
 
   /** The bound port (useful with port 0); 0 until {@link DashboardServer.start} resolves. */
@@ -264,9 +312,19 @@ export class DashboardServer {
     this.#logger.info('listening', {
       address: this.#opts.listen,
       port: this.#port,
+      scheme: this.https ? 'https' : 'http',
       maglevds: this.#connections.map((c) => c.address),
+      tls: this.#opts.tls !== undefined,
       admin: this.#auth !== null,
     });
+    if (this.#auth !== null && !this.https && !isLoopback(host))
+      this.#logger.warn('admin-over-http', {
+        address: this.#opts.listen,
+        hint:
+          'the /admin/ password crosses the network in clear over plain HTTP: anyone who sees the ' +
+          'traffic can drain backends; serve HTTPS (--listen-tls-cert, --listen-tls-key), listen on ' +
+          'loopback behind a TLS proxy, or turn /admin/ off',
+      });
     return this.#port;
   }
 
@@ -295,7 +353,7 @@ export class DashboardServer {
           404,
           'the admin interface is disabled: set MAGLEV_FRONTEND_USER and MAGLEV_FRONTEND_PASSWORD to turn it on',
         );
-      if (!this.#auth.check(req.headers.authorization)) {
+      if (!(await this.#auth.check(req.headers.authorization))) {
         // Neither the user nor the password is logged, not even a wrong one.
         this.#logger.warn('admin-auth-failed', {
           remote: req.socket.remoteAddress,
@@ -629,6 +687,14 @@ export class DashboardServer {
     this.#logger.error('http-error', { err: e instanceof Error ? e.message : String(e) });
     this.#text(res, 500, 'internal error\n');
   }
+}
+
+/** Whether a listen host reaches only this machine (undefined: every interface). */
+function isLoopback(host: string | undefined): boolean {
+  if (host === undefined) return false;
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  return host === '::1';
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -98,7 +98,11 @@ describe('maglevd-frontend binary', () => {
 
   it.each([
     [[], {}, /no maglevd given/],
-    [['-server', 'x:1'], { MAGLEV_FRONTEND_USER: 'ops' }, /MAGLEV_FRONTEND_PASSWORD is not/],
+    [
+      ['-server', 'x:1'],
+      { MAGLEV_FRONTEND_USER: 'ops' },
+      /neither MAGLEV_FRONTEND_PASSWORD nor a password file/,
+    ],
     [['-server', 'x:1', '-listen', '8080'], {}, /invalid listen address "8080"/],
     [['-server', 'x:1', '-log-level', 'loud'], {}, /expected one of debug, info, warn, error/],
   ])('%j %j is a usage error', async (args, env, why) => {

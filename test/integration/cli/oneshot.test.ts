@@ -490,7 +490,9 @@ describe('flags and colour', () => {
   it('--help and --version', async () => {
     const h = await maglevc(['--help']);
     expect(h.code).toBe(0);
-    expect(h.out).toContain('Usage: maglevc [--server host:port] [--color[=always|never|auto]] [command...]');
+    expect(h.out).toContain(
+      'Usage: maglevc [--server host:port] [--tls-ca FILE [--tls-cert FILE --tls-key FILE]] [--color[=always|never|auto]] [command...]',
+    );
     expect(h.out).toMatch(/--color\[=WHEN\] +colour .*NO_COLOR.*\(env MAGLEV_COLOR; default auto\)/);
     expect(h.out).toContain('MAGLEV_SERVER');
     const v = await maglevc(['--version']);

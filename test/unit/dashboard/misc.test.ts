@@ -35,7 +35,7 @@ describe('maglevd-frontend --help', () => {
 
   it('leaves out the default of a list flag that has none, instead of printing an empty one', () => {
     expect(line('server')).toBe(
-      '  --server ADDR[,ADDR...]  maglevd gRPC address(es), host:port; repeatable (env MAGLEV_FRONTEND_SERVER, MAGLEV_SERVERS)',
+      '  --server ADDR[,ADDR...]     maglevd gRPC address(es), host:port, [v6]:port or unix:///path; repeatable (env MAGLEV_FRONTEND_SERVER, MAGLEV_SERVERS)',
     );
     // No clause ends in an empty value anywhere.
     expect(help).not.toMatch(/default[;)]|default\s*$|\(\)|; \)/m);

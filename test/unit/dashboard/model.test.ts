@@ -222,7 +222,9 @@ describe('maglevd-frontend flags', () => {
       user: 'ops',
       password: 'pw',
     });
-    expect(() => adminCredentialsFromEnv({ MAGLEV_FRONTEND_USER: 'ops' })).toThrow(/PASSWORD is not/);
+    expect(() => adminCredentialsFromEnv({ MAGLEV_FRONTEND_USER: 'ops' })).toThrow(
+      /neither MAGLEV_FRONTEND_PASSWORD nor a password file/,
+    );
     expect(() => adminCredentialsFromEnv({ MAGLEV_FRONTEND_PASSWORD: 'pw' })).toThrow(/USER is not/);
     expect(() =>
       adminCredentialsFromEnv({ MAGLEV_FRONTEND_USER: 'a:b', MAGLEV_FRONTEND_PASSWORD: 'pw' }),
