@@ -68,7 +68,7 @@ export class LoggedProcess {
 
 /** A built binary in the background; maglevc's `watch events` output is JSON lines, too. */
 export function startBin(
-  name: 'maglevd' | 'vpp-lb-sim' | 'maglevc',
+  name: 'maglevd' | 'vpp-lb-sim' | 'maglevc' | 'maglevd-frontend',
   args: string[],
   env: Record<string, string> = {},
 ): LoggedProcess {
