@@ -4,9 +4,10 @@
  * open listener. Certificates are made with openssl at test time; everything stays on loopback
  * (the one ":0" listener only listens on every interface, nothing is sent to it).
  */
+import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { copyFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, copyFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -207,6 +208,22 @@ describe('maglevd with mutual TLS, admin identities and a unix socket', () => {
     expect((await local.listFrontends()).names).toEqual(['www']);
     expect((await local.pauseBackend('web1')).state).toBe('paused');
     expect((await local.resumeBackend('web1')).name).toBe('web1');
+    // Connect as another user: the socket's group gets in, everyone else is refused by the
+    // kernel. The directory is opened to everyone for this, so only the socket's mode decides.
+    chmodSync(dirname(sock), 0o755);
+    const connectAs = (uid: number, gid: number): string =>
+      execFileSync(
+        process.execPath,
+        [
+          '-e',
+          `const s = require('node:net').connect(${JSON.stringify(sock)});
+           s.on('connect', () => { console.log('connected'); s.destroy(); });
+           s.on('error', (e) => console.log(e.code));`,
+        ],
+        { uid, gid, encoding: 'utf8' },
+      ).trim();
+    expect(connectAs(65534, 65534)).toBe('EACCES');
+    expect(connectAs(65534, st.gid)).toBe('connected');
   });
 
   it('serves a rotated certificate after SIGHUP; a broken one keeps the old and the config still reloads', async () => {
