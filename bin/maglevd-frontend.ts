@@ -5,7 +5,13 @@ import { createLogger } from '../lib/events/logger.js';
 import type { LogLevel } from '../lib/events/types.js';
 import { UsageError } from '../lib/flags/flags.js';
 import { ListenAddressError, parseListenAddress } from '../lib/util/listen-address.js';
-import { type ClientTlsFlag, loadClientTls, loadListenerTls, TlsFileError } from '../lib/util/tls-files.js';
+import {
+  type ClientTlsFlag,
+  clientTlsSettings,
+  loadClientTls,
+  loadListenerTls,
+  TlsFileError,
+} from '../lib/util/tls-files.js';
 import { buildInfo } from '../lib/version.js';
 import { parseOrExit, run } from './common.js';
 import { quietIpServerNameWarning } from './tls-warning.js';
@@ -105,16 +111,7 @@ run(PROGRAM, async () => {
   try {
     admin = adminCredentialsFromEnv(process.env, values['admin-password-file']);
     parseListenAddress(values.listen);
-    tls = loadClientTls(
-      {
-        tls: values.tls,
-        ca: values['tls-ca'],
-        cert: values['tls-cert'],
-        key: values['tls-key'],
-        serverName: values['tls-server-name'],
-      },
-      origin,
-    );
+    tls = loadClientTls(clientTlsSettings(values), origin);
     listenTls = loadListenerTls(listenTlsFiles);
   } catch (e) {
     if (

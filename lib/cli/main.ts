@@ -1,6 +1,6 @@
 import { MaglevClient, type MaglevClientOptions } from '../api/client.js';
 import { type FlagSpecs, formatHelp, parseFlags, UsageError } from '../flags/flags.js';
-import { type ClientTlsFlag, loadClientTls, TlsFileError } from '../util/tls-files.js';
+import { type ClientTlsFlag, clientTlsSettings, loadClientTls, TlsFileError } from '../util/tls-files.js';
 import { type BuildInfo, buildInfo, formatVersion } from '../version.js';
 import { isPreview, PREVIEW_EXIT, runCommand } from './commands.js';
 import { describeError } from './errors.js';
@@ -190,16 +190,7 @@ export async function runMaglevc(argv: readonly string[], io: MaglevcIo): Promis
   // The files are read now, so a wrong path fails before any command runs, naming the flag.
   let clientOptions: MaglevClientOptions;
   try {
-    const tls = loadClientTls(
-      {
-        tls: values.tls,
-        ca: values['tls-ca'],
-        cert: values['tls-cert'],
-        key: values['tls-key'],
-        serverName: values['tls-server-name'],
-      },
-      origin,
-    );
+    const tls = loadClientTls(clientTlsSettings(values), origin);
     // A unix socket is plaintext (its file permissions guard it), so TLS settings from a shell
     // profile do not get in the way of `--server unix:///...`.
     clientOptions = tls && !target.startsWith('unix:') ? { tls } : {};

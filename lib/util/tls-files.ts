@@ -26,6 +26,28 @@ export interface ClientTlsSettings {
 }
 
 /**
+ * The client TLS settings from parsed flag values keyed as the flags are spelled (`tls-ca`, ...),
+ * as maglevc and maglevd-frontend both name them.
+ *
+ * @internal
+ */
+export function clientTlsSettings(values: {
+  readonly tls: boolean;
+  readonly 'tls-ca': string;
+  readonly 'tls-cert': string;
+  readonly 'tls-key': string;
+  readonly 'tls-server-name': string;
+}): ClientTlsSettings {
+  return {
+    tls: values.tls,
+    ca: values['tls-ca'],
+    cert: values['tls-cert'],
+    key: values['tls-key'],
+    serverName: values['tls-server-name'],
+  };
+}
+
+/**
  * The TLS material for the gRPC client: PEM contents, ready for `MaglevClient`'s `tls` option.
  *
  * @internal

@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -8,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePasswordHash, verifyPassword } from '../../lib/dashboard/auth.js';
 import type { StateResponse } from '../../lib/dashboard/types.js';
 import { FakeMaglevd, SAMPLE_CONFIG } from '../integration/dashboard/fake-maglevd.js';
-import { binPath, runBin } from '../support/bin.js';
+import { runBin } from '../support/bin.js';
 import { makeTestPki, type TestPki } from '../support/certs.js';
+import { startBin } from '../support/e2e-harness.js';
 import { startTlsProxy, type TlsProxy } from '../support/tls-proxy.js';
 
 // The built maglevc and maglevd-frontend with TLS: flags and env twins, the HTTPS listener and
@@ -40,50 +40,6 @@ function get(
       .on('error', reject)
       .end();
   });
-}
-
-class Running {
-  readonly child: ChildProcess;
-  readonly lines: Record<string, unknown>[] = [];
-  stderr = '';
-  #waiters: (() => void)[] = [];
-
-  constructor(args: string[], env: Record<string, string>) {
-    this.child = spawn(process.execPath, [binPath('maglevd-frontend'), ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let buf = '';
-    this.child.stdout?.setEncoding('utf8').on('data', (d: string) => {
-      buf += d;
-      for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-        this.lines.push(JSON.parse(buf.slice(0, nl)) as Record<string, unknown>);
-        buf = buf.slice(nl + 1);
-      }
-      for (const w of this.#waiters.splice(0)) w();
-    });
-    this.child.stderr?.setEncoding('utf8').on('data', (d: string) => {
-      this.stderr += d;
-    });
-  }
-
-  /** The `n`th log line with this msg (and level, when given), waiting for it. */
-  async line(msg: string, level?: string, n = 1, timeoutMs = 30_000): Promise<Record<string, unknown>> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.lines.filter((x) => x.msg === msg && (level === undefined || x.level === level));
-      if (found.length >= n) return found[n - 1] as Record<string, unknown>;
-      if (Date.now() > deadline)
-        throw new Error(`no "${msg}" log line; got ${JSON.stringify(this.lines)} ${this.stderr}`);
-      await new Promise<void>((r) => {
-        const t = setTimeout(r, 500);
-        this.#waiters.push(() => {
-          clearTimeout(t);
-          r();
-        });
-      });
-    }
-  }
 }
 
 let pki: TestPki;
@@ -205,7 +161,8 @@ describe('maglevd-frontend binary with TLS', () => {
     const pwFile = join(dir, 'password');
     writeFileSync(pwFile, hash, { mode: 0o600 });
     const c = pki.client('dashboard');
-    const p = new Running(
+    const p = startBin(
+      'maglevd-frontend',
       ['-listen', '127.0.0.1:0', '--listen-tls-cert', certFile, '--listen-tls-key', keyFile],
       {
         MAGLEV_FRONTEND_SERVER: mtls.address,
@@ -218,7 +175,7 @@ describe('maglevd-frontend binary with TLS', () => {
       },
     );
     try {
-      const listening = await p.line('listening');
+      const listening = await p.waitLog((l) => l.msg === 'listening');
       expect(listening).toMatchObject({ scheme: 'https', tls: true, admin: true });
       const base = `https://127.0.0.1:${listening.port as number}`;
       const first = await get(`${base}/healthz`, pki.ca);
@@ -239,40 +196,46 @@ describe('maglevd-frontend binary with TLS', () => {
       const rotated = pki.rotatedServer();
       copyFileSync(rotated.certFile, certFile);
       copyFileSync(rotated.keyFile, keyFile);
+      let from = p.lines.length;
       p.child.kill('SIGHUP');
-      await p.line('listen-tls-reload', 'INFO');
+      await p.waitLog((l) => l.msg === 'listen-tls-reload' && l.level === 'INFO', 30_000, from);
       const second = await get(`${base}/healthz`, pki.ca);
       expect(second.status).toBe(200);
       expect(second.serial).not.toBe(first.serial);
 
       // A broken file: the error is logged and the current certificate stays.
       writeFileSync(certFile, 'garbage\n');
+      from = p.lines.length;
       p.child.kill('SIGHUP');
-      const failed = await p.line('listen-tls-reload', 'ERROR');
+      const failed = await p.waitLog(
+        (l) => l.msg === 'listen-tls-reload' && l.level === 'ERROR',
+        30_000,
+        from,
+      );
       expect(String(failed.err)).toContain(`${certFile} (flag --listen-tls-cert) holds no PEM certificate`);
       const third = await get(`${base}/healthz`, pki.ca);
       expect(third.serial).toBe(second.serial);
 
-      expect(p.stderr).toBe('');
+      expect(p.stderr).toEqual([]);
       expect(JSON.stringify(p.lines)).not.toContain('hunter2');
     } finally {
-      p.child.kill('SIGKILL');
+      await p.stop('SIGKILL');
     }
   });
 
   it('warns when /admin/ is served over plain HTTP on every interface', async () => {
-    const p = new Running(['-listen', ':0'], {
+    const p = startBin('maglevd-frontend', ['-listen', ':0'], {
       MAGLEV_FRONTEND_SERVER: tls.address,
       MAGLEV_FRONTEND_TLS_CA: pki.caFile,
       MAGLEV_FRONTEND_USER: 'ops',
       MAGLEV_FRONTEND_PASSWORD: 'pw',
     });
     try {
-      const warn = await p.line('admin-over-http');
+      const warn = await p.waitLog((l) => l.msg === 'admin-over-http');
       expect(warn).toMatchObject({ level: 'WARN', address: ':0' });
       expect(String(warn.hint)).toContain('--listen-tls-cert');
     } finally {
-      p.child.kill('SIGKILL');
+      await p.stop('SIGKILL');
     }
   });
 });
