@@ -8,12 +8,11 @@ import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { chmodSync, copyFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { connect as tlsConnect } from 'node:tls';
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MaglevClient, type MaglevClientTls } from '../../lib/api/client.js';
 import { runBin } from '../support/bin.js';
-import { makeTestPki, type TestPki } from '../support/certs.js';
+import { makeTestPki, servedFingerprint, type TestPki } from '../support/certs.js';
 import { type LoggedProcess, startBin, Workspace } from '../support/e2e-harness.js';
 
 // Backends on loopback with a health-check port nothing listens on: probes fail on 127.0.0.x
@@ -98,27 +97,7 @@ describe('maglevd with mutual TLS, admin identities and a unix socket', () => {
     await maglevd.stop();
   });
 
-  /** The SHA-256 fingerprint of the certificate a TLS handshake with maglevd shows. */
-  function servedFingerprint(): Promise<string> {
-    const me = as('fingerprint');
-    return new Promise((resolve, reject) => {
-      const s = tlsConnect({
-        host: '127.0.0.1',
-        port,
-        ca: pki.ca,
-        cert: me.cert,
-        key: me.key,
-        servername: 'localhost',
-        ALPNProtocols: ['h2'],
-      });
-      s.once('secureConnect', () => {
-        const fp = s.getPeerCertificate().fingerprint256;
-        s.destroy();
-        resolve(fp);
-      });
-      s.once('error', reject);
-    });
-  }
+  const fingerprint = (): Promise<string> => servedFingerprint(port, pki.ca, pki.client('fingerprint'));
 
   it('serves an admin client over TLS: reads and changes', async () => {
     const admin = client(`localhost:${port}`, as('admin'));
@@ -227,7 +206,7 @@ describe('maglevd with mutual TLS, admin identities and a unix socket', () => {
   });
 
   it('serves a rotated certificate after SIGHUP; a broken one keeps the old and the config still reloads', async () => {
-    const before = await servedFingerprint();
+    const before = await fingerprint();
     expect(before).toBe(new X509Certificate(pki.server.cert).fingerprint256);
     const admin = client(`localhost:${port}`, as('admin'));
     await admin.listFrontends();
@@ -241,7 +220,7 @@ describe('maglevd with mutual TLS, admin identities and a unix socket', () => {
     expect(ok).toMatchObject({ level: 'INFO', cert: certFile });
     const want = new X509Certificate(rotated.cert).fingerprint256;
     expect(ok.fingerprint).toBe(want);
-    expect(await servedFingerprint()).toBe(want);
+    expect(await fingerprint()).toBe(want);
     // The connection made before the rotation stays; new clients verify the new certificate.
     expect((await admin.listFrontends()).names).toEqual(['www']);
     expect((await client(`localhost:${port}`, as('admin')).listFrontends()).names).toEqual(['www']);
@@ -253,7 +232,7 @@ describe('maglevd with mutual TLS, admin identities and a unix socket', () => {
     expect(bad).toMatchObject({ level: 'ERROR' });
     expect(String(bad.err)).toContain(`--grpc-tls-key ${keyFile}: no PEM private key`);
     await maglevd.waitLog((l) => l.msg === 'config-reload', 15_000, from);
-    expect(await servedFingerprint()).toBe(want);
+    expect(await fingerprint()).toBe(want);
     expect((await client(`localhost:${port}`, as('viewer')).listFrontends()).names).toEqual(['www']);
   });
 

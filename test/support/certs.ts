@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
 
 /** A certificate and its key, as files and as PEM. */
 export interface CertPair {
@@ -103,4 +104,27 @@ export function makeTestPki(): TestPki {
     rotatedServer: () => issue('ca', `server-rotated-${++rotations}`, 'localhost', serverSan, 'serverAuth'),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * The SHA-256 fingerprint of the certificate a TLS handshake with 127.0.0.1:`port` shows (h2,
+ * server name localhost), presenting `client` when the server asks for one.
+ */
+export function servedFingerprint(port: number, ca: Buffer, client?: CertPair): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = tlsConnect({
+      host: '127.0.0.1',
+      port,
+      ca,
+      ...(client ? { cert: client.cert, key: client.key } : {}),
+      servername: 'localhost',
+      ALPNProtocols: ['h2'],
+    });
+    s.once('secureConnect', () => {
+      const fp = s.getPeerCertificate().fingerprint256;
+      s.destroy();
+      resolve(fp);
+    });
+    s.once('error', reject);
+  });
 }

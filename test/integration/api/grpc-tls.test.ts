@@ -6,7 +6,6 @@ import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect as tlsConnect } from 'node:tls';
 import { create } from '@bufbuild/protobuf';
 import { status } from '@grpc/grpc-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +19,7 @@ import {
 import { GrpcServerTls } from '../../../lib/api/tls.js';
 import { EventBus } from '../../../lib/events/bus.js';
 import type { Logger } from '../../../lib/events/logger.js';
-import { makeTestPki, type TestPki } from '../../support/certs.js';
+import { makeTestPki, servedFingerprint, type TestPki } from '../../support/certs.js';
 
 const bus = new EventBus();
 /** Which handlers ran: a refused call must never reach one. */
@@ -100,25 +99,6 @@ function client(address: string, tls?: MaglevClientTls): MaglevClient {
   return c;
 }
 
-/** The SHA-256 fingerprint of the certificate a TLS handshake with the port shows. */
-function servedFingerprint(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const s = tlsConnect({
-      host: '127.0.0.1',
-      port,
-      ca: pki.ca,
-      servername: 'localhost',
-      ALPNProtocols: ['h2'],
-    });
-    s.once('secureConnect', () => {
-      const fp = s.getPeerCertificate().fingerprint256;
-      s.destroy();
-      resolve(fp);
-    });
-    s.once('error', reject);
-  });
-}
-
 describe('gRPC over TLS', () => {
   it('serves MaglevClient over TLS, verifying the server name', async () => {
     const tls = new GrpcServerTls({ cert: pki.server.cert, key: pki.server.key });
@@ -154,15 +134,15 @@ describe('gRPC over TLS', () => {
     const server = await serve({ tls });
     const c = client(`localhost:${server.port}`, { ca: pki.ca });
     await c.listFrontends();
-    const before = await servedFingerprint(server.port);
+    const before = await servedFingerprint(server.port, pki.ca);
     const rotated = pki.rotatedServer();
     // A key that belongs to another certificate: refused, nothing changes.
     expect(() => tls.update({ cert: rotated.cert, key: pki.server.key })).toThrow(
       /key does not match certificate/,
     );
-    expect(await servedFingerprint(server.port)).toBe(before);
+    expect(await servedFingerprint(server.port, pki.ca)).toBe(before);
     tls.update({ cert: rotated.cert, key: rotated.key });
-    const after = await servedFingerprint(server.port);
+    const after = await servedFingerprint(server.port, pki.ca);
     expect(after).not.toBe(before);
     expect(after).toBe(new X509Certificate(rotated.cert).fingerprint256);
     // The connection made before the rotation still works; so do new ones.
