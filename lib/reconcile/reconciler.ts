@@ -1,6 +1,7 @@
 import type { Config } from '../config/types.js';
 import { type Logger, silentLogger } from '../model/log.js';
 import type { DesiredLbState, Plan } from '../plan/types.js';
+import { allSettledWindowed } from '../util/windowed.js';
 import { type LbState, vipKeyString } from '../vpp/types.js';
 import { applyOpsToCache, type LbCache, lbCacheFromState } from './cache.js';
 import { diffLbState, type SyncScope } from './diff.js';
@@ -122,6 +123,11 @@ export interface ReconcilerOptions {
   readonly startedAt?: number;
   /** Period of warmup release attempts. Default 250 ms, as the original. */
   readonly warmupPollMs?: number;
+  /**
+   * Ops sent to VPP before the first is answered, at most. Default 256: as fast as an unbounded
+   * pipeline, and no op waits behind so many others that its request timeout runs out.
+   */
+  readonly maxOpsInFlight?: number;
 }
 
 const ZERO: LbSyncCounts = { vip_added: 0, vip_removed: 0, as_added: 0, as_removed: 0, as_weight_updated: 0 };
@@ -171,6 +177,7 @@ export class Reconciler {
   readonly #now: () => number;
   readonly #warmup: WarmupTracker;
   readonly #warmupPollMs: number;
+  readonly #maxOpsInFlight: number;
 
   #dataplane: LbDataplane | null = null;
   #cache: LbCache | null = null;
@@ -188,6 +195,7 @@ export class Reconciler {
     this.#onSync = opts.onSync;
     this.#now = opts.now ?? Date.now;
     this.#warmupPollMs = opts.warmupPollMs ?? 250;
+    this.#maxOpsInFlight = opts.maxOpsInFlight ?? 256;
     const lb = opts.source.config.vpp.lb;
     this.#warmup = new WarmupTracker(opts.startedAt ?? this.#now(), lb.startupMinDelay, lb.startupMaxDelay);
   }
@@ -431,13 +439,16 @@ export class Reconciler {
     return result;
   }
 
-  /** Sends ops pipelined, in order; VPP answers in order, so dependencies hold. */
+  /**
+   * Sends ops pipelined, in order, at most `maxOpsInFlight` unanswered; VPP answers in order,
+   * so dependencies hold.
+   */
   async #execute(
     dp: LbDataplane,
     ops: readonly LbOp[],
     scope: SyncScope,
   ): Promise<{ done: LbOp[]; failed: LbOp[] }> {
-    const results = await Promise.allSettled(ops.map((op) => dp.execute(op)));
+    const results = await allSettledWindowed(ops, (op) => dp.execute(op), this.#maxOpsInFlight);
     const done: LbOp[] = [];
     const failed: LbOp[] = [];
     results.forEach((r, i) => {

@@ -122,6 +122,40 @@ describe('Reconciler', () => {
     await r.close();
   });
 
+  it('pipelines a sync with at most maxOpsInFlight ops unanswered, in order', async () => {
+    const config = load();
+    const states = new Map<string, BackendState>([
+      ['a1', 'up'],
+      ['a2', 'up'],
+      ['b1', 'up'],
+      ['c1', 'up'],
+    ]);
+    // VPP answering each op on a later turn: several are in flight at once.
+    class SlowDataplane extends ModelDataplane {
+      inFlight = 0;
+      most = 0;
+      override async execute(op: LbOp): Promise<void> {
+        this.most = Math.max(this.most, ++this.inFlight);
+        await new Promise((r) => setImmediate(r));
+        this.inFlight--;
+        return super.execute(op);
+      }
+    }
+    const dp = new SlowDataplane();
+    const r = new Reconciler({
+      source: new ControlPlane(config, states, emptyOperatorState),
+      maxOpsInFlight: 2,
+    });
+    r.attach(dp);
+    await until(() => dp.state.vips.length === 2);
+    const result = await r.syncAll();
+    expect(result.errors).toBe(0);
+    expect(dp.sent.length).toBeGreaterThan(4);
+    expect(dp.most).toBe(2);
+    expect(weights(dp.state, '192.0.2.1/32')).toEqual({ '10.0.0.1': 100, '10.0.0.2': 50, '10.0.1.1': 0 });
+    await r.close();
+  });
+
   it('a full sync from empty programs conf, VIPs, ASes and weights as planned', async () => {
     const config = load();
     const { r, dp, states } = setup(config);
