@@ -90,6 +90,44 @@ function wantsTls(s: ClientTlsSettings): boolean {
   return s.tls || s.ca !== '' || s.cert !== '' || s.key !== '' || s.serverName !== '';
 }
 
+type Read = (path: string) => Buffer;
+
+/** A PEM file's contents, or a TlsFileError naming the file and where it was given (`where`). */
+function readPem(path: string, where: string, kind: 'certificate' | 'key', read: Read): Buffer {
+  let pem: Buffer;
+  try {
+    pem = read(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    throw new TlsFileError(`cannot read ${path} (${where}): ${READ_ERRORS[code] ?? (e as Error).message}`, {
+      cause: e,
+    });
+  }
+  const text = pem.toString('latin1');
+  const ok =
+    kind === 'certificate'
+      ? text.includes('-----BEGIN CERTIFICATE-----')
+      : /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/.test(text);
+  if (!ok)
+    throw new TlsFileError(
+      `${path} (${where}) holds no PEM ${kind === 'certificate' ? 'certificate ("-----BEGIN CERTIFICATE-----")' : 'private key ("-----BEGIN ... PRIVATE KEY-----")'}`,
+    );
+  return pem;
+}
+
+/**
+ * OpenSSL's own checks (parsable, the key belongs to the certificate) now, with the files named
+ * (`files`), rather than as a handshake that never starts.
+ */
+function checkUsable(options: Parameters<typeof createSecureContext>[0], files: string): void {
+  try {
+    createSecureContext(options);
+  } catch (e) {
+    const reason = (e as Error).message.replace(/^error:[0-9A-F]+:[^:]*:[^:]*:/, '');
+    throw new TlsFileError(`cannot use ${files}: ${reason}`, { cause: e });
+  }
+}
+
 /**
  * Reads the files the `--tls-*` settings name and checks them: each must be readable PEM of the
  * right kind, a certificate needs its key (and the reverse), and the key must match the
@@ -103,55 +141,21 @@ function wantsTls(s: ClientTlsSettings): boolean {
 export function loadClientTls(
   s: ClientTlsSettings,
   origin: (flag: ClientTlsFlag) => string,
-  read: (path: string) => Buffer = (p) => readFileSync(p),
+  read: Read = (p) => readFileSync(p),
 ): ClientTlsMaterial | undefined {
   if (!wantsTls(s)) return undefined;
   if (s.cert !== '' && s.key === '')
     throw new TlsFileError(`${origin('tls-cert')} is set but --tls-key is not: a certificate needs its key`);
   if (s.key !== '' && s.cert === '')
     throw new TlsFileError(`${origin('tls-key')} is set but --tls-cert is not: a key needs its certificate`);
-  const load = (flag: ClientTlsFlag, path: string, kind: 'certificate' | 'key'): Buffer | undefined => {
-    if (path === '') return undefined;
-    let pem: Buffer;
-    try {
-      pem = read(path);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code ?? '';
-      throw new TlsFileError(
-        `cannot read ${path} (${origin(flag)}): ${READ_ERRORS[code] ?? (e as Error).message}`,
-        { cause: e },
-      );
-    }
-    const text = pem.toString('latin1');
-    const ok =
-      kind === 'certificate'
-        ? text.includes('-----BEGIN CERTIFICATE-----')
-        : /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/.test(text);
-    if (!ok)
-      throw new TlsFileError(
-        `${path} (${origin(flag)}) holds no PEM ${kind === 'certificate' ? 'certificate ("-----BEGIN CERTIFICATE-----")' : 'private key ("-----BEGIN ... PRIVATE KEY-----")'}`,
-      );
-    return pem;
-  };
+  const load = (flag: ClientTlsFlag, path: string, kind: 'certificate' | 'key'): Buffer | undefined =>
+    path === '' ? undefined : readPem(path, origin(flag), kind, read);
   const ca = load('tls-ca', s.ca, 'certificate');
   const cert = load('tls-cert', s.cert, 'certificate');
   const key = load('tls-key', s.key, 'key');
-  // OpenSSL's own checks (parsable, the key belongs to the certificate) now, with the files named,
-  // rather than as a handshake that never starts.
-  const check = (what: () => void, files: string): void => {
-    try {
-      what();
-    } catch (e) {
-      const reason = (e as Error).message.replace(/^error:[0-9A-F]+:[^:]*:[^:]*:/, '');
-      throw new TlsFileError(`cannot use ${files}: ${reason}`, { cause: e });
-    }
-  };
-  if (ca) check(() => createSecureContext({ ca }), `${s.ca} (${origin('tls-ca')})`);
+  if (ca) checkUsable({ ca }, `${s.ca} (${origin('tls-ca')})`);
   if (cert && key)
-    check(
-      () => createSecureContext({ cert, key }),
-      `${s.cert} (${origin('tls-cert')}) with ${s.key} (${origin('tls-key')})`,
-    );
+    checkUsable({ cert, key }, `${s.cert} (${origin('tls-cert')}) with ${s.key} (${origin('tls-key')})`);
   return {
     ...(ca && { ca }),
     ...(cert && { cert }),
@@ -188,7 +192,7 @@ export function loadListenerTls(
     readonly certName: string;
     readonly keyName: string;
   },
-  read: (path: string) => Buffer = (p) => readFileSync(p),
+  read: Read = (p) => readFileSync(p),
 ): ListenerTlsMaterial | undefined {
   const { cert: certPath, key: keyPath, certFlag, keyFlag, certName, keyName } = files;
   if (certPath === '' && keyPath === '') return undefined;
@@ -196,29 +200,8 @@ export function loadListenerTls(
     throw new TlsFileError(`${certFlag} is set but ${keyName} is not: a certificate needs its key`);
   if (certPath === '')
     throw new TlsFileError(`${keyFlag} is set but ${certName} is not: a key needs its certificate`);
-  const load = (path: string, flag: string): Buffer => {
-    try {
-      return read(path);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code ?? '';
-      throw new TlsFileError(`cannot read ${path} (${flag}): ${READ_ERRORS[code] ?? (e as Error).message}`, {
-        cause: e,
-      });
-    }
-  };
-  const cert = load(certPath, certFlag);
-  const key = load(keyPath, keyFlag);
-  if (!cert.toString('latin1').includes('-----BEGIN CERTIFICATE-----'))
-    throw new TlsFileError(`${certPath} (${certFlag}) holds no PEM certificate`);
-  if (!/-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/.test(key.toString('latin1')))
-    throw new TlsFileError(`${keyPath} (${keyFlag}) holds no PEM private key`);
-  try {
-    createSecureContext({ cert, key });
-  } catch (e) {
-    const reason = (e as Error).message.replace(/^error:[0-9A-F]+:[^:]*:[^:]*:/, '');
-    throw new TlsFileError(`cannot use ${certPath} (${certFlag}) with ${keyPath} (${keyFlag}): ${reason}`, {
-      cause: e,
-    });
-  }
+  const cert = readPem(certPath, certFlag, 'certificate', read);
+  const key = readPem(keyPath, keyFlag, 'key', read);
+  checkUsable({ cert, key }, `${certPath} (${certFlag}) with ${keyPath} (${keyFlag})`);
   return { cert, key };
 }
