@@ -4,7 +4,7 @@
  * open listener. Certificates are made with openssl at test time; everything stays on loopback
  * (the one ":0" listener only listens on every interface, nothing is sent to it).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { chmodSync, copyFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -190,9 +190,15 @@ describe('maglevd with mutual TLS, admin identities and a unix socket', () => {
     // Connect as another user: the socket's group gets in, everyone else is refused by the
     // kernel. The directory is opened to everyone for this, so only the socket's mode decides.
     chmodSync(dirname(sock), 0o755);
+    // A node other users may run: the runtime `npm run test:runtime` uses lives below the
+    // checkout, which another user cannot enter, so fall back to the system's.
+    const node = [process.execPath, '/usr/bin/node', '/usr/local/bin/node'].find(
+      (n) => spawnSync(n, ['-e', ''], { uid: 65534, gid: 65534 }).status === 0,
+    );
+    if (node === undefined) throw new Error('no node binary that uid 65534 may run');
     const connectAs = (uid: number, gid: number): string =>
       execFileSync(
-        process.execPath,
+        node,
         [
           '-e',
           `const s = require('node:net').connect(${JSON.stringify(sock)});
