@@ -12,6 +12,7 @@ export {
   formatProblem,
   formatWarning,
 } from './errors.js';
+export { frontendNamesByBackend, frontendsByBackend } from './frontends.js';
 export { type CheckResult, ConfigLoader, type ConfigParseOptions } from './loader.js';
 export { stringifyConfig } from './stringify.js';
 export type * from './types.js';

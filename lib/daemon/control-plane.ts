@@ -11,6 +11,7 @@
  * The core does no I/O and has no clock of its own beyond the timestamps the commands carry.
  */
 import { type ConfigDiff, diffConfig } from '../config/diff.js';
+import { frontendNamesByBackend } from '../config/frontends.js';
 import type { Config } from '../config/types.js';
 import type { BackendState, TransitionCode } from '../health/types.js';
 import { FrontendModel } from '../plan/frontend-model.js';
@@ -98,21 +99,6 @@ export interface HealthTransition {
   readonly code: TransitionCode;
   /** Human-readable detail of the cause; may be empty. */
   readonly detail: string;
-}
-
-/** The frontends referencing each backend, in config order, each once. */
-function frontendsByBackend(config: Config): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const fe of config.frontends.values()) {
-    for (const pool of fe.pools) {
-      for (const m of pool.backends) {
-        const list = out.get(m.name);
-        if (!list) out.set(m.name, [fe.name]);
-        else if (list.at(-1) !== fe.name && !list.includes(fe.name)) list.push(fe.name);
-      }
-    }
-  }
-  return out;
 }
 
 /**
@@ -249,7 +235,7 @@ export class ControlPlane {
   ): ChangeSet {
     const diff = diffConfig(this.#config, next);
     const previousFrontendsOf = this.#frontendsOf;
-    const nextFrontendsOf = frontendsByBackend(next);
+    const nextFrontendsOf = frontendNamesByBackend(next);
     const out = new ChangeBuilder();
     for (const t of transitions) {
       const frontends =
@@ -339,6 +325,6 @@ export class ControlPlane {
       models.set(fe.name, new FrontendModel(this.#config, fe, this.#states, this.#overrides));
     }
     this.#models = models;
-    this.#frontendsOf = frontendsByBackend(this.#config);
+    this.#frontendsOf = frontendNamesByBackend(this.#config);
   }
 }

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { frontendNamesByBackend } from '../config/frontends.js';
 import type { BackendConfig, Config, HealthCheckConfig } from '../config/types.js';
 import {
   BackendDisabledError,
@@ -116,24 +117,6 @@ function deepEqual(a: unknown, b: unknown): boolean {
   );
 }
 
-/** Frontends referencing each backend, in config order, each frontend once. */
-function frontendsByBackend(config: Config): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const fe of config.frontends.values()) {
-    for (const pool of fe.pools) {
-      for (const member of pool.backends) {
-        let list = out.get(member.name);
-        if (!list) {
-          list = [];
-          out.set(member.name, list);
-        }
-        if (list[list.length - 1] !== fe.name && !list.includes(fe.name)) list.push(fe.name);
-      }
-    }
-  }
-  return out;
-}
-
 function probeError(err: unknown, durationMs: number): ProbeResult {
   return {
     ok: false,
@@ -178,7 +161,7 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
     this.random = options.random ?? Math.random;
     this.queue = new TimerQueue((rt, plannedAt) => this.runProbe(rt, plannedAt));
     this.prober = this.makeProber(config.healthchecker.netns);
-    const frontends = frontendsByBackend(config);
+    const frontends = frontendNamesByBackend(config);
     for (const b of config.backends.values()) {
       this.backends.set(b.name, this.newRuntime(b, config, frontends.get(b.name) ?? []));
     }
@@ -276,7 +259,7 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
     const removed: string[] = [];
     const restarted: string[] = [];
     const kept: string[] = [];
-    const frontends = frontendsByBackend(next);
+    const frontends = frontendNamesByBackend(next);
 
     for (const [name, rt] of this.backends) {
       if (next.backends.has(name)) continue;

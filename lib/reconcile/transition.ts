@@ -13,6 +13,7 @@
  * its AS set differs from the plan, the frontend is listed in `needsSync` for a full sync of
  * that VIP; weights of the ASes that are there are still set.
  */
+import { frontendsByBackend } from '../config/frontends.js';
 import type { Config, FrontendConfig } from '../config/types.js';
 import { FrontendModel, type VipHeader } from '../plan/frontend-model.js';
 import { ipSortKey } from '../plan/ip.js';
@@ -31,24 +32,12 @@ import type { LbOp } from './ops.js';
 export type FrontendIndex = ReadonlyMap<string, readonly FrontendConfig[]>;
 
 /**
- * Indexes the frontends of `config` by the backends their pools use; a frontend appears once
- * per backend even when several of its pools use it.
+ * Indexes the frontends of `config` by the backends their pools use: {@link frontendsByBackend}
+ * under the name the planner has always given it.
  *
  * @beta
  */
-export function indexFrontendsByBackend(config: Config): FrontendIndex {
-  const index = new Map<string, FrontendConfig[]>();
-  for (const fe of config.frontends.values()) {
-    for (const pool of fe.pools) {
-      for (const pb of pool.backends) {
-        const list = index.get(pb.name) ?? [];
-        if (list.length === 0) index.set(pb.name, list);
-        if (list.at(-1) !== fe) list.push(fe);
-      }
-    }
-  }
-  return index;
-}
+export const indexFrontendsByBackend: (config: Config) => FrontendIndex = frontendsByBackend;
 
 /**
  * What {@link planTransition} plans from.

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { frontendNamesByBackend } from '../../../lib/config/frontends.js';
 import type { Config } from '../../../lib/config/types.js';
 import type { BackendState } from '../../../lib/health/types.js';
 import { plan, weightOverrideKey } from '../../../lib/plan/plan.js';
@@ -274,6 +275,11 @@ describe('indexFrontendsByBackend', () => {
     });
     const index = indexFrontendsByBackend(config);
     expect([...index].map(([b, fes]) => [b, fes.map((f) => f.name)])).toEqual([
+      ['a', ['f1', 'f2']],
+      ['b', ['f1', 'f2']],
+    ]);
+    // The names the daemon's core and the health checker use come from the same index.
+    expect([...frontendNamesByBackend(config)]).toEqual([
       ['a', ['f1', 'f2']],
       ['b', ['f1', 'f2']],
     ]);
