@@ -18,7 +18,7 @@ import { FrontendModel } from '../plan/frontend-model.js';
 import { desiredLbConf, weightOverrideKey } from '../plan/plan.js';
 import type { DesiredVip, FrontendPlan, FrontendState, Plan, WeightOverrides } from '../plan/types.js';
 import { vipSortKey } from '../plan/vip.js';
-import { type AsChange, noteAsChange } from '../reconcile/transition.js';
+import { type AsChange, noteAsChange, noteTransition } from '../reconcile/transition.js';
 import type { OperatorState } from './operator-state.js';
 
 /**
@@ -121,18 +121,23 @@ class ChangeBuilder {
   readonly frontends: FrontendChange[] = [];
   readonly vips = new Map<string, Map<string, AsChange>>();
 
-  note(frontend: string, addresses: Iterable<string>, change: AsChange): void {
+  /** The frontend's pending changes, created on first use (and kept only when not empty). */
+  pendingOf(frontend: string): Map<string, AsChange> {
     let m = this.vips.get(frontend);
-    for (const a of addresses) {
-      if (!m) {
-        m = new Map();
-        this.vips.set(frontend, m);
-      }
-      noteAsChange(m, a, change);
+    if (!m) {
+      m = new Map();
+      this.vips.set(frontend, m);
     }
+    return m;
+  }
+
+  note(frontend: string, addresses: Iterable<string>, change: AsChange): void {
+    const m = this.pendingOf(frontend);
+    for (const a of addresses) noteAsChange(m, a, change);
   }
 
   build(cause: ChangeSet['cause'], reload: ConfigDiff | null = null): ChangeSet {
+    for (const [fe, m] of this.vips) if (m.size === 0) this.vips.delete(fe);
     return { cause, backends: this.backends, frontends: this.frontends, vips: this.vips, reload };
   }
 }
@@ -271,14 +276,7 @@ export class ControlPlane {
       for (const fe of frontends) {
         const m = this.#models.get(fe);
         if (!m) continue;
-        const changed = m.setState(t.backend, t.to);
-        const own = new Set(m.addressesOf(t.backend));
-        out.note(
-          fe,
-          [...changed].filter((a) => !own.has(a)),
-          'weight',
-        );
-        out.note(fe, own, 'transition');
+        noteTransition(out.pendingOf(fe), m, t.backend, t.to);
         this.#noteFrontendState(out, fe, m.state, t.at);
       }
     }

@@ -23,13 +23,12 @@ import {
   lbStateFromPlan,
   namesFromConfigs,
   type PreviewSource,
-  pendingForTransition,
   pendingForWeight,
   previewChange,
   statesAfterReload,
 } from '../reconcile/preview.js';
 import { FrontendNotFoundError, Reconciler, VppNotConnectedError } from '../reconcile/reconciler.js';
-import type { AsChange } from '../reconcile/transition.js';
+import { type AsChange, noteTransition } from '../reconcile/transition.js';
 import { buildInfo } from '../version.js';
 import { VppClient } from '../vpp/client.js';
 import type { LbState } from '../vpp/types.js';
@@ -732,14 +731,15 @@ export class Maglevd {
     const models = new Map<string, FrontendModel>();
     const pending = new Map<string, Map<string, AsChange>>();
     if (to !== snap.state) {
-      const states = new Map(core.states).set(name, to);
+      // The core's rule on a copy of its models: built from the states now, then moved.
       for (const feName of core.frontendsOf(name)) {
         const fe = config.frontends.get(feName);
         if (!fe) continue;
-        const m = new FrontendModel(config, fe, states, core.overrides);
+        const m = new FrontendModel(config, fe, core.states, core.overrides);
         models.set(feName, m);
-        const activeBefore = core.model(feName)?.activePool ?? null;
-        pending.set(feName, pendingForTransition(config, fe, name, activeBefore, m.activePool));
+        const changes = new Map<string, AsChange>();
+        noteTransition(changes, m, name, to);
+        pending.set(feName, changes);
       }
     }
     const applied = afterFastPath((n) => models.get(n), pending, before.state);

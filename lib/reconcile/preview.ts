@@ -11,7 +11,7 @@
  * the change VPP's buckets per server equal the preview's.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { Config, FrontendConfig } from '../config/types.js';
+import type { Config } from '../config/types.js';
 import type { BackendState } from '../health/types.js';
 import { ipSortKey } from '../plan/ip.js';
 import { buildMaglevTable, type MaglevBackend, maglevBucketCounts } from '../plan/maglev.js';
@@ -478,35 +478,6 @@ export function statesAfterReload(
     }
   }
   return { states: out, assumptions };
-}
-
-/**
- * What the control plane hands the fast path when `backend` changes state in frontend `fe`
- * (ControlPlane.healthTransition): the backend's own address as a transition and, when the
- * active pool moves (`activeBefore` → `activeAfter`), every address of both pools as a weight
- * change.
- */
-export function pendingForTransition(
-  config: Config,
-  fe: FrontendConfig,
-  backend: string,
-  activeBefore: number | null,
-  activeAfter: number | null,
-): Map<string, AsChange> {
-  const pending = new Map<string, AsChange>();
-  if (activeBefore !== activeAfter) {
-    fe.pools.forEach((pool, i) => {
-      if (i !== activeBefore && i !== activeAfter) return;
-      for (const m of pool.backends) {
-        const address = config.backends.get(m.name)?.address;
-        if (address !== undefined) pending.set(address, 'weight');
-      }
-    });
-  }
-  const own = config.backends.get(backend)?.address;
-  if (own !== undefined && fe.pools.some((p) => p.backends.some((m) => m.name === backend)))
-    pending.set(own, 'transition');
-  return pending;
 }
 
 /**

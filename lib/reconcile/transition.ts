@@ -15,6 +15,7 @@
  */
 import { frontendsByBackend } from '../config/frontends.js';
 import type { Config, FrontendConfig } from '../config/types.js';
+import type { BackendState } from '../model/states.js';
 import { FrontendModel, type VipHeader } from '../plan/frontend-model.js';
 import { ipSortKey } from '../plan/ip.js';
 import type { BackendStates, DesiredAs, FrontendPlan, WeightOverrides } from '../plan/types.js';
@@ -93,6 +94,26 @@ const AS_CHANGE_RANK: Record<AsChange, number> = { weight: 0, transition: 1, flu
 export function noteAsChange(pending: Map<string, AsChange>, address: string, change: AsChange): void {
   const prev = pending.get(address);
   if (prev === undefined || AS_CHANGE_RANK[change] > AS_CHANGE_RANK[prev]) pending.set(address, change);
+}
+
+/**
+ * Moves `backend` to `state` in the frontend's model and notes in `pending` what the fast path
+ * must look at: the backend's own addresses as `transition`, and every other address whose
+ * desired weight the move changed (a pool failover or failback) as `weight`. The one rule for a
+ * health transition: the daemon's core applies it to its models, a dry run to a copy.
+ *
+ * @beta
+ */
+export function noteTransition(
+  pending: Map<string, AsChange>,
+  model: FrontendModel,
+  backend: string,
+  state: BackendState,
+): void {
+  const changed = model.setState(backend, state);
+  const own = new Set(model.addressesOf(backend));
+  for (const a of changed) if (!own.has(a)) noteAsChange(pending, a, 'weight');
+  for (const a of own) noteAsChange(pending, a, 'transition');
 }
 
 /**

@@ -25,11 +25,11 @@ import {
   type ChangePreview,
   healthcheckChangedBackends,
   namesFromConfigs,
-  pendingForTransition,
   previewChange,
   statesAfterReload,
 } from '../../lib/reconcile/preview.js';
 import { Reconciler } from '../../lib/reconcile/reconciler.js';
+import { type AsChange, noteTransition } from '../../lib/reconcile/transition.js';
 import { VppLbClient } from '../../lib/vpp/lb-client.js';
 import type { LbState } from '../../lib/vpp/types.js';
 import { VppConnection } from '../../vpp-api/index.js';
@@ -100,18 +100,16 @@ function previewAgainst(core: ControlPlane, next: Config, before: LbState): Chan
 /** A dry-run pause of one backend: the fast path's preview. */
 function pausePreview(core: ControlPlane, backend: string, before: LbState): ChangePreview {
   const config = core.config;
-  const states = new Map(core.states).set(backend, 'paused');
   const models = new Map<string, FrontendModel>();
-  const pending = new Map<string, ReturnType<typeof pendingForTransition>>();
+  const pending = new Map<string, Map<string, AsChange>>();
   for (const name of core.frontendsOf(backend)) {
     const fe = config.frontends.get(name);
     if (!fe) continue;
-    const m = new FrontendModel(config, fe, states, core.overrides);
+    const m = new FrontendModel(config, fe, core.states, core.overrides);
     models.set(name, m);
-    pending.set(
-      name,
-      pendingForTransition(config, fe, backend, core.model(name)?.activePool ?? null, m.activePool),
-    );
+    const changes = new Map<string, AsChange>();
+    noteTransition(changes, m, backend, 'paused');
+    pending.set(name, changes);
   }
   const applied = afterFastPath((n) => models.get(n), pending, before);
   return previewChange(before, 'vpp', applied, namesFromConfigs(config));

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { diffConfig } from '../../../lib/config/diff.js';
 import { HealthChecker } from '../../../lib/health/checker.js';
+import type { BackendState } from '../../../lib/health/types.js';
+import { FrontendModel } from '../../../lib/plan/frontend-model.js';
 import { buildMaglevTable } from '../../../lib/plan/maglev.js';
 import type { DesiredLbState } from '../../../lib/plan/types.js';
 import {
@@ -10,10 +12,10 @@ import {
   ip46Bytes,
   lbStateFromPlan,
   namesFromConfigs,
-  pendingForTransition,
   pendingForWeight,
   statesAfterReload,
 } from '../../../lib/reconcile/preview.js';
+import { type AsChange, noteTransition } from '../../../lib/reconcile/transition.js';
 import type { LbConf } from '../../../lib/vpp/types.js';
 import { backend, frontend, healthcheck, makeConfig } from '../../support/health-config.js';
 
@@ -194,8 +196,21 @@ describe('pending changes, as the control plane hands them to the fast path', ()
   const fe = config.frontends.get('web')!;
 
   it('a transition names its own address; a failover both pools', () => {
-    expect(pendingForTransition(config, fe, 'a', 0, 0)).toEqual(new Map([['10.0.0.1', 'transition']]));
-    expect(pendingForTransition(config, fe, 'b', 0, 1)).toEqual(
+    const states = new Map<string, BackendState>([
+      ['a', 'up'],
+      ['b', 'up'],
+      ['c', 'up'],
+      ['d', 'up'],
+    ]);
+    const m = new FrontendModel(config, fe, states, new Map());
+    const first = new Map<string, AsChange>();
+    noteTransition(first, m, 'a', 'down');
+    expect(first).toEqual(new Map([['10.0.0.1', 'transition']]));
+    // b goes too: the primary pool has none up, the backup takes over.
+    const second = new Map<string, AsChange>();
+    noteTransition(second, m, 'b', 'down');
+    expect(m.activePool).toBe(1);
+    expect(second).toEqual(
       new Map([
         ['10.0.0.1', 'weight'],
         ['10.0.0.2', 'transition'],
@@ -203,6 +218,9 @@ describe('pending changes, as the control plane hands them to the fast path', ()
         ['10.0.0.4', 'weight'],
       ]),
     );
+    // Notes merge: a later weight change never weakens a transition already noted.
+    noteTransition(second, m, 'b', 'down');
+    expect(second.get('10.0.0.2')).toBe('transition');
   });
 
   it('a weight change names the member, a flush always', () => {
