@@ -19,6 +19,7 @@ import {
   startMaglevd,
   startSim,
   Workspace,
+  webSiteConfig,
   weightsOf,
 } from '../support/e2e-harness.js';
 
@@ -26,40 +27,7 @@ const VIP = '198.51.100.1/32';
 const SETTLED = { '127.0.0.2': 100, '127.0.0.3': 50, '127.0.0.4': 0 };
 
 function config(port: number, web2 = 50): string {
-  return `
-maglev:
-  healthchecks:
-    http:
-      type: http
-      port: ${port}
-      interval: 1500ms
-      fast-interval: 300ms
-      down-interval: 1500ms
-      timeout: 1s
-      rise: 2
-      fall: 2
-      params: { path: /healthz }
-  backends:
-    web1: { address: 127.0.0.2, healthcheck: http }
-    web2: { address: 127.0.0.3, healthcheck: http }
-    spare: { address: 127.0.0.4, healthcheck: http }
-  frontends:
-    web:
-      address: 198.51.100.1
-      protocol: tcp
-      port: 80
-      pools:
-        - name: primary
-          backends: { web1: {}, web2: { weight: ${web2} } }
-        - name: fallback
-          backends: { spare: {} }
-  vpp:
-    lb:
-      ipv4-src-address: 192.0.2.254
-      sync-interval: 1h
-      startup-min-delay: 0s
-      startup-max-delay: 0s
-`;
+  return webSiteConfig(port, { weight2: web2 });
 }
 
 const ws = new Workspace();

@@ -19,6 +19,7 @@ import {
   startMaglevd,
   startSim,
   Workspace,
+  webSiteConfig,
   weightsOf,
 } from '../support/e2e-harness.js';
 
@@ -28,44 +29,12 @@ const SETTLED = { '127.0.0.2': 100, '127.0.0.3': 50, '127.0.0.4': 0 };
 
 // The periodic sync is an hour away, so drift made by hand stays until `sync vpp lbstate`
 // repairs it, and the counts it reports are exact.
-function config(port: number, extra = ''): string {
-  return `
-maglev:
-  healthchecker: { transition-history: 10 }
-  healthchecks:
-    http:
-      type: http
-      port: ${port}
-      interval: 1500ms
-      fast-interval: 300ms
-      down-interval: 1500ms
-      timeout: 1s
-      rise: 2
-      fall: 2
-      params: { path: /healthz }
-  backends:
-    web1: { address: 127.0.0.2, healthcheck: http }
-    web2: { address: 127.0.0.3, healthcheck: http }
-    spare: { address: 127.0.0.4, healthcheck: http }
-  frontends:
-    web:
-      description: Public web site
-      address: 198.51.100.1
-      protocol: tcp
-      port: 80
-      pools:
-        - name: primary
-          backends: { web1: {}, web2: { weight: 50 } }
-        - name: fallback
-          backends: { spare: {} }
-${extra}
-  vpp:
-    lb:
-      ipv4-src-address: 192.0.2.254
-      sync-interval: 1h
-      startup-min-delay: 0s
-      startup-max-delay: 0s
-`;
+function config(port: number, extra?: string): string {
+  return webSiteConfig(port, {
+    transitionHistory: 10,
+    description: 'Public web site',
+    ...(extra !== undefined && { extraFrontends: extra }),
+  });
 }
 
 const ws = new Workspace();

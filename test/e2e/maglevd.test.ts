@@ -14,6 +14,7 @@ import {
   startMaglevd,
   startSim,
   Workspace,
+  webSiteConfig,
   weightsOf,
 } from '../support/e2e-harness.js';
 
@@ -24,43 +25,13 @@ function config(
   port: number,
   opts: { warmup?: [string, string]; extra?: string; weight2?: number } = {},
 ): string {
-  const [min, max] = opts.warmup ?? ['0s', '0s'];
-  return `
-maglev:
-  healthchecker: { transition-history: 10 }
-  healthchecks:
-    http:
-      type: http
-      port: ${port}
-      interval: 1500ms
-      fast-interval: 300ms
-      down-interval: 1500ms
-      timeout: 1s
-      rise: 2
-      fall: 2
-      params: { path: /healthz }
-  backends:
-    web1: { address: 127.0.0.2, healthcheck: http }
-    web2: { address: 127.0.0.3, healthcheck: http }
-    spare: { address: 127.0.0.4, healthcheck: http }
-  frontends:
-    web:
-      address: 198.51.100.1
-      protocol: tcp
-      port: 80
-      pools:
-        - name: primary
-          backends: { web1: {}, web2: { weight: ${opts.weight2 ?? 50} } }
-        - name: fallback
-          backends: { spare: {} }
-${opts.extra ?? ''}
-  vpp:
-    lb:
-      ipv4-src-address: 192.0.2.254
-      sync-interval: 1s
-      startup-min-delay: ${min}
-      startup-max-delay: ${max}
-`;
+  return webSiteConfig(port, {
+    transitionHistory: 10,
+    syncInterval: '1s',
+    ...(opts.warmup && { warmup: opts.warmup }),
+    ...(opts.extra !== undefined && { extraFrontends: opts.extra }),
+    ...(opts.weight2 !== undefined && { weight2: opts.weight2 }),
+  });
 }
 
 const ws = new Workspace();

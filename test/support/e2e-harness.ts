@@ -98,6 +98,71 @@ export async function startBackends(
   return { port, backends };
 }
 
+/** Options of {@link webSiteConfig}; each default is what most e2e tests want. */
+export interface WebSiteOptions {
+  /** `healthchecker.transition-history`; default: not set (the built-in default). */
+  readonly transitionHistory?: number;
+  /** The frontend's description; default: none. */
+  readonly description?: string;
+  /** web2's weight in the primary pool; default 50. */
+  readonly weight2?: number;
+  /** More frontends (YAML at the frontends' indentation), after `web`. */
+  readonly extraFrontends?: string;
+  /** `vpp.lb.sync-interval`; default 1h, so hand-made drift stays until a sync is asked for. */
+  readonly syncInterval?: string;
+  /** `vpp.lb.startup-min-delay` and `-max-delay`; default 0s and 0s. */
+  readonly warmup?: readonly [string, string];
+}
+
+/**
+ * The site most e2e tests run: web1 (127.0.0.2) and web2 (127.0.0.3, weight 50) in pool
+ * `primary`, spare (127.0.0.4) in `fallback`, behind 198.51.100.1:80, HTTP checks on
+ * /healthz at `port` (backends from {@link startBackends}).
+ */
+export function webSiteConfig(port: number, opts: WebSiteOptions = {}): string {
+  const [min, max] = opts.warmup ?? ['0s', '0s'];
+  const history =
+    opts.transitionHistory === undefined
+      ? ''
+      : `  healthchecker: { transition-history: ${opts.transitionHistory} }\n`;
+  const description = opts.description === undefined ? '' : `      description: ${opts.description}\n`;
+  const extra = opts.extraFrontends === undefined ? '' : `${opts.extraFrontends}\n`;
+  return `
+maglev:
+${history}  healthchecks:
+    http:
+      type: http
+      port: ${port}
+      interval: 1500ms
+      fast-interval: 300ms
+      down-interval: 1500ms
+      timeout: 1s
+      rise: 2
+      fall: 2
+      params: { path: /healthz }
+  backends:
+    web1: { address: 127.0.0.2, healthcheck: http }
+    web2: { address: 127.0.0.3, healthcheck: http }
+    spare: { address: 127.0.0.4, healthcheck: http }
+  frontends:
+    web:
+${description}      address: 198.51.100.1
+      protocol: tcp
+      port: 80
+      pools:
+        - name: primary
+          backends: { web1: {}, web2: { weight: ${opts.weight2 ?? 50} } }
+        - name: fallback
+          backends: { spare: {} }
+${extra}  vpp:
+    lb:
+      ipv4-src-address: 192.0.2.254
+      sync-interval: ${opts.syncInterval ?? '1h'}
+      startup-min-delay: ${min}
+      startup-max-delay: ${max}
+`;
+}
+
 export class Workspace {
   readonly dir = mkdtempSync(join(tmpdir(), 'maglev-e2e-'));
   readonly apiSock = join(this.dir, 'api.sock');
