@@ -13,27 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MaglevClient, type MaglevClientTls } from '../../lib/api/client.js';
 import { runBin } from '../support/bin.js';
 import { makeTestPki, servedFingerprint, type TestPki } from '../support/certs.js';
-import { type LoggedProcess, startBin, Workspace } from '../support/e2e-harness.js';
-
-// Backends on loopback with a health-check port nothing listens on: probes fail on 127.0.0.x
-// and nothing leaves the host.
-const CONFIG = `
-maglev:
-  healthchecks:
-    web: { type: http, port: 9, interval: 10s, params: { path: /healthz } }
-  backends:
-    web0: { address: 127.0.0.2, healthcheck: web }
-    web1: { address: 127.0.0.3, healthcheck: web }
-  frontends:
-    www:
-      address: 198.51.100.10
-      port: 80
-      pools:
-        - name: main
-          backends: { web0: {}, web1: {} }
-  vpp:
-    lb: { ipv4-src-address: 192.0.2.1 }
-`;
+import { type LoggedProcess, startBin, UNPROBED_SITE_CONFIG, Workspace } from '../support/e2e-harness.js';
 
 const ws = new Workspace();
 let pki: TestPki;
@@ -54,7 +34,7 @@ function client(address: string, tls?: MaglevClientTls): MaglevClient {
 
 beforeAll(() => {
   pki = makeTestPki();
-  ws.writeConfig(CONFIG);
+  ws.writeConfig(UNPROBED_SITE_CONFIG);
   copyFileSync(pki.server.certFile, certFile);
   copyFileSync(pki.server.keyFile, keyFile);
 });

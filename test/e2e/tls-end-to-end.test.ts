@@ -11,26 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBin } from '../support/bin.js';
 import { makeTestPki, type TestPki } from '../support/certs.js';
 import { launchChromium } from '../support/dashboard-browser.js';
-import { type LoggedProcess, startBin, Workspace } from '../support/e2e-harness.js';
-
-// Health checks against a port nothing listens on, on 127.0.0.x: nothing leaves the host.
-const CONFIG = `
-maglev:
-  healthchecks:
-    web: { type: tcp, port: 9, interval: 10s }
-  backends:
-    web0: { address: 127.0.0.2, healthcheck: web }
-    web1: { address: 127.0.0.3, healthcheck: web }
-  frontends:
-    www:
-      address: 198.51.100.10
-      port: 80
-      pools:
-        - name: main
-          backends: { web0: {}, web1: {} }
-  vpp:
-    lb: { ipv4-src-address: 192.0.2.1 }
-`;
+import { type LoggedProcess, startBin, UNPROBED_SITE_CONFIG, Workspace } from '../support/e2e-harness.js';
 
 const ws = new Workspace();
 const sock = join(ws.dir, 'maglevd.sock');
@@ -48,7 +29,7 @@ function as(cn: string): string[] {
 
 beforeAll(async () => {
   pki = makeTestPki();
-  ws.writeConfig(CONFIG);
+  ws.writeConfig(UNPROBED_SITE_CONFIG);
   maglevd = startBin('maglevd', [
     '--config',
     ws.config,

@@ -98,6 +98,29 @@ export async function startBackends(
   return { port, backends };
 }
 
+/**
+ * A site whose backends (web0, web1 on 127.0.0.2-3 behind `www`, 198.51.100.10:80) are checked
+ * on a port nothing listens on: probes fail on loopback and nothing leaves the host. For tests of
+ * the API around maglevd rather than of health.
+ */
+export const UNPROBED_SITE_CONFIG = `
+maglev:
+  healthchecks:
+    web: { type: http, port: 9, interval: 10s, params: { path: /healthz } }
+  backends:
+    web0: { address: 127.0.0.2, healthcheck: web }
+    web1: { address: 127.0.0.3, healthcheck: web }
+  frontends:
+    www:
+      address: 198.51.100.10
+      port: 80
+      pools:
+        - name: main
+          backends: { web0: {}, web1: {} }
+  vpp:
+    lb: { ipv4-src-address: 192.0.2.1 }
+`;
+
 /** Options of {@link webSiteConfig}; each default is what most e2e tests want. */
 export interface WebSiteOptions {
   /** `healthchecker.transition-history`; default: not set (the built-in default). */
