@@ -34,6 +34,7 @@ import { indexFrontendsByBackend, planFastPath, planTransition } from '../../lib
 import { VppLbClient } from '../../lib/vpp/lb-client.js';
 import type { LbState } from '../../lib/vpp/types.js';
 import { VppConnection } from '../../vpp-api/index.js';
+import { spawnSimulator } from './simulator.js';
 
 const N = 10_000;
 // `runs=N` and `trials=N` arguments change these (run directly, see the end of the file).
@@ -463,21 +464,10 @@ interface Daemon {
 async function comeUp(dir: string, configPath: string): Promise<{ result: ComeUp; daemon: Daemon }> {
   const socketPath = join(dir, 'api.sock');
   rmSync(socketPath, { force: true });
-  const sim = spawn(process.execPath, [bin('vpp-lb-sim'), '--socket', socketPath, '--log-level', 'error'], {
-    stdio: 'ignore',
-  });
+  const sim = await spawnSimulator(socketPath);
   children.add(sim);
-  let conn: VppConnection;
-  for (let i = 0; ; i++) {
-    conn = new VppConnection({ socketPath, requestTimeoutMs: 120_000 });
-    try {
-      await conn.connect();
-      break;
-    } catch {
-      if (i > 400) throw new Error('vpp-lb-sim did not start');
-      await sleep(50);
-    }
-  }
+  const conn = new VppConnection({ socketPath, requestTimeoutMs: 120_000 });
+  await conn.connect();
   const lb = new VppLbClient(() => conn, { timeoutMs: 120_000 });
 
   const state = new Map<string, string>();

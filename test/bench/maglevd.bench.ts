@@ -24,6 +24,7 @@ import { Reconciler } from '../../lib/reconcile/reconciler.js';
 import { VppLbSimulator } from '../../lib/sim/server.js';
 import { VppLbClient } from '../../lib/vpp/lb-client.js';
 import { VppConnection } from '../../vpp-api/index.js';
+import { spawnSimulator } from './simulator.js';
 
 const bin = (name: string) => fileURLToPath(new URL(`../../dist/bin/${name}.js`, import.meta.url));
 const out = (s: string) => process.stdout.write(s);
@@ -86,20 +87,7 @@ function pct(sorted: number[], p: number): number {
 async function fullSync(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'maglev-bench-sync-'));
   const socketPath = join(dir, 'api.sock');
-  const child = spawn(process.execPath, [bin('vpp-lb-sim'), '--socket', socketPath, '--log-level', 'error'], {
-    stdio: 'ignore',
-  });
-  for (let i = 0; ; i++) {
-    const c = new VppConnection({ socketPath });
-    try {
-      await c.connect();
-      await c.close();
-      break;
-    } catch {
-      if (i > 200) throw new Error('simulator did not start');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  const child = await spawnSimulator(socketPath);
   const n = VIPS * 50;
   const yaml = config(
     n,

@@ -7,11 +7,9 @@
  * leave, the plan, the reconciler's ops, and the Maglev tables of every VIP that changes. The
  * VPP read and the YAML parse around it are measured separately.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ConfigLoader } from '../../lib/config/loader.js';
 import type { Config } from '../../lib/config/types.js';
 import { ControlPlane } from '../../lib/daemon/control-plane.js';
@@ -33,8 +31,8 @@ import { type AsChange, noteTransition } from '../../lib/reconcile/transition.js
 import { VppLbClient } from '../../lib/vpp/lb-client.js';
 import type { LbState } from '../../lib/vpp/types.js';
 import { VppConnection } from '../../vpp-api/index.js';
+import { spawnSimulator } from './simulator.js';
 
-const bin = (name: string) => fileURLToPath(new URL(`../../dist/bin/${name}.js`, import.meta.url));
 const out = (s: string) => process.stdout.write(s);
 const VIPS = 1000;
 const SERVERS = 50;
@@ -120,21 +118,8 @@ const changed = (p: ChangePreview) => p.vips.filter((v) => v.change !== 'unchang
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'maglev-bench-preview-'));
   const socketPath = join(dir, 'api.sock');
-  const child = spawn(process.execPath, [bin('vpp-lb-sim'), '--socket', socketPath, '--log-level', 'error'], {
-    stdio: 'ignore',
-  });
+  const child = await spawnSimulator(socketPath);
   try {
-    for (let i = 0; ; i++) {
-      const c = new VppConnection({ socketPath });
-      try {
-        await c.connect();
-        await c.close();
-        break;
-      } catch {
-        if (i > 200) throw new Error('simulator did not start');
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
     const running = yaml();
     const tParse = await median(() => new ConfigLoader().parse(running, { filename: 'maglev.yaml' }), 3);
     const config = new ConfigLoader().parse(running, { filename: 'maglev.yaml' });

@@ -4,43 +4,22 @@
  * (each request waits for its reply, as a blocking client does). The ASes are spread over
  * 1,000 VIPs × 50 ASes, the scale maglevd is sized for (VPP looks an AS up linearly in its VIP).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { VppLbClient } from '../../lib/vpp/lb-client.js';
 import { VppConnection } from '../../vpp-api/index.js';
+import { spawnSimulator } from './simulator.js';
 
 const N = 50_000;
 const dir = mkdtempSync(join(tmpdir(), 'maglev-bench-lb-'));
 const socketPath = join(dir, 'api.sock');
-const simBin = fileURLToPath(new URL('../../dist/bin/vpp-lb-sim.js', import.meta.url));
-
-function startSim(): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [simBin, '--socket', socketPath, '--log-level', 'error'], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    child.once('error', reject);
-    const started = Date.now();
-    const poll = () => {
-      const c = new VppConnection({ socketPath, connectTimeoutMs: 500 });
-      c.connect().then(
-        () => c.close().then(() => resolve(child)),
-        () =>
-          Date.now() - started > 20_000 ? reject(new Error('simulator did not start')) : setTimeout(poll, 50),
-      );
-    };
-    poll();
-  });
-}
 
 function address(i: number): string {
   return `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
 }
 
-const child = await startSim();
+const child = await spawnSimulator(socketPath, 'inherit');
 const conn = new VppConnection({ socketPath, requestTimeoutMs: 120_000 });
 await conn.connect();
 const lb = new VppLbClient(() => conn);
