@@ -208,6 +208,32 @@ export class ControlPlane {
     return this.#frontendsOf.get(backend) ?? [];
   }
 
+  /**
+   * What {@link ControlPlane.healthTransition} would hand the fast path if `backend` moved to
+   * `state`, worked out on copies of the models of its frontends: nothing here changes. For
+   * dry runs (the fast path's preview).
+   */
+  dryRunTransition(
+    backend: string,
+    state: BackendState,
+  ): {
+    readonly models: ReadonlyMap<string, FrontendModel>;
+    readonly pending: Map<string, Map<string, AsChange>>;
+  } {
+    const models = new Map<string, FrontendModel>();
+    const pending = new Map<string, Map<string, AsChange>>();
+    for (const name of this.frontendsOf(backend)) {
+      const fe = this.#config.frontends.get(name);
+      if (!fe) continue;
+      const m = new FrontendModel(this.#config, fe, this.#states, this.#overrides);
+      models.set(name, m);
+      const changes = new Map<string, AsChange>();
+      noteTransition(changes, m, backend, state);
+      pending.set(name, changes);
+    }
+    return { models, pending };
+  }
+
   /** One frontend's full plan (for views); undefined when the config has no such frontend. */
   frontendPlan(frontend: string): FrontendPlan | undefined {
     return this.#models.get(frontend)?.plan();

@@ -28,7 +28,7 @@ import {
   statesAfterReload,
 } from '../reconcile/preview.js';
 import { FrontendNotFoundError, Reconciler, VppNotConnectedError } from '../reconcile/reconciler.js';
-import { type AsChange, noteTransition } from '../reconcile/transition.js';
+import type { AsChange } from '../reconcile/transition.js';
 import { buildInfo } from '../version.js';
 import { VppClient } from '../vpp/client.js';
 import type { LbState } from '../vpp/types.js';
@@ -728,20 +728,8 @@ export class Maglevd {
       to = assumeUp ? 'up' : 'unknown';
       assumptions.push({ backend: name, state: to, reason: action === 'resume' ? 'resumed' : 'enabled' });
     }
-    const models = new Map<string, FrontendModel>();
-    const pending = new Map<string, Map<string, AsChange>>();
-    if (to !== snap.state) {
-      // The core's rule on a copy of its models: built from the states now, then moved.
-      for (const feName of core.frontendsOf(name)) {
-        const fe = config.frontends.get(feName);
-        if (!fe) continue;
-        const m = new FrontendModel(config, fe, core.states, core.overrides);
-        models.set(feName, m);
-        const changes = new Map<string, AsChange>();
-        noteTransition(changes, m, name, to);
-        pending.set(feName, changes);
-      }
-    }
+    const { models, pending } =
+      to !== snap.state ? core.dryRunTransition(name, to) : { models: new Map(), pending: new Map() };
     const applied = afterFastPath((n) => models.get(n), pending, before.state);
     const preview = previewChange(
       before.state,

@@ -15,7 +15,6 @@ import type { Config } from '../../lib/config/types.js';
 import { ControlPlane } from '../../lib/daemon/control-plane.js';
 import { emptyOperatorState } from '../../lib/daemon/operator-state.js';
 import type { BackendState } from '../../lib/health/types.js';
-import { FrontendModel } from '../../lib/plan/frontend-model.js';
 import { plan } from '../../lib/plan/plan.js';
 import {
   afterFastPath,
@@ -27,7 +26,6 @@ import {
   statesAfterReload,
 } from '../../lib/reconcile/preview.js';
 import { Reconciler } from '../../lib/reconcile/reconciler.js';
-import { type AsChange, noteTransition } from '../../lib/reconcile/transition.js';
 import { VppLbClient } from '../../lib/vpp/lb-client.js';
 import type { LbState } from '../../lib/vpp/types.js';
 import { VppConnection } from '../../vpp-api/index.js';
@@ -97,20 +95,9 @@ function previewAgainst(core: ControlPlane, next: Config, before: LbState): Chan
 
 /** A dry-run pause of one backend: the fast path's preview. */
 function pausePreview(core: ControlPlane, backend: string, before: LbState): ChangePreview {
-  const config = core.config;
-  const models = new Map<string, FrontendModel>();
-  const pending = new Map<string, Map<string, AsChange>>();
-  for (const name of core.frontendsOf(backend)) {
-    const fe = config.frontends.get(name);
-    if (!fe) continue;
-    const m = new FrontendModel(config, fe, core.states, core.overrides);
-    models.set(name, m);
-    const changes = new Map<string, AsChange>();
-    noteTransition(changes, m, backend, 'paused');
-    pending.set(name, changes);
-  }
+  const { models, pending } = core.dryRunTransition(backend, 'paused');
   const applied = afterFastPath((n) => models.get(n), pending, before);
-  return previewChange(before, 'vpp', applied, namesFromConfigs(config));
+  return previewChange(before, 'vpp', applied, namesFromConfigs(core.config));
 }
 
 const changed = (p: ChangePreview) => p.vips.filter((v) => v.change !== 'unchanged').length;

@@ -174,6 +174,10 @@ describe('ControlPlane', () => {
           if (step.kind === 'state') {
             if (step.state === 'removed') continue; // only a reload removes a backend
             const from = states.get(step.backend) ?? 'unknown';
+            // The dry run changes nothing, and foresees exactly what the transition hands the
+            // fast path.
+            const dry = core.dryRunTransition(step.backend, step.state);
+            expect(core.plan()).toEqual(before);
             states.set(step.backend, step.state);
             change = core.healthTransition({
               backend: step.backend,
@@ -184,6 +188,7 @@ describe('ControlPlane', () => {
               code: 'L4OK',
               detail: '',
             });
+            expect(change.vips).toEqual(new Map([...dry.pending].filter(([, m]) => m.size > 0)));
           } else {
             const fe = [...config.frontends.values()][step.frontend];
             const pool = fe?.pools[step.pool];
